@@ -1,0 +1,16 @@
+//! Value parsers shared by subcommands: each error names the flag's rule.
+
+use speedup::strategy::MAX_WORKERS;
+
+/// A worker count: a whole number from 1 to MAX_WORKERS.
+pub fn workers(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number from 1 to {MAX_WORKERS}")),
+    }
+}
+
+/// The machine's logical CPU count: the default number of workers.
+pub fn default_workers() -> usize {
+    num_cpus::get().clamp(1, MAX_WORKERS)
+}

@@ -1,0 +1,78 @@
+//! Argument parsing and the one place errors are printed.
+
+mod args;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+const ABOUT: &str = "Measure how parallel programs scale: run a workload by a strategy, sweep worker counts, draw speedup curves.";
+
+const LONG_ABOUT: &str = "\
+Measure how parallel programs scale.
+
+A workload says what to compute (split into fixed chunks); a strategy says how
+to run the chunks: serially, on a rayon thread pool, on scoped threads, or in
+child processes. The same seed gives bit-identical results for every strategy
+and worker count: compare the checksums.
+
+Start here:
+  speedup run integration --strategy serial
+  speedup run integration --strategy scoped --schedule static --workers 2
+  speedup run integration --strategy scoped --schedule dynamic --workers 2";
+
+#[derive(Debug, Parser)]
+#[command(name = "speedup", version, about = ABOUT, long_about = LONG_ABOUT)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Run(run::RunArgs),
+}
+
+/// Parses the arguments, runs the command, prints any error on one line.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return report_parse_error(err),
+    };
+    let result = match cli.command {
+        Command::Run(args) => run::execute(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Help and version go to stdout as clap writes them; real errors are cut to
+/// their first line, which names the problem, plus a pointer to `--help`.
+fn report_parse_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let text = err.to_string();
+    let first = text
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("error: bad arguments");
+    eprintln!("{first} (see --help)");
+    ExitCode::from(2)
+}

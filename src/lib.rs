@@ -1,0 +1,41 @@
+//! # speedup: a workbook for parallel speedup studies
+//!
+//! A tour, in the order a lecture would take it:
+//!
+//! 1. [`workload`]: *what* to compute. A workload is a fixed list of chunks
+//!    plus a merge. Chunk `i` draws random numbers only from its own stream
+//!    ([`seeds`]), so it computes the same bits wherever it runs.
+//! 2. [`strategy`]: *how* to run the chunks: [`strategy::serial`],
+//!    [`strategy::thread_pool`] (rayon), [`strategy::scoped`] (scoped threads,
+//!    static or dynamic schedule) and [`strategy::process`] (child processes
+//!    of this very executable, speaking [`strategy::protocol`]).
+//! 3. [`workloads`]: the three studies (random-interval integration,
+//!    linear-normal draws, MA(2) rejection ABC).
+//! 4. [`timed_run`]: one run, timed, with a [`Checksum`] of every output bit:
+//!    the proof that every strategy and worker count agrees.
+//!
+//! The promise everything else rests on: **same seed and parameters, same
+//! bits**, for every strategy at every worker count.
+//!
+//! Any binary that may use the process strategy calls [`worker_hook`] first
+//! thing in `main` (test files use [`worker_test!`]).
+
+pub mod atomic_file;
+pub mod checksum;
+pub mod error;
+pub mod seeds;
+pub mod strategy;
+pub mod timed_run;
+pub mod wire;
+pub mod workload;
+pub mod workloads;
+
+pub use checksum::Checksum;
+pub use error::{Error, Result};
+pub use strategy::worker::worker_hook;
+pub use strategy::{Schedule, Strategy};
+pub use workload::{Job, Outcome, Workload};
+pub use workloads::AnyWorkload;
+
+#[cfg(test)]
+worker_test!();

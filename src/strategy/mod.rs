@@ -1,0 +1,192 @@
+//! *How* to run a workload's chunks: one short file per strategy.
+//!
+//! | strategy      | workers are         | chunks are assigned by        |
+//! |---------------|---------------------|-------------------------------|
+//! | `serial`      | the calling thread  | order                         |
+//! | `thread-pool` | rayon pool threads  | work stealing                 |
+//! | `scoped`      | fresh scoped threads| static blocks or dynamic queue|
+//! | `process`     | child processes     | static blocks or dynamic queue|
+//!
+//! Every strategy returns the parts in chunk order, so the merged result is the
+//! same bits whatever ran it. Strategies are picked by name at run time, the
+//! way ELFI's `set_client('multiprocessing')` picks a client.
+
+pub mod process;
+pub mod protocol;
+pub mod schedule;
+pub mod scoped;
+pub mod serial;
+pub mod thread_pool;
+pub mod worker;
+
+pub use schedule::{ChunkQueue, Schedule};
+
+use crate::workload::{Job, Workload};
+use crate::{Error, Result};
+use std::fmt;
+use std::str::FromStr;
+
+/// The most workers any strategy accepts: far past any sensible
+/// oversubscription, and well short of exhausting threads or processes.
+pub const MAX_WORKERS: usize = 1024;
+
+/// A way of running chunks, chosen by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Strategy {
+    Serial,
+    ThreadPool,
+    Scoped(Schedule),
+    Process(Schedule),
+}
+
+impl Strategy {
+    /// The names accepted on the command line (the schedule defaults to dynamic).
+    pub const NAMES: [&'static str; 4] = ["serial", "thread-pool", "scoped", "process"];
+
+    /// Every strategy with every schedule, in report order.
+    pub const ALL: [Strategy; 6] = [
+        Strategy::Serial,
+        Strategy::ThreadPool,
+        Strategy::Scoped(Schedule::Static),
+        Strategy::Scoped(Schedule::Dynamic),
+        Strategy::Process(Schedule::Static),
+        Strategy::Process(Schedule::Dynamic),
+    ];
+
+    /// Parses a strategy name and an optional `--schedule`.
+    ///
+    /// `scoped-static` is the same as `scoped` with schedule `static`. Giving a
+    /// schedule to a strategy that has none is an error, not silently ignored.
+    pub fn parse(name: &str, schedule: Option<Schedule>) -> Result<Strategy> {
+        let strategy: Strategy = name.parse()?;
+        let Some(schedule) = schedule else {
+            return Ok(strategy);
+        };
+        match strategy {
+            Strategy::Scoped(_) if name == "scoped" => Ok(Strategy::Scoped(schedule)),
+            Strategy::Process(_) if name == "process" => Ok(Strategy::Process(schedule)),
+            Strategy::Scoped(s) | Strategy::Process(s) if s == schedule => Ok(strategy),
+            Strategy::Scoped(_) | Strategy::Process(_) => Err(Error::new(format!(
+                "strategy '{name}' already names its schedule; drop --schedule {schedule}"
+            ))),
+            Strategy::Serial | Strategy::ThreadPool => Err(Error::new(format!(
+                "--schedule applies to the scoped and process strategies only, not to '{name}'"
+            ))),
+        }
+    }
+
+    /// The name used in reports, with the schedule where there is one.
+    pub fn label(&self) -> String {
+        match self {
+            Strategy::Serial => "serial".into(),
+            Strategy::ThreadPool => "thread-pool".into(),
+            Strategy::Scoped(schedule) => format!("scoped-{schedule}"),
+            Strategy::Process(schedule) => format!("process-{schedule}"),
+        }
+    }
+
+    /// Runs every chunk of `job` with `workers` workers; parts come back in chunk order.
+    pub fn run<W: Workload>(&self, job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
+        check_workers(workers)?;
+        match *self {
+            Strategy::Serial => Ok(serial::run(job)),
+            Strategy::ThreadPool => thread_pool::run(job, workers),
+            Strategy::Scoped(schedule) => Ok(scoped::run(job, workers, schedule)),
+            Strategy::Process(schedule) => process::run(job, workers, schedule),
+        }
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+impl FromStr for Strategy {
+    type Err = Error;
+    fn from_str(name: &str) -> Result<Strategy> {
+        let by_label = Strategy::ALL.into_iter().find(|s| s.label() == name);
+        let strategy = match name {
+            "serial" => Strategy::Serial,
+            "thread-pool" => Strategy::ThreadPool,
+            "scoped" => Strategy::Scoped(Schedule::Dynamic),
+            "process" => Strategy::Process(Schedule::Dynamic),
+            _ => by_label.ok_or_else(|| {
+                Error::new(format!(
+                    "unknown strategy '{name}' (choose {}, or scoped-static and similar)",
+                    Strategy::NAMES.join(", ")
+                ))
+            })?,
+        };
+        Ok(strategy)
+    }
+}
+
+/// Accepts 1..=MAX_WORKERS workers.
+pub fn check_workers(workers: usize) -> Result<()> {
+    if workers == 0 || workers > MAX_WORKERS {
+        return Err(Error::new(format!(
+            "--workers must be between 1 and {MAX_WORKERS}, got {workers}"
+        )));
+    }
+    Ok(())
+}
+
+/// Puts `(chunk, part)` pairs that arrived in any order back into chunk order.
+fn in_chunk_order<P>(chunks: usize, pairs: impl IntoIterator<Item = (usize, P)>) -> Vec<P> {
+    let mut slots: Vec<Option<P>> = (0..chunks).map(|_| None).collect();
+    for (chunk, part) in pairs {
+        slots[chunk] = Some(part);
+    }
+    slots
+        .into_iter()
+        .map(|part| part.expect("every chunk ran exactly once"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_parse_back_to_the_same_strategy() {
+        for strategy in Strategy::ALL {
+            assert_eq!(strategy.label().parse::<Strategy>().unwrap(), strategy);
+        }
+    }
+
+    #[test]
+    fn schedule_flag_combines_only_where_it_means_something() {
+        assert_eq!(
+            Strategy::parse("scoped", Some(Schedule::Static)).unwrap(),
+            Strategy::Scoped(Schedule::Static)
+        );
+        assert_eq!(
+            Strategy::parse("process", None).unwrap(),
+            Strategy::Process(Schedule::Dynamic)
+        );
+        assert!(Strategy::parse("serial", Some(Schedule::Static)).is_err());
+        assert!(Strategy::parse("scoped-static", Some(Schedule::Dynamic)).is_err());
+        let unknown = Strategy::parse("gpu", None).unwrap_err().to_string();
+        assert!(
+            unknown.contains("'gpu'") && unknown.contains("thread-pool"),
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn worker_counts_outside_the_cap_are_refused() {
+        assert!(check_workers(0).is_err());
+        assert!(check_workers(MAX_WORKERS + 1).is_err());
+        assert!(check_workers(MAX_WORKERS).is_ok());
+    }
+
+    #[test]
+    fn parts_are_reordered_by_chunk() {
+        assert_eq!(
+            in_chunk_order(3, [(2, 'c'), (0, 'a'), (1, 'b')]),
+            vec!['a', 'b', 'c']
+        );
+    }
+}

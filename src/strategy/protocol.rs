@@ -1,0 +1,131 @@
+//! The wire protocol between the process strategy and its children.
+//!
+//! A child is the current executable started again with `SPEEDUP_WORKER=1` in
+//! its environment (see `worker.rs`). It talks to its parent over its own
+//! stdin and stdout; stderr stays attached to the terminal for messages.
+//!
+//! ```text
+//! child  -> parent   READY line        "speedup-worker ready v1\n"
+//! parent -> child    header line       {"workload":"integration","seed":20170530,"params":{...}}\n
+//! parent -> child    request line      {"chunk":17}\n                  (repeated)
+//! child  -> parent   reply frame       chunk: u64 LE | length: u64 LE | part bytes   (one per request)
+//! parent -> child    end of input      (stdin closed)  -> the child exits with status 0
+//! ```
+//!
+//! Control messages are JSON lines: readable, easy to debug with a terminal.
+//! Results are binary (`wire.rs`): they are the bulk of the traffic, and a
+//! float printed as text would cost more than computing it.
+//!
+//! Anything the child prints *before* the READY line is skipped. That is what
+//! lets a libtest test binary act as a worker: libtest prints its "running 1
+//! test" banner first (see `worker.rs`).
+
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, Read, Write};
+
+/// The line a child prints once it is ready to receive its header.
+pub const READY: &str = "speedup-worker ready v1";
+
+/// The first message: which workload to rebuild, with which parameters and seed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Header {
+    pub workload: String,
+    pub seed: u64,
+    pub params: serde_json::Value,
+}
+
+/// Asks the child to run one chunk.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Request {
+    pub chunk: usize,
+}
+
+/// Writes one JSON message as a line.
+pub fn write_line(out: &mut impl Write, message: &impl Serialize) -> Result<()> {
+    let mut line = serde_json::to_vec(message)?;
+    line.push(b'\n');
+    out.write_all(&line)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Reads one JSON line; `Ok(None)` at a clean end of input.
+pub fn read_line<T: for<'de> Deserialize<'de>>(input: &mut impl BufRead) -> Result<Option<T>> {
+    let mut line = String::new();
+    if input.read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
+    serde_json::from_str(&line)
+        .map(Some)
+        .map_err(|e| Error::new(format!("bad message {:?}: {e}", line.trim_end())))
+}
+
+/// Reads and discards output until the READY line. `false` if input ended first.
+pub fn skip_to_ready(input: &mut impl BufRead) -> Result<bool> {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if input.read_line(&mut line)? == 0 {
+            return Ok(false);
+        }
+        if line.trim_end() == READY {
+            return Ok(true);
+        }
+    }
+}
+
+/// Writes one reply frame.
+pub fn write_reply(out: &mut impl Write, chunk: usize, part: &[u8]) -> Result<()> {
+    out.write_all(&(chunk as u64).to_le_bytes())?;
+    out.write_all(&(part.len() as u64).to_le_bytes())?;
+    out.write_all(part)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Reads one reply frame: the chunk index and the part's bytes.
+pub fn read_reply(input: &mut impl Read) -> Result<(usize, Vec<u8>)> {
+    let mut head = [0u8; 16];
+    input.read_exact(&mut head)?;
+    let chunk = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+    let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
+    let mut part = Vec::new();
+    input.take(len).read_to_end(&mut part)?;
+    if part.len() as u64 != len {
+        return Err(Error::new("reply ended early"));
+    }
+    Ok((chunk as usize, part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::BufReader;
+
+    #[test]
+    fn ready_line_is_found_after_a_test_harness_banner() {
+        let text = format!("\nrunning 1 test\n{READY}\n{{\"chunk\":3}}\n");
+        let mut input = BufReader::new(text.as_bytes());
+        assert!(skip_to_ready(&mut input).unwrap());
+        let request: Request = read_line(&mut input).unwrap().unwrap();
+        assert_eq!(request.chunk, 3);
+        assert!(read_line::<Request>(&mut input).unwrap().is_none());
+    }
+
+    #[test]
+    fn missing_ready_line_is_reported() {
+        assert!(!skip_to_ready(&mut BufReader::new("usage: something else\n".as_bytes())).unwrap());
+    }
+
+    #[test]
+    fn reply_frames_round_trip_and_truncation_is_an_error() {
+        let mut buffer = Vec::new();
+        write_reply(&mut buffer, 42, b"payload").unwrap();
+        assert_eq!(
+            read_reply(&mut buffer.as_slice()).unwrap(),
+            (42, b"payload".to_vec())
+        );
+        assert!(read_reply(&mut &buffer[..buffer.len() - 1]).is_err());
+    }
+}

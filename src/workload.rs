@@ -1,0 +1,78 @@
+//! The `Workload` trait: *what* to compute, as fixed chunks plus a merge.
+//!
+//! A workload never says how its chunks are run; that is a strategy's job
+//! (`strategy/`). The split is what lets one workload run serially, on threads
+//! or in child processes with no code for any of them, and what makes the
+//! answer independent of the worker count:
+//!
+//! - the chunk layout depends only on the parameters, never on the workers;
+//! - chunk `i` draws from its own random stream, handed in by the framework
+//!   (`seeds.rs`), so it computes the same numbers wherever it runs;
+//! - `merge` receives the parts in chunk order, whoever finished first.
+//!
+//! Floating-point addition is not associative, so "merge in chunk order" is not
+//! a nicety: summing parts in completion order would change the last bits from
+//! run to run.
+
+use crate::seeds::{ChunkRng, chunk_rng};
+use crate::wire::Wire;
+use crate::{Checksum, Result};
+use serde::{Serialize, de::DeserializeOwned};
+
+/// A computation split into a fixed number of independent chunks.
+///
+/// The parameters are the struct itself; they are `Serialize` so the process
+/// strategy can send them to its children, which rebuild the same workload.
+pub trait Workload: Serialize + DeserializeOwned + Sync {
+    /// The name on the command line, on the wire and in reports.
+    const NAME: &'static str;
+    /// What one chunk produces. Crosses process boundaries, hence `Wire`.
+    type Part: Wire + Send;
+    /// The merged result.
+    type Output: Outcome;
+
+    /// Rejects parameters that make no sense, with a message naming the flag.
+    fn validate(&self) -> Result<()>;
+    /// How many chunks; a function of the parameters alone.
+    fn chunk_count(&self) -> usize;
+    /// Computes chunk `chunk`, drawing randomness only from `rng`.
+    fn run_chunk(&self, chunk: usize, rng: &mut ChunkRng) -> Self::Part;
+    /// Combines all parts, given in chunk order.
+    fn merge(&self, parts: Vec<Self::Part>) -> Self::Output;
+}
+
+/// What a merged result can say about itself.
+pub trait Outcome {
+    /// The key numbers, for `--json` and reports.
+    fn summary(&self) -> serde_json::Value;
+    /// The key numbers as aligned `label  value` lines, for people.
+    fn describe(&self) -> String;
+    /// The full result, for `--output FILE`.
+    fn to_json(&self) -> serde_json::Value;
+    /// A fingerprint of every bit of the result (see `checksum.rs`).
+    fn checksum(&self) -> Checksum;
+}
+
+/// A workload together with the seed of one run: everything a chunk needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'a, W> {
+    pub workload: &'a W,
+    pub seed: u64,
+}
+
+impl<'a, W: Workload> Job<'a, W> {
+    pub fn new(workload: &'a W, seed: u64) -> Self {
+        Job { workload, seed }
+    }
+
+    /// Number of chunks.
+    pub fn chunks(&self) -> usize {
+        self.workload.chunk_count()
+    }
+
+    /// Runs chunk `chunk` on its own random stream. Every strategy calls this.
+    pub fn run_chunk(&self, chunk: usize) -> W::Part {
+        self.workload
+            .run_chunk(chunk, &mut chunk_rng(self.seed, chunk))
+    }
+}
