@@ -23,6 +23,7 @@
 pub mod atomic_file;
 pub mod checksum;
 pub mod error;
+pub mod measurement;
 pub mod seeds;
 pub mod strategy;
 pub mod timed_run;
@@ -32,6 +33,7 @@ pub mod workloads;
 
 pub use checksum::Checksum;
 pub use error::{Error, Result};
+pub use measurement::Measurement;
 pub use strategy::worker::worker_hook;
 pub use strategy::{Schedule, Strategy};
 pub use workload::{Job, Outcome, Workload};
