@@ -8,9 +8,10 @@
 //! the library's own strategies ([`timing`]).
 
 // In the student edition every exercise body is a `todo!()`, so until a
-// student writes it, its parameters are unused. This one lint is silenced so
-// that the warnings a student does see are about code they wrote.
-#![allow(unused_variables)]
+// student writes it, its parameters (and imports such as `chunk_rng`) are
+// unused. These two lints are silenced so that the warnings a student does
+// see are about code they wrote.
+#![allow(unused_variables, unused_imports)]
 
 pub mod lab01_integration;
 pub mod lab02_linear_normal;

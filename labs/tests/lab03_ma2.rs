@@ -187,7 +187,7 @@ t2:                    -0.400             -0.780             -0.020";
 }
 
 #[test]
-fn task6_three_significant_digits() {
+fn given_three_significant_digits() {
     assert_eq!(three_significant(0.082_64), "0.0826");
     assert_eq!(three_significant(0.05), "0.05");
     assert_eq!(three_significant(1.234_5), "1.23");

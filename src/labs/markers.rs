@@ -173,14 +173,23 @@ pub fn student_edition(file: &str, text: &str) -> Result<String> {
             continue;
         }
         if number == region.begin_line && region.kind == Kind::Solution {
-            // `{:?}` of a str is a valid Rust string literal, escapes included.
-            out.push_str(&format!("{}todo!({:?})\n", region.indent, region.hint));
+            out.push_str(&format!(
+                "{}todo!({})\n",
+                region.indent,
+                todo_literal(&region.hint)
+            ));
         }
         if number == region.end_line {
             next.next();
         }
     }
     Ok(out)
+}
+
+/// The hint as the literal argument of `todo!`: a format string, so braces
+/// are doubled; `{:?}` of a str then makes a valid Rust string literal.
+fn todo_literal(hint: &str) -> String {
+    format!("{:?}", hint.replace('{', "{{").replace('}', "}}"))
 }
 
 /// True if any line of `text` is a marker (used to check a student edition).
@@ -229,6 +238,14 @@ mod tests {
             student,
             format!("fn a() -> u8 {{\n  todo!({DEFAULT_HINT:?})\n}}\n")
         );
+    }
+
+    #[test]
+    fn braces_in_hints_are_escaped_for_the_format_string() {
+        let text =
+            "fn a() -> S {\n// BEGIN SOLUTION hint: S { x: 1 }\nS { x: 1 }\n// END SOLUTION\n}\n";
+        let student = student_edition("a.rs", text).unwrap();
+        assert_eq!(student, "fn a() -> S {\ntodo!(\"S {{ x: 1 }}\")\n}\n");
     }
 
     #[test]
