@@ -260,3 +260,39 @@ fn check_and_release_refuse_bad_requests_in_one_line() {
     assert_eq!(code, Some(1));
     assert!(error.contains("no workbook found"), "{error}");
 }
+
+#[test]
+fn every_lab_has_a_worksheet_an_exercise_and_tests() {
+    let labs = instructor_root().join("labs");
+    for lab in speedup::labs::LABS {
+        let target = lab.test_target();
+        for path in [
+            labs.join("worksheets").join(lab.worksheet()),
+            labs.join("src").join(format!("{target}.rs")),
+            labs.join("tests").join(format!("{target}.rs")),
+        ] {
+            assert!(
+                path.is_file(),
+                "lab {}: {} is missing",
+                lab.number,
+                path.display()
+            );
+        }
+        let worksheet =
+            std::fs::read_to_string(labs.join("worksheets").join(lab.worksheet())).unwrap();
+        for section in [
+            "## Goals",
+            "## Background",
+            "## Tasks",
+            "## Predictions",
+            "## Results",
+            "## Questions",
+        ] {
+            assert!(
+                worksheet.contains(section),
+                "lab {}: worksheet lacks {section}",
+                lab.number
+            );
+        }
+    }
+}
