@@ -14,6 +14,9 @@
 //! 4. [`timed_run`]: one run, timed, with a [`Checksum`] of every output bit:
 //!    the proof that every strategy and worker count agrees.
 //!
+//! 5. [`labs`]: instructor tooling for the workbook in `labs/` (student
+//!    edition, per-task checking).
+//!
 //! The promise everything else rests on: **same seed and parameters, same
 //! bits**, for every strategy at every worker count.
 //!
@@ -23,6 +26,7 @@
 pub mod atomic_file;
 pub mod checksum;
 pub mod error;
+pub mod labs;
 pub mod measurement;
 pub mod seeds;
 pub mod strategy;

@@ -1,6 +1,7 @@
 //! Argument parsing and the one place errors are printed.
 
 mod args;
+mod labs;
 mod run;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Run(run::RunArgs),
+    /// The workbook: check a lab's tasks, or release the student edition
+    #[command(subcommand)]
+    Labs(labs::LabsCommand),
 }
 
 /// Parses the arguments, runs the command, prints any error on one line.
@@ -41,6 +45,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run::execute(args),
+        Command::Labs(command) => labs::execute(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,132 @@
+//! `lab`: time your lab code with the project's harness.
+//!
+//! ```text
+//! cargo run -p speedup-labs --release -- time 1
+//! cargo run -p speedup-labs --release -- time 2 --workers 1,2 --repeats 5
+//! ```
+//!
+//! Prints a table (your versions as `student-*`, then the library's
+//! strategies), the lab's own analysis, and saves every measurement as JSON
+//! in `labs/results/labN.json`, the format the report reads.
+
+use clap::{Parser, Subcommand};
+use speedup::Result;
+use speedup_labs::timing::{self, Options};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lab",
+    about = "Time your lab code next to the library's strategies"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Time lab N's versions over worker counts and save the measurements
+    Time {
+        /// The lab, 1 to 4
+        lab: u32,
+        /// Worker counts, comma-separated [default: 1 to the logical CPUs]
+        #[arg(long, value_delimiter = ',', value_parser = parse_workers)]
+        workers: Vec<usize>,
+        /// Timed runs per point, after one warm-up
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+        repeats: u32,
+        /// Skip the library's reference strategies
+        #[arg(long)]
+        no_reference: bool,
+        /// Where to save the measurements [default: labs/results/labN.json]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn parse_workers(text: &str) -> Result<usize, String> {
+    let max = speedup::strategy::MAX_WORKERS;
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("must be whole numbers from 1 to {max}")),
+    }
+}
+
+fn main() -> ExitCode {
+    // The library's process strategy re-runs this binary as its workers.
+    speedup::worker_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            let text = err.to_string();
+            eprintln!(
+                "{} (see --help)",
+                text.lines().next().unwrap_or("error: bad arguments")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<()> {
+    let Command::Time {
+        lab,
+        workers,
+        repeats,
+        no_reference,
+        out,
+    } = command;
+    speedup::labs::lab(lab)?;
+    let mut options = Options {
+        repeats: repeats as usize,
+        reference: !no_reference,
+        ..Options::default()
+    };
+    if !workers.is_empty() {
+        options.workers = workers;
+    }
+    let all = unfinished_as_error(lab, || timing::measurements(lab, &options))?;
+    print!("{}", timing::table(&all));
+    print!(
+        "{}",
+        unfinished_as_error(lab, || Ok(timing::analysis(lab, &all)))?
+    );
+    let path = out.unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("results/lab{lab}.json"))
+    });
+    timing::save(&path, &all)?;
+    println!("saved {} measurements to {}", all.len(), path.display());
+    Ok(())
+}
+
+/// Runs `work`; a `todo!()` or failed assertion in the student's code
+/// becomes a one-line error pointing to `speedup labs check`, not a panic.
+fn unfinished_as_error<T>(lab: u32, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    let _ = std::panic::take_hook();
+    outcome.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "a panic".into());
+        let message = message.lines().next().unwrap_or_default().to_string();
+        Err(speedup::Error::new(format!(
+            "lab {lab} is not finished ({message}); run `cargo run -- labs check {lab}`"
+        )))
+    })
+}

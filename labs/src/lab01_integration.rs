@@ -1,0 +1,201 @@
+//! Lab 1: integration, from serial to parallel.
+//! Worksheet: `labs/worksheets/01-integration.md`.
+//!
+//! You estimate the integral of f(x) = 1/(1+x²) on [0, 1] (exactly π/4) with
+//! random Riemann sums, for every number of points n in 0..samples, and then
+//! make that convergence study parallel three ways. The chunk layout is the
+//! library's: chunk `c` holds the estimates for n in
+//! `c * ESTIMATES_PER_CHUNK ..` and draws from `chunk_rng(seed, c)`. Keep it,
+//! and every version you write gives the *same bits* as the library's
+//! `integration` workload, at every worker count.
+
+use speedup::Measurement;
+use speedup::seeds::{ChunkRng, chunk_rng};
+pub use speedup::workloads::integration::{ESTIMATES_PER_CHUNK, f};
+
+/// Task 1. One estimate with `n` random points on [0, 1).
+///
+/// Draw `n` uniforms with `rng.random::<f64>()` (in that order), sort them
+/// ascending, and add the right-endpoint rectangles between neighbours:
+/// `sum over i = 1..n-1 of (x_i - x_{i-1}) * f(x_i)`. Fewer than 2 points give 0.
+pub fn integral(n: usize, rng: &mut ChunkRng) -> f64 {
+    // BEGIN SOLUTION hint: (use rand::Rng;) if n < 2 return 0.0; collect n draws of rng.random::<f64>() into a Vec, sort_by(f64::total_cmp), then sum (w[1] - w[0]) * f(w[1]) over windows(2)
+    use rand::Rng;
+    if n < 2 {
+        return 0.0;
+    }
+    let mut xs: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
+    xs.sort_by(f64::total_cmp);
+    let mut area = 0.0;
+    for pair in xs.windows(2) {
+        area += (pair[1] - pair[0]) * f(pair[1]);
+    }
+    area
+    // END SOLUTION
+}
+
+/// How many chunks a study of `samples` estimates has.
+pub fn chunk_count(samples: usize) -> usize {
+    samples.div_ceil(ESTIMATES_PER_CHUNK)
+}
+
+/// Task 2a. The estimates of chunk `chunk`: n from `chunk * ESTIMATES_PER_CHUNK`
+/// up to the next chunk's first n (or `samples`), all drawn from one
+/// `chunk_rng(seed, chunk)`, in order of n.
+pub fn estimate_chunk(chunk: usize, samples: usize, seed: u64) -> Vec<f64> {
+    // BEGIN SOLUTION hint: create one rng = chunk_rng(seed, chunk), then map n over first..last (last capped at samples) to integral(n, &mut rng)
+    let first = chunk * ESTIMATES_PER_CHUNK;
+    let last = (first + ESTIMATES_PER_CHUNK).min(samples);
+    let mut rng = chunk_rng(seed, chunk);
+    (first..last).map(|n| integral(n, &mut rng)).collect()
+    // END SOLUTION
+}
+
+/// Task 2b. The serial convergence study: `areas[n]` is the estimate with n points.
+pub fn convergence_serial(samples: usize, seed: u64) -> Vec<f64> {
+    // BEGIN SOLUTION hint: run estimate_chunk for every chunk in 0..chunk_count(samples), in order, and concatenate
+    (0..chunk_count(samples))
+        .flat_map(|chunk| estimate_chunk(chunk, samples, seed))
+        .collect()
+    // END SOLUTION
+}
+
+/// Task 3. The same study on a rayon pool of exactly `workers` threads
+/// (build a `rayon::ThreadPoolBuilder` pool, never the global one).
+pub fn convergence_rayon(samples: usize, seed: u64, workers: usize) -> Vec<f64> {
+    // BEGIN SOLUTION hint: build a pool with ThreadPoolBuilder::new().num_threads(workers); inside pool.install, map the chunks with into_par_iter() and collect Vec<Vec<f64>>, then concat (collect keeps the order)
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .expect("a thread pool");
+    let parts: Vec<Vec<f64>> = pool.install(|| {
+        (0..chunk_count(samples))
+            .into_par_iter()
+            .map(|chunk| estimate_chunk(chunk, samples, seed))
+            .collect()
+    });
+    parts.concat()
+    // END SOLUTION
+}
+
+/// Task 4a. The chunks worker `worker` of `workers` owns under static
+/// scheduling: the contiguous block `worker*chunks/workers .. (worker+1)*chunks/workers`.
+pub fn static_block(worker: usize, workers: usize, chunks: usize) -> std::ops::Range<usize> {
+    // BEGIN SOLUTION hint: multiply before dividing: worker * chunks / workers .. (worker + 1) * chunks / workers
+    worker * chunks / workers..(worker + 1) * chunks / workers
+    // END SOLUTION
+}
+
+/// Task 4b. Scoped threads (`std::thread::scope`), one per worker, each
+/// running its static block; join them in worker order and concatenate.
+pub fn convergence_scoped_static(samples: usize, seed: u64, workers: usize) -> Vec<f64> {
+    // BEGIN SOLUTION hint: in std::thread::scope, spawn one thread per worker that maps its static_block to estimate_chunk and concatenates; join the handles in order and concatenate again
+    let chunks = chunk_count(samples);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                scope.spawn(move || {
+                    static_block(worker, workers, chunks)
+                        .flat_map(|chunk| estimate_chunk(chunk, samples, seed))
+                        .collect::<Vec<f64>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a worker thread panicked"))
+            .collect()
+    })
+    // END SOLUTION
+}
+
+/// Task 5. Scoped threads with dynamic scheduling: each thread repeatedly takes
+/// the next unclaimed chunk from a shared `AtomicUsize` counter
+/// (`fetch_add(1, Relaxed)`) until none is left, and returns its
+/// `(chunk, estimates)` pairs; put the parts back in chunk order.
+pub fn convergence_scoped_dynamic(samples: usize, seed: u64, workers: usize) -> Vec<f64> {
+    // BEGIN SOLUTION hint: share one AtomicUsize; each thread loops on next.fetch_add(1, Ordering::Relaxed) while < chunks, pushing (chunk, estimate_chunk(..)); then sort all pairs by chunk (or place them in slots) and concatenate
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let chunks = chunk_count(samples);
+    let next = AtomicUsize::new(0);
+    let mut pairs: Vec<(usize, Vec<f64>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let chunk = next.fetch_add(1, Ordering::Relaxed);
+                        if chunk >= chunks {
+                            break mine;
+                        }
+                        mine.push((chunk, estimate_chunk(chunk, samples, seed)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a worker thread panicked"))
+            .collect()
+    });
+    pairs.sort_unstable_by_key(|(chunk, _)| *chunk);
+    pairs.into_iter().flat_map(|(_, part)| part).collect()
+    // END SOLUTION
+}
+
+/// Task 7. Load imbalance of static blocks: the largest block's work over the
+/// mean block's work, when estimate n costs `n * log2(n)` (0 for n < 2).
+/// 1.0 means perfectly balanced; the static schedule can be no faster than
+/// serial time × imbalance / workers.
+pub fn static_imbalance(samples: usize, workers: usize) -> f64 {
+    // BEGIN SOLUTION hint: sum the cost of the estimates in each worker's static_block of chunks, then divide the maximum by the mean
+    let cost = |n: usize| {
+        if n < 2 {
+            0.0
+        } else {
+            n as f64 * (n as f64).log2()
+        }
+    };
+    let chunks = chunk_count(samples);
+    let work: Vec<f64> = (0..workers)
+        .map(|worker| {
+            static_block(worker, workers, chunks)
+                .flat_map(|chunk| {
+                    let first = chunk * ESTIMATES_PER_CHUNK;
+                    first..(first + ESTIMATES_PER_CHUNK).min(samples)
+                })
+                .map(cost)
+                .sum()
+        })
+        .collect();
+    let mean = work.iter().sum::<f64>() / workers as f64;
+    work.iter().cloned().fold(0.0, f64::max) / mean
+    // END SOLUTION
+}
+
+/// Task 6: times your four versions at the default size (10,000 estimates),
+/// then the library's strategies on its `integration` workload.
+pub fn measurements(options: &crate::timing::Options) -> Vec<Measurement> {
+    use crate::timing::{add_reference, measure};
+    let (samples, seed, r) = (10_000, speedup::seeds::DEFAULT_SEED, options.repeats);
+    let name = "integration";
+    let mut out = vec![measure(name, "student-serial", 1, r, || {
+        convergence_serial(samples, seed)
+    })];
+    type Version = fn(usize, u64, usize) -> Vec<f64>;
+    let versions: [(&str, Version); 3] = [
+        ("student-rayon", convergence_rayon),
+        ("student-scoped-static", convergence_scoped_static),
+        ("student-scoped-dynamic", convergence_scoped_dynamic),
+    ];
+    for (label, version) in versions {
+        for &workers in &options.workers {
+            out.push(measure(name, label, workers, r, || {
+                version(samples, seed, workers)
+            }));
+        }
+    }
+    add_reference(name, options, &mut out);
+    out
+}

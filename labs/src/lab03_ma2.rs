@@ -1,0 +1,287 @@
+//! Lab 3: MA(2) rejection ABC, after the ELFI tutorial.
+//! Worksheet: `labs/worksheets/03-ma2.md`.
+//!
+//! Approximate Bayesian computation by rejection: draw parameters from the
+//! prior, simulate data with them, keep the draws whose summaries land
+//! closest to the observed summaries. Simulations are independent, so the
+//! job is embarrassingly parallel; the work is split into batches, and batch
+//! `b` draws from `chunk_rng(seed, b)`, so the answer does not depend on who
+//! ran which batch.
+
+use speedup::Measurement;
+use speedup::seeds::{ChunkRng, chunk_rng};
+
+/// The tutorial's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Draws kept (the posterior sample).
+    pub n_samples: usize,
+    /// Simulations, rounded up to whole batches.
+    pub n_sim: usize,
+    pub batch_size: usize,
+    /// Length of each simulated series.
+    pub n_obs: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            n_samples: 5_000,
+            n_sim: 1_000_000,
+            batch_size: 10_000,
+            n_obs: 100,
+        }
+    }
+}
+
+impl Settings {
+    /// Number of batches: n_sim rounded up to whole batches.
+    pub fn batches(&self) -> usize {
+        self.n_sim.div_ceil(self.batch_size)
+    }
+}
+
+/// One simulation's parameters and its distance; `index` numbers every
+/// simulation of the run (batch * batch_size + position), to break ties.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    pub distance: f64,
+    pub t1: f64,
+    pub t2: f64,
+    pub index: usize,
+}
+
+/// Task 1. A draw from the prior, uniform on the triangle (-2, 1), (2, 1),
+/// (0, -1): u = `rng.random::<f64>()`; t1 = sqrt(2u)·2 - 2 if u < 0.5, else
+/// 2 - sqrt(2(1-u))·2; then v = `rng.random::<f64>()` and
+/// t2 = lo + (1 - lo)·v with lo = max(-1 - t1, t1 - 1).
+pub fn prior(rng: &mut ChunkRng) -> (f64, f64) {
+    // BEGIN SOLUTION hint: (use rand::Rng;) two draws of rng.random::<f64>(): the first gives t1 by the inverse CDF of the triangular distribution, the second t2 uniform on [lo, 1)
+    use rand::Rng;
+    let u: f64 = rng.random();
+    let t1 = if u < 0.5 {
+        (2.0 * u).sqrt() * 2.0 - 2.0
+    } else {
+        2.0 - (2.0 * (1.0 - u)).sqrt() * 2.0
+    };
+    let lo = (-1.0 - t1).max(t1 - 1.0);
+    let t2 = lo + (1.0 - lo) * rng.random::<f64>();
+    (t1, t2)
+    // END SOLUTION
+}
+
+/// Task 2. The MA(2) simulator: draw white noise w_0 .. w_{n_obs+1}
+/// (n_obs + 2 values, `rng.sample(rand_distr::StandardNormal)`, in order) and
+/// return x_j = w_{j+2} + t1·w_{j+1} + t2·w_j for j = 0..n_obs.
+pub fn simulate(t1: f64, t2: f64, n_obs: usize, rng: &mut ChunkRng) -> Vec<f64> {
+    // BEGIN SOLUTION hint: (use rand::Rng;) collect n_obs + 2 draws of rng.sample::<f64, _>(StandardNormal), then map windows(3) [a, b, c] to c + t1 * b + t2 * a
+    use rand::Rng;
+    let w: Vec<f64> = (0..n_obs + 2)
+        .map(|_| rng.sample(rand_distr::StandardNormal))
+        .collect();
+    w.windows(3).map(|w| w[2] + t1 * w[1] + t2 * w[0]).collect()
+    // END SOLUTION
+}
+
+/// Task 3a. The summaries (S1, S2): autocovariances at lags 1 and 2 without
+/// mean removal, each divided by its number of terms:
+/// S1 = Σ x_{i+1}·x_i / (n-1), S2 = Σ x_{i+2}·x_i / (n-2).
+pub fn summaries(x: &[f64]) -> [f64; 2] {
+    // BEGIN SOLUTION hint: for lag in [1, 2]: sum x[i + lag] * x[i] over i in 0..n-lag, divided by (n - lag)
+    [1, 2].map(|lag| {
+        let terms = x.len() - lag;
+        (0..terms).map(|i| x[i + lag] * x[i]).sum::<f64>() / terms as f64
+    })
+    // END SOLUTION
+}
+
+/// Task 3b. Euclidean distance between two summary pairs.
+pub fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    // BEGIN SOLUTION hint: sqrt of the sum of squared differences (f64::hypot does it in one call)
+    (a[0] - b[0]).hypot(a[1] - b[1])
+    // END SOLUTION
+}
+
+/// Sorts samples by distance, ties by index: the one order everything uses.
+pub fn sort_samples(samples: &mut [Sample]) {
+    samples.sort_unstable_by(|a, b| {
+        a.distance
+            .total_cmp(&b.distance)
+            .then(a.index.cmp(&b.index))
+    });
+}
+
+/// Task 4. One batch: `batch_size` simulations from `chunk_rng(seed, batch)`
+/// (prior, simulate, summaries, distance to `observed`), keeping the
+/// `n_samples` closest, ordered as [`sort_samples`] orders them.
+pub fn run_batch(batch: usize, settings: &Settings, observed: [f64; 2], seed: u64) -> Vec<Sample> {
+    // BEGIN SOLUTION hint: one rng = chunk_rng(seed, batch); for i in 0..batch_size draw the prior, simulate, take summaries and distance, push Sample { index: batch * batch_size + i, .. }; sort_samples, truncate to n_samples
+    let mut rng = chunk_rng(seed, batch);
+    let mut samples: Vec<Sample> = (0..settings.batch_size)
+        .map(|i| {
+            let (t1, t2) = prior(&mut rng);
+            let x = simulate(t1, t2, settings.n_obs, &mut rng);
+            Sample {
+                distance: distance(summaries(&x), observed),
+                t1,
+                t2,
+                index: batch * settings.batch_size + i,
+            }
+        })
+        .collect();
+    sort_samples(&mut samples);
+    samples.truncate(settings.n_samples);
+    samples
+    // END SOLUTION
+}
+
+/// Task 5a. Merges per-batch results (given in batch order) into the
+/// `n_samples` closest overall, ordered by distance then index.
+pub fn merge(parts: Vec<Vec<Sample>>, n_samples: usize) -> Vec<Sample> {
+    // BEGIN SOLUTION hint: concat the parts, sort_samples, truncate to n_samples
+    let mut all = parts.concat();
+    sort_samples(&mut all);
+    all.truncate(n_samples);
+    all
+    // END SOLUTION
+}
+
+/// The whole rejection run, serially.
+pub fn rejection_serial(settings: &Settings, observed: [f64; 2], seed: u64) -> Vec<Sample> {
+    let parts = (0..settings.batches())
+        .map(|batch| run_batch(batch, settings, observed, seed))
+        .collect();
+    merge(parts, settings.n_samples)
+}
+
+/// Task 5b. The whole rejection run on a rayon pool of `workers` threads,
+/// identical to [`rejection_serial`] whatever the worker count.
+pub fn rejection_threads(
+    settings: &Settings,
+    observed: [f64; 2],
+    seed: u64,
+    workers: usize,
+) -> Vec<Sample> {
+    // BEGIN SOLUTION hint: a ThreadPoolBuilder pool; pool.install over (0..batches).into_par_iter().map(run_batch).collect::<Vec<_>>() keeps batch order; then merge
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .expect("a thread pool");
+    let parts = pool.install(|| {
+        (0..settings.batches())
+            .into_par_iter()
+            .map(|batch| run_batch(batch, settings, observed, seed))
+            .collect()
+    });
+    merge(parts, settings.n_samples)
+    // END SOLUTION
+}
+
+/// The observed data: one series simulated at the true parameters (0.6, 0.2)
+/// from its own stream, so it never overlaps the batches' streams.
+pub fn observed_summaries(n_obs: usize, seed: u64) -> [f64; 2] {
+    let mut rng = chunk_rng(seed ^ 0x0B5E_87ED, usize::MAX);
+    summaries(&simulate(0.6, 0.2, n_obs, &mut rng))
+}
+
+/// The `q` quantile of sorted `values`, interpolating linearly between
+/// neighbours (numpy's default, which ELFI uses).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let position = q * (sorted.len() - 1) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+}
+
+/// Task 6. ELFI's summary block for `accepted` out of `n_sim` simulations:
+///
+/// ```text
+/// Method: Rejection
+/// Number of samples: 5000
+/// Number of simulations: 1000000
+/// Threshold: 0.0826
+/// Parameter                Mean               2.5%              97.5%
+/// t1:                     0.694              0.360              1.030
+/// t2:                     0.226             -0.180              0.650
+/// ```
+///
+/// Threshold: the largest accepted distance with 3 significant digits (write
+/// it with [`three_significant`]). Header `format!("{:<24} {:<18} {:<17} {:<5}", ..)`,
+/// rows `format!("{:<10} {:>18.3} {:>18.3} {:>18.3}", "t1:", mean, q025, q975)`.
+pub fn summary_text(accepted: &[Sample], n_sim: usize) -> String {
+    // BEGIN SOLUTION hint: threshold = distance of the last accepted sample; for t1 and t2: mean, and quantile() at 0.025 and 0.975 of the sorted values; lines joined with '\n'
+    let threshold = accepted.last().map_or(0.0, |s| s.distance);
+    let mut lines = vec![
+        "Method: Rejection".to_string(),
+        format!("Number of samples: {}", accepted.len()),
+        format!("Number of simulations: {n_sim}"),
+        format!("Threshold: {}", three_significant(threshold)),
+        format!(
+            "{:<24} {:<18} {:<17} {:<5}",
+            "Parameter", "Mean", "2.5%", "97.5%"
+        ),
+    ];
+    for (name, values) in [
+        ("t1:", accepted.iter().map(|s| s.t1).collect::<Vec<f64>>()),
+        ("t2:", accepted.iter().map(|s| s.t2).collect()),
+    ] {
+        let mut values = values;
+        values.sort_by(f64::total_cmp);
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        lines.push(format!(
+            "{:<10} {:>18.3} {:>18.3} {:>18.3}",
+            name,
+            mean,
+            quantile(&values, 0.025),
+            quantile(&values, 0.975)
+        ));
+    }
+    lines.join("\n")
+    // END SOLUTION
+}
+
+/// `x` with three significant digits, like Python's `{:.3g}` for numbers
+/// between 1e-4 and 1e3 (the only range a threshold takes here).
+pub fn three_significant(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let decimals = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// Times your serial and threaded rejection at the tutorial's settings, then
+/// the library's strategies (processes included) on its `ma2` workload.
+pub fn measurements(options: &crate::timing::Options) -> Vec<Measurement> {
+    use crate::timing::{add_reference, measure};
+    let (settings, seed, r) = (
+        Settings::default(),
+        speedup::seeds::DEFAULT_SEED,
+        options.repeats,
+    );
+    let observed = observed_summaries(settings.n_obs, seed);
+    let mut out = vec![measure("ma2", "student-serial", 1, r, || {
+        rejection_serial(&settings, observed, seed)
+    })];
+    for &workers in &options.workers {
+        out.push(measure("ma2", "student-threads", workers, r, || {
+            rejection_threads(&settings, observed, seed, workers)
+        }));
+    }
+    add_reference("ma2", options, &mut out);
+    out
+}
+
+/// Your posterior at the tutorial's settings, in ELFI's layout.
+pub fn analysis(_: &[Measurement]) -> String {
+    let (settings, seed) = (Settings::default(), speedup::seeds::DEFAULT_SEED);
+    let observed = observed_summaries(settings.n_obs, seed);
+    let accepted = rejection_serial(&settings, observed, seed);
+    let n_sim = settings.batches() * settings.batch_size;
+    format!("{}\n", summary_text(&accepted, n_sim))
+}

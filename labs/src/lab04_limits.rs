@@ -1,0 +1,209 @@
+//! Lab 4: oversubscription and the limits of speedup.
+//! Worksheet: `labs/worksheets/04-limits.md`.
+//!
+//! You sweep the library's strategies from 1 to 2× the logical CPUs, then
+//! read the measurements with the classic tools: speedup, efficiency, the
+//! Karp–Flatt serial fraction, and a fit of Amdahl's law. Your functions do
+//! the analysis; the harness does the timing.
+
+use speedup::Measurement;
+use speedup::Strategy;
+use speedup::strategy::Schedule;
+
+/// Task 1. The sweep: every worker count from 1 to twice the logical CPUs.
+pub fn sweep_counts(logical_cpus: usize) -> Vec<usize> {
+    // BEGIN SOLUTION hint: (1..=2 * logical_cpus).collect()
+    (1..=2 * logical_cpus).collect()
+    // END SOLUTION
+}
+
+/// Task 2a. Speedup: serial time over parallel time.
+pub fn speedup(serial_s: f64, parallel_s: f64) -> f64 {
+    // BEGIN SOLUTION hint: T1 / Tp
+    serial_s / parallel_s
+    // END SOLUTION
+}
+
+/// Task 2b. Efficiency: speedup per worker (1.0 is perfect).
+pub fn efficiency(speedup: f64, workers: usize) -> f64 {
+    // BEGIN SOLUTION hint: S / p
+    speedup / workers as f64
+    // END SOLUTION
+}
+
+/// Task 3. The Karp–Flatt metric, the experimentally determined serial
+/// fraction e = (1/S - 1/p) / (1 - 1/p). Undefined (None) for p = 1.
+pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
+    // BEGIN SOLUTION hint: return None when workers <= 1; otherwise compute with p = workers as f64
+    if workers <= 1 {
+        return None;
+    }
+    let p = workers as f64;
+    Some((1.0 / speedup - 1.0 / p) / (1.0 - 1.0 / p))
+    // END SOLUTION
+}
+
+/// Task 4a. Amdahl's law: the speedup on p workers of a program whose
+/// fraction f is serial: 1 / (f + (1 - f) / p).
+pub fn amdahl(serial_fraction: f64, workers: usize) -> f64 {
+    // BEGIN SOLUTION hint: 1.0 / (f + (1.0 - f) / p)
+    1.0 / (serial_fraction + (1.0 - serial_fraction) / workers as f64)
+    // END SOLUTION
+}
+
+/// Task 4b. Fits Amdahl's serial fraction to measured `(workers, speedup)`
+/// points by least squares on 1/S. Amdahl says 1/S - 1/p = f·(1 - 1/p): a
+/// line through the origin in a = 1 - 1/p, so
+/// f = Σ a·(1/S - 1/p) / Σ a². Clamp to [0, 1]; with no point above one
+/// worker, return 0.
+pub fn fit_amdahl(points: &[(usize, f64)]) -> f64 {
+    // BEGIN SOLUTION hint: accumulate a = 1 - 1/p and b = 1/S - 1/p over the points; f = Σ a·b / Σ a², clamped; 0 when Σ a² is 0
+    let (mut ab, mut aa) = (0.0, 0.0);
+    for &(workers, speedup) in points {
+        let inverse_p = 1.0 / workers as f64;
+        let a = 1.0 - inverse_p;
+        ab += a * (1.0 / speedup - inverse_p);
+        aa += a * a;
+    }
+    if aa == 0.0 {
+        0.0
+    } else {
+        (ab / aa).clamp(0.0, 1.0)
+    }
+    // END SOLUTION
+}
+
+/// Task 5. The cost each extra worker adds: the slope of a least-squares line
+/// through `(workers, seconds)` points (e.g. start-up times of processes).
+pub fn cost_per_worker(points: &[(usize, f64)]) -> f64 {
+    // BEGIN SOLUTION hint: slope = Σ (p - p̄)(t - t̄) / Σ (p - p̄)²
+    let n = points.len() as f64;
+    let mean_p = points.iter().map(|&(p, _)| p as f64).sum::<f64>() / n;
+    let mean_t = points.iter().map(|&(_, t)| t).sum::<f64>() / n;
+    let covariance: f64 = points
+        .iter()
+        .map(|&(p, t)| (p as f64 - mean_p) * (t - mean_t))
+        .sum();
+    let spread: f64 = points
+        .iter()
+        .map(|&(p, _)| (p as f64 - mean_p).powi(2))
+        .sum();
+    covariance / spread
+    // END SOLUTION
+}
+
+/// The strategies the sweep times.
+pub const SWEPT: [Strategy; 3] = [
+    Strategy::ThreadPool,
+    Strategy::Scoped(Schedule::Dynamic),
+    Strategy::Process(Schedule::Dynamic),
+];
+
+/// Workload label of the start-up study.
+pub const STARTUP: &str = "startup";
+
+/// `(workers, speedup)` of one strategy on one workload, against its serial run.
+pub fn speedup_curve(all: &[Measurement], workload: &str, strategy: &str) -> Vec<(usize, f64)> {
+    let Some(serial) = all
+        .iter()
+        .find(|m| m.workload == workload && m.strategy == "serial")
+    else {
+        return Vec::new();
+    };
+    all.iter()
+        .filter(|m| m.workload == workload && m.strategy == strategy)
+        .map(|m| (m.workers, speedup(serial.median_s, m.median_s)))
+        .collect()
+}
+
+/// The sweep (integration, 1..=2×CPUs) plus the start-up of bare processes
+/// and threads at the same counts.
+pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Measurement>> {
+    use crate::timing::measure;
+    let counts = sweep_counts(num_cpus::get());
+    let sweep = crate::timing::Options {
+        workers: counts.clone(),
+        ..options.clone()
+    };
+    let mut out: Vec<Measurement> = crate::timing::library_reference("integration", &sweep)?
+        .into_iter()
+        .filter(|m| m.strategy == "serial" || SWEPT.iter().any(|s| s.label() == m.strategy))
+        .collect();
+    for &workers in &counts {
+        let mut failed = None;
+        out.push(measure(
+            STARTUP,
+            "process",
+            workers,
+            options.repeats,
+            || {
+                if let Err(err) = speedup::strategy::process::startup_time(workers) {
+                    failed = Some(err);
+                }
+            },
+        ));
+        if let Some(err) = failed {
+            return Err(err);
+        }
+        out.push(measure(
+            STARTUP,
+            "threads",
+            workers,
+            options.repeats,
+            || {
+                std::thread::scope(|scope| {
+                    for _ in 0..workers {
+                        scope.spawn(|| {});
+                    }
+                })
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Speedup, efficiency and Karp–Flatt per point; the Amdahl fit on the points
+/// up to the physical core count; the start-up cost per worker.
+pub fn analysis(all: &[Measurement]) -> String {
+    let cores = num_cpus::get_physical();
+    let mut out = String::new();
+    for strategy in SWEPT {
+        let curve = speedup_curve(all, "integration", &strategy.label());
+        out.push_str(&format!(
+            "\n{}\n{:>7} {:>8} {:>10} {:>11}\n",
+            strategy.label(),
+            "workers",
+            "speedup",
+            "efficiency",
+            "karp-flatt"
+        ));
+        for &(workers, s) in &curve {
+            let kf = karp_flatt(s, workers).map_or("-".into(), |e| format!("{e:.3}"));
+            out.push_str(&format!(
+                "{workers:>7} {s:>8.2} {:>10.2} {kf:>11}\n",
+                efficiency(s, workers)
+            ));
+        }
+        let fitted: Vec<(usize, f64)> = curve.into_iter().filter(|&(p, _)| p <= cores).collect();
+        let f = fit_amdahl(&fitted);
+        out.push_str(&format!(
+            "Amdahl fit on 1..={cores} workers: serial fraction {f:.3}, so at most {:.1}× on any number of workers\n",
+            if f > 0.0 { 1.0 / f } else { f64::INFINITY }
+        ));
+    }
+    for kind in ["process", "threads"] {
+        let points: Vec<(usize, f64)> = all
+            .iter()
+            .filter(|m| m.workload == STARTUP && m.strategy == kind)
+            .map(|m| (m.workers, m.median_s))
+            .collect();
+        if points.len() > 1 {
+            out.push_str(&format!(
+                "\nstarting {kind}: {:.1} µs per extra worker",
+                cost_per_worker(&points) * 1e6
+            ));
+        }
+    }
+    out.push('\n');
+    out
+}

@@ -1,0 +1,195 @@
+//! Lab 3 tests, named after the worksheet's tasks.
+
+use rand::Rng;
+use speedup::seeds::chunk_rng;
+use speedup_labs::lab03_ma2::*;
+
+const SEED: u64 = 20170530;
+
+#[test]
+fn task1_prior_draws_stay_inside_the_triangle_with_the_right_means() {
+    let mut rng = chunk_rng(SEED, 0);
+    let draws: Vec<(f64, f64)> = (0..100_000).map(|_| prior(&mut rng)).collect();
+    for &(t1, t2) in &draws {
+        assert!(
+            t2 <= 1.0 && t2 >= -1.0 - t1 && t2 >= t1 - 1.0,
+            "({t1}, {t2}) outside"
+        );
+    }
+    let n = draws.len() as f64;
+    let mean_t1 = draws.iter().map(|d| d.0).sum::<f64>() / n;
+    let mean_t2 = draws.iter().map(|d| d.1).sum::<f64>() / n;
+    // The centroid of the triangle (-2, 1), (2, 1), (0, -1) is (0, 1/3).
+    assert!(mean_t1.abs() < 0.01, "mean of t1 {mean_t1}, expected 0");
+    assert!(
+        (mean_t2 - 1.0 / 3.0).abs() < 0.01,
+        "mean of t2 {mean_t2}, expected 1/3"
+    );
+}
+
+#[test]
+fn task1_prior_uses_the_inverse_cdf_of_two_uniforms() {
+    let mut rng = chunk_rng(SEED, 1);
+    let (t1, t2) = prior(&mut rng.clone());
+    let (u, v): (f64, f64) = (rng.random(), rng.random());
+    let expected_t1 = if u < 0.5 {
+        (2.0 * u).sqrt() * 2.0 - 2.0
+    } else {
+        2.0 - (2.0 * (1.0 - u)).sqrt() * 2.0
+    };
+    assert_eq!(t1, expected_t1);
+    let lo = (-1.0 - t1).max(t1 - 1.0);
+    assert!((t2 - (lo + (1.0 - lo) * v)).abs() < 1e-15);
+}
+
+#[test]
+fn task2_simulator_is_the_ma2_recursion_on_102_noise_values() {
+    let rng = chunk_rng(SEED, 2);
+    let x = simulate(0.6, 0.2, 100, &mut rng.clone());
+    assert_eq!(x.len(), 100);
+    let mut noise_rng = rng.clone();
+    let w: Vec<f64> = (0..102)
+        .map(|_| noise_rng.sample(rand_distr::StandardNormal))
+        .collect();
+    for j in 0..100 {
+        let expected = w[j + 2] + 0.6 * w[j + 1] + 0.2 * w[j];
+        assert!(
+            (x[j] - expected).abs() < 1e-12,
+            "x[{j}] = {}, expected {expected}",
+            x[j]
+        );
+    }
+    let mut after = rng.clone();
+    simulate(0.6, 0.2, 100, &mut after);
+    assert_eq!(after, noise_rng, "exactly 102 draws per simulation");
+}
+
+#[test]
+fn task3_summaries_and_distance_on_a_hand_computed_series() {
+    let [s1, s2] = summaries(&[1.0, 2.0, 3.0, 4.0]);
+    assert!(
+        (s1 - 20.0 / 3.0).abs() < 1e-12,
+        "S1 = (2·1 + 3·2 + 4·3)/3, got {s1}"
+    );
+    assert!((s2 - 5.5).abs() < 1e-12, "S2 = (3·1 + 4·2)/2, got {s2}");
+    assert_eq!(distance([0.0, 0.0], [3.0, 4.0]), 5.0);
+    assert_eq!(distance([1.0, 1.0], [1.0, 1.0]), 0.0);
+}
+
+fn small() -> Settings {
+    Settings {
+        n_samples: 50,
+        n_sim: 2_500,
+        batch_size: 400,
+        n_obs: 100,
+    }
+}
+
+#[test]
+fn task4_a_batch_keeps_its_closest_draws_in_order() {
+    let settings = small();
+    let observed = observed_summaries(100, SEED);
+    let everything = run_batch(
+        3,
+        &Settings {
+            n_samples: 400,
+            ..settings
+        },
+        observed,
+        SEED,
+    );
+    assert_eq!(everything.len(), 400);
+    let indices: std::collections::BTreeSet<usize> = everything.iter().map(|s| s.index).collect();
+    assert_eq!(
+        indices,
+        (1200..1600).collect(),
+        "batch 3 numbers draws 1200..1600"
+    );
+    assert!(
+        everything
+            .windows(2)
+            .all(|w| w[0].distance <= w[1].distance)
+    );
+    let best = run_batch(3, &settings, observed, SEED);
+    assert_eq!(best, everything[..50], "the 50 closest of the same draws");
+    // The first draw of the batch comes from the batch's own stream.
+    let mut rng = chunk_rng(SEED, 3);
+    let (t1, t2) = prior(&mut rng);
+    let first = everything.iter().find(|s| s.index == 1200).unwrap();
+    assert_eq!((first.t1, first.t2), (t1, t2));
+}
+
+#[test]
+fn task5_merge_keeps_the_global_best_in_distance_then_index_order() {
+    let s = |distance, index| Sample {
+        distance,
+        t1: 0.0,
+        t2: 0.0,
+        index,
+    };
+    let merged = merge(
+        vec![vec![s(0.5, 0), s(0.9, 1)], vec![s(0.1, 2), s(0.5, 3)]],
+        3,
+    );
+    assert_eq!(merged, vec![s(0.1, 2), s(0.5, 0), s(0.5, 3)]);
+}
+
+#[test]
+fn task5_threads_give_the_serial_answer_at_every_worker_count() {
+    let settings = small();
+    let observed = observed_summaries(100, SEED);
+    let serial = rejection_serial(&settings, observed, SEED);
+    assert_eq!(serial.len(), 50);
+    for workers in [1, 2, 3, 7] {
+        assert_eq!(
+            rejection_threads(&settings, observed, SEED, workers),
+            serial,
+            "{workers} workers"
+        );
+    }
+}
+
+#[test]
+fn task5_the_posterior_concentrates_near_the_true_parameters() {
+    let settings = Settings {
+        n_samples: 1_000,
+        n_sim: 100_000,
+        ..Settings::default()
+    };
+    let observed = observed_summaries(100, SEED);
+    let accepted = rejection_threads(&settings, observed, SEED, 2);
+    let mean_t1 = accepted.iter().map(|s| s.t1).sum::<f64>() / accepted.len() as f64;
+    assert!(
+        (mean_t1 - 0.6).abs() < 0.2,
+        "posterior mean of t1 {mean_t1}, true 0.6"
+    );
+}
+
+#[test]
+fn task6_summary_in_elfi_layout() {
+    let accepted: Vec<Sample> = (0..5)
+        .map(|i| Sample {
+            distance: 0.01 * (i + 1) as f64,
+            t1: i as f64 * 0.1,
+            t2: -(i as f64) * 0.2,
+            index: i,
+        })
+        .collect();
+    let expected = "\
+Method: Rejection
+Number of samples: 5
+Number of simulations: 1000
+Threshold: 0.05
+Parameter                Mean               2.5%              97.5%
+t1:                     0.200              0.010              0.390
+t2:                    -0.400             -0.780             -0.020";
+    assert_eq!(summary_text(&accepted, 1000), expected);
+}
+
+#[test]
+fn given_three_significant_digits() {
+    assert_eq!(three_significant(0.082_64), "0.0826");
+    assert_eq!(three_significant(0.05), "0.05");
+    assert_eq!(three_significant(1.234_5), "1.23");
+    assert_eq!(three_significant(123.4), "123");
+}

@@ -1,0 +1,87 @@
+//! Lab 4 tests, named after the worksheet's tasks. The data are synthetic,
+//! with known answers; the real measurements come from `lab time 4`.
+
+use speedup::Measurement;
+use speedup_labs::lab04_limits::*;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn task1_the_sweep_goes_to_twice_the_cpus() {
+    assert_eq!(sweep_counts(2), vec![1, 2, 3, 4]);
+    assert_eq!(sweep_counts(1), vec![1, 2]);
+    assert_eq!(sweep_counts(16).len(), 32);
+}
+
+#[test]
+fn task2_speedup_and_efficiency() {
+    assert!(close(speedup(10.0, 4.0), 2.5));
+    assert!(close(efficiency(2.5, 4), 0.625));
+    assert!(close(efficiency(speedup(3.0, 3.0), 1), 1.0));
+}
+
+#[test]
+fn task3_karp_flatt_recovers_the_serial_fraction_of_amdahl_data() {
+    assert_eq!(karp_flatt(1.0, 1), None);
+    for f in [0.0, 0.05, 0.3] {
+        for p in [2, 3, 8, 64] {
+            let s = 1.0 / (f + (1.0 - f) / p as f64);
+            let e = karp_flatt(s, p).expect("defined above one worker");
+            assert!(close(e, f), "f = {f}, p = {p}: got {e}");
+        }
+    }
+    // Perfect linear speedup has no serial fraction; no speedup at all is all serial.
+    assert!(close(karp_flatt(4.0, 4).unwrap(), 0.0));
+    assert!(close(karp_flatt(1.0, 4).unwrap(), 1.0));
+}
+
+#[test]
+fn task4_amdahl_law_and_its_limit() {
+    assert!(close(amdahl(0.0, 8), 8.0));
+    assert!(close(amdahl(1.0, 8), 1.0));
+    assert!(close(amdahl(0.1, 10), 1.0 / 0.19));
+    assert!(amdahl(0.1, 1_000_000) < 10.0, "never beyond 1/f");
+}
+
+#[test]
+fn task4_fit_recovers_a_known_serial_fraction() {
+    let exact: Vec<(usize, f64)> = (1..=8).map(|p| (p, 1.0 / (0.2 + 0.8 / p as f64))).collect();
+    assert!(close(fit_amdahl(&exact), 0.2), "{}", fit_amdahl(&exact));
+    // Noisy measurements: the fit lands near the truth.
+    let noisy: Vec<(usize, f64)> = exact
+        .iter()
+        .enumerate()
+        .map(|(i, &(p, s))| (p, s * if i % 2 == 0 { 1.02 } else { 0.98 }))
+        .collect();
+    assert!((fit_amdahl(&noisy) - 0.2).abs() < 0.02);
+    assert_eq!(fit_amdahl(&[(1, 1.0)]), 0.0, "one worker says nothing");
+    assert_eq!(
+        fit_amdahl(&[(2, 2.5), (4, 5.0)]),
+        0.0,
+        "superlinear clamps to 0"
+    );
+}
+
+#[test]
+fn task5_cost_per_worker_is_the_slope() {
+    let points: Vec<(usize, f64)> = (1..=6).map(|p| (p, 0.002 + 0.0015 * p as f64)).collect();
+    assert!(close(cost_per_worker(&points), 0.0015));
+}
+
+#[test]
+fn task5_speedup_curve_reads_measurements_against_serial() {
+    let m = |strategy: &str, workers, t| {
+        Measurement::from_samples("integration", strategy, workers, &[t])
+    };
+    let all = vec![
+        m("serial", 1, 1.0),
+        m("thread-pool", 1, 1.1),
+        m("thread-pool", 2, 0.5),
+    ];
+    let curve = speedup_curve(&all, "integration", "thread-pool");
+    assert_eq!(curve.len(), 2);
+    assert!(close(curve[1].1, 2.0));
+    assert!(speedup_curve(&all[1..], "integration", "thread-pool").is_empty());
+}

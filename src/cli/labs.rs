@@ -1,0 +1,78 @@
+//! `speedup labs check [N]` and `speedup labs release --out DIR`.
+
+use speedup::labs::{self, LABS, check, release};
+use speedup::{Error, Result};
+use std::path::PathBuf;
+
+const CHECK_HELP: &str = "\
+Examples:
+  speedup labs check 1      the tasks of lab 1
+  speedup labs check        every lab
+
+Runs `cargo test -p speedup-labs --test labNN_...` in the workbook that
+contains the current folder and lists each worksheet task as ok or FAIL,
+with the hint of any todo!() still in the way. Exit status 0: all done.";
+
+const RELEASE_HELP: &str = "\
+Writes the student edition: a self-contained cargo workspace (this crate plus
+labs/) in which every solution region is replaced by todo!(\"hint\") and hidden
+tests are removed. Hand out DIR as it is (zip, or a template repository).";
+
+#[derive(Debug, clap::Subcommand)]
+pub enum LabsCommand {
+    /// Run a lab's tests and list its tasks as done or not, with hints
+    #[command(after_help = CHECK_HELP)]
+    Check {
+        /// The lab, 1 to 4 [default: all]
+        lab: Option<u32>,
+    },
+    /// Write the student edition of the workbook into a new folder
+    #[command(after_help = RELEASE_HELP)]
+    Release {
+        /// Folder to create (must be new or empty)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+pub fn execute(command: LabsCommand) -> Result<()> {
+    let root = release::find_root(&std::env::current_dir()?)?;
+    match command {
+        LabsCommand::Check { lab } => {
+            let chosen = match lab {
+                Some(number) => vec![labs::lab(number)?],
+                None => LABS.to_vec(),
+            };
+            let mut missing = 0;
+            for lab in chosen {
+                let report = check::run_lab(&root, lab)?;
+                print!("{}", report.render());
+                let (done, total) = report.score();
+                missing += total - done;
+            }
+            if missing > 0 {
+                return Err(Error::new(format!(
+                    "{missing} task{} not done yet",
+                    if missing == 1 { "" } else { "s" }
+                )));
+            }
+            println!("All tasks done.");
+            Ok(())
+        }
+        LabsCommand::Release { out } => {
+            let released = release::release(&root, &out)?;
+            println!(
+                "Student edition written to {}: {} files, {} solutions replaced by todo!(), {} hidden test regions removed.",
+                out.display(),
+                released.files,
+                released.solutions,
+                released.hidden_tests
+            );
+            println!(
+                "Students start with: cd {} && cargo run -- labs check 1",
+                out.display()
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Instructor tooling for the workbook in `labs/`.
+//!
+//! The labs crate (`speedup-labs`) is written once, by the instructor, with
+//! the solutions in it between markers ([`markers`]). From that one tree:
+//!
+//! - [`release`] writes the student edition: solutions become `todo!(hint)`,
+//!   hidden tests vanish, and the `speedup` crate travels along so the
+//!   edition builds on its own;
+//! - [`check`] runs a lab's tests and reports per worksheet task, in the
+//!   student edition and the instructor tree alike.
+
+pub mod check;
+pub mod markers;
+pub mod release;
+
+/// One lab of the workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lab {
+    pub number: u32,
+    /// File-name part: `labs/src/lab01_<slug>.rs`, `labs/tests/lab01_<slug>.rs`.
+    pub slug: &'static str,
+    pub title: &'static str,
+}
+
+impl Lab {
+    /// The test target (`cargo test --test <this>`), also the source's stem.
+    pub fn test_target(&self) -> String {
+        format!("lab{:02}_{}", self.number, self.slug)
+    }
+
+    /// The worksheet's file name in `labs/worksheets/`.
+    pub fn worksheet(&self) -> String {
+        format!("{:02}-{}.md", self.number, self.slug.replace('_', "-"))
+    }
+}
+
+/// The four labs, in order.
+pub const LABS: [Lab; 4] = [
+    Lab {
+        number: 1,
+        slug: "integration",
+        title: "Integration, from serial to parallel",
+    },
+    Lab {
+        number: 2,
+        slug: "linear_normal",
+        title: "100,000 linear-normal draws",
+    },
+    Lab {
+        number: 3,
+        slug: "ma2",
+        title: "MA2 rejection ABC",
+    },
+    Lab {
+        number: 4,
+        slug: "limits",
+        title: "Oversubscription and the limits of speedup",
+    },
+];
+
+/// The lab with this number, or an error naming the valid ones.
+pub fn lab(number: u32) -> crate::Result<Lab> {
+    LABS.into_iter()
+        .find(|lab| lab.number == number)
+        .ok_or_else(|| {
+            crate::Error::new(format!(
+                "there is no lab {number} (the labs are 1 to {})",
+                LABS.len()
+            ))
+        })
+}

@@ -1,0 +1,298 @@
+//! The workbook's instructor path, end to end: `speedup labs release` writes
+//! a student edition that has no solutions left, builds on its own, and
+//! whose tests fail exactly on the `todo!`s, each with its hint.
+//!
+//! The edition is built with its own `CARGO_TARGET_DIR` under this project's
+//! `target/labs-edition/`: a separate directory, because the `cargo test`
+//! running this file holds the lock on the main one, and a fixed one, so the
+//! dependencies are compiled once and reused by later runs.
+
+use speedup::labs::check::{Status, parse_test_output};
+use speedup::labs::markers;
+use speedup::labs::release::files_under;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SPEEDUP: &str = env!("CARGO_BIN_EXE_speedup");
+
+fn instructor_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `target/labs-edition`, found from this test binary's own path
+/// (`target/<profile>/deps/<binary>`).
+fn scratch() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.ancestors().nth(3).unwrap().join("labs-edition")
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Lines of solution bodies that appear nowhere else in the instructor file:
+/// if one of them shows up in the student edition, a solution leaked.
+fn solution_only_lines(file: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let regions = markers::regions(&file.display().to_string(), &text).unwrap();
+    let inside = |n: usize| {
+        regions
+            .iter()
+            .any(|r| (r.begin_line..=r.end_line).contains(&n))
+    };
+    let outside: Vec<&str> = (1..=lines.len())
+        .filter(|&n| !inside(n))
+        .map(|n| lines[n - 1].trim())
+        .collect();
+    regions
+        .iter()
+        .flat_map(|r| &lines[r.begin_line..r.end_line - 1])
+        .map(|line| line.trim())
+        .filter(|line| line.len() > 20 && !outside.contains(line))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
+    let root = instructor_root();
+    let scratch = scratch();
+    let edition = scratch.join("student");
+    if edition.exists() {
+        std::fs::remove_dir_all(&edition).unwrap();
+    }
+    let release = Command::new(SPEEDUP)
+        .args(["labs", "release", "--out"])
+        .arg(&edition)
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        release.status.success(),
+        "{}",
+        String::from_utf8_lossy(&release.stderr)
+    );
+
+    // No marker and no solution line remains; hidden tests are gone.
+    let mut solutions = 0;
+    for file in files_under(&root.join("labs")).unwrap() {
+        let relative = file.strip_prefix(&root).unwrap();
+        let student = std::fs::read_to_string(edition.join(relative)).unwrap();
+        assert!(
+            !markers::has_markers(&student),
+            "{} keeps a marker",
+            relative.display()
+        );
+        // Hints may quote a fragment of code; the rest of the file may not.
+        let code: Vec<&str> = student
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.starts_with("todo!("))
+            .collect();
+        for line in solution_only_lines(&file) {
+            assert!(
+                !code.contains(&line.as_str()),
+                "{} leaks `{line}`",
+                relative.display()
+            );
+            solutions += 1;
+        }
+    }
+    assert!(
+        solutions > 50,
+        "only {solutions} solution lines were checked"
+    );
+    let lab1 = std::fs::read_to_string(edition.join("labs/tests/lab01_integration.rs")).unwrap();
+    assert!(!lab1.contains("task5_dynamic_handles_more_workers_than_chunks"));
+    assert!(edition.join("src/lib.rs").is_file() && edition.join("Cargo.lock").is_file());
+
+    // It builds where it stands, and every task test stops at a todo!.
+    let target = scratch.join("target");
+    let run = cargo()
+        .args([
+            "test",
+            "-p",
+            "speedup-labs",
+            "--tests",
+            "--offline",
+            "--no-fail-fast",
+        ])
+        .args(["--", "--color", "never"])
+        .current_dir(&edition)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !run.status.success(),
+        "the student edition's tests must fail"
+    );
+    assert!(
+        !stderr.contains("error[E"),
+        "the edition does not compile:\n{stderr}"
+    );
+    let tests = parse_test_output(&stdout);
+    let tasks: Vec<_> = tests.iter().filter(|t| t.task().is_some()).collect();
+    assert!(
+        tasks.len() >= 30,
+        "only {} task tests ran:\n{stdout}",
+        tasks.len()
+    );
+    for test in &tasks {
+        match &test.status {
+            Status::Failed(message) if message.starts_with("not yet implemented: ") => {}
+            other => panic!("{} should stop at a todo!, got {other:?}", test.name),
+        }
+    }
+    for test in tests.iter().filter(|t| t.task().is_none()) {
+        assert_eq!(
+            test.status,
+            Status::Passed,
+            "{} does not depend on the exercises",
+            test.name
+        );
+    }
+
+    // `speedup labs check` in the edition lists the tasks with their hints.
+    let check = Command::new(SPEEDUP)
+        .args(["labs", "check", "4"])
+        .current_dir(&edition)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{listing}");
+    assert!(listing.contains("[FAIL] task 3: karp flatt"), "{listing}");
+    assert!(
+        listing.contains("hint: return None when workers <= 1"),
+        "{listing}"
+    );
+    assert!(listing.contains("0 of 5 tasks done"), "{listing}");
+    let error = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        error.trim_end().ends_with("error: 5 tasks not done yet"),
+        "{error}"
+    );
+}
+
+/// A minimal instructor tree whose lab source has `source` as its text.
+fn fake_tree(name: &str, source: &str) -> PathBuf {
+    let root = scratch().join(name);
+    if root.exists() {
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+    std::fs::create_dir_all(root.join("labs/src")).unwrap();
+    std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+    std::fs::write(root.join("labs/Cargo.toml"), "[package]\nname = \"y\"\n").unwrap();
+    std::fs::write(root.join("labs/src/lib.rs"), source).unwrap();
+    root
+}
+
+#[test]
+fn marker_errors_name_file_and_line_and_write_nothing() {
+    let cases = [
+        (
+            "unclosed",
+            "fn a() {\n    // BEGIN SOLUTION hint: h\n}\n",
+            "labs/src/lib.rs:2: BEGIN SOLUTION is never closed",
+        ),
+        (
+            "nested",
+            "// BEGIN SOLUTION\n// BEGIN SOLUTION\n// END SOLUTION\n// END SOLUTION\n",
+            "labs/src/lib.rs:2: BEGIN SOLUTION inside",
+        ),
+        (
+            "stray",
+            "x\n// END HIDDEN TESTS\n",
+            "labs/src/lib.rs:2: END HIDDEN TESTS without a BEGIN",
+        ),
+    ];
+    for (name, source, expected) in cases {
+        let root = fake_tree(name, source);
+        let out = root.join("edition");
+        let run = Command::new(SPEEDUP)
+            .args(["labs", "release", "--out", "edition"])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{name}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{name}: one line, got {stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: {expected}")),
+            "{name}: {stderr}"
+        );
+        assert!(!out.exists(), "{name}: nothing may be written");
+    }
+}
+
+#[test]
+fn check_and_release_refuse_bad_requests_in_one_line() {
+    let root = fake_tree("refusals", "fn a() {}\n");
+    let run = |args: &[&str], dir: &Path| {
+        let out = Command::new(SPEEDUP)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, error) = run(&["labs", "check", "9"], &root);
+    assert_eq!(
+        (code, error.as_str()),
+        (Some(1), "error: there is no lab 9 (the labs are 1 to 4)\n")
+    );
+    std::fs::create_dir_all(root.join("full")).unwrap();
+    std::fs::write(root.join("full/keep.txt"), "mine").unwrap();
+    let (code, error) = run(&["labs", "release", "--out", "full"], &root);
+    assert_eq!(code, Some(1));
+    assert!(
+        error.contains("is not empty") && error.lines().count() == 1,
+        "{error}"
+    );
+    let (code, error) = run(&["labs", "check"], &std::env::temp_dir());
+    assert_eq!(code, Some(1));
+    assert!(error.contains("no workbook found"), "{error}");
+}
+
+#[test]
+fn every_lab_has_a_worksheet_an_exercise_and_tests() {
+    let labs = instructor_root().join("labs");
+    for lab in speedup::labs::LABS {
+        let target = lab.test_target();
+        for path in [
+            labs.join("worksheets").join(lab.worksheet()),
+            labs.join("src").join(format!("{target}.rs")),
+            labs.join("tests").join(format!("{target}.rs")),
+        ] {
+            assert!(
+                path.is_file(),
+                "lab {}: {} is missing",
+                lab.number,
+                path.display()
+            );
+        }
+        let worksheet =
+            std::fs::read_to_string(labs.join("worksheets").join(lab.worksheet())).unwrap();
+        for section in [
+            "## Goals",
+            "## Background",
+            "## Tasks",
+            "## Predictions",
+            "## Results",
+            "## Questions",
+        ] {
+            assert!(
+                worksheet.contains(section),
+                "lab {}: worksheet lacks {section}",
+                lab.number
+            );
+        }
+    }
+}
