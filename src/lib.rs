@@ -24,6 +24,7 @@ pub mod atomic_file;
 pub mod checksum;
 pub mod error;
 pub mod measurement;
+pub mod normal;
 pub mod seeds;
 pub mod strategy;
 pub mod timed_run;
