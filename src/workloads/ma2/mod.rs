@@ -54,7 +54,7 @@ pub struct Ma2 {
     #[arg(long, value_name = "N", conflicts_with = "quantile")]
     pub n_sim: Option<usize>,
     /// Accept this fraction of simulations instead: n_sim = ceil(n_samples / Q), in (0, 1]
-    #[arg(long, value_name = "Q")]
+    #[arg(long, value_name = "Q", allow_negative_numbers = true)]
     pub quantile: Option<f64>,
     /// Simulations per batch; one batch is one chunk of work
     #[arg(long, default_value_t = Ma2::default().batch_size)]

@@ -84,9 +84,15 @@ impl ObservedFile {
 /// The `"y"` array of a JSON text.
 fn parse_series(text: &str) -> Result<Vec<f64>> {
     let json: Value = serde_json::from_str(text).map_err(|e| {
-        // Python's json module writes NaN and Infinity, which JSON forbids.
-        if text.contains("NaN") || text.contains("Infinity") {
-            Error::new("NaN and infinite values are not allowed (and not JSON)")
+        // Python's json module writes NaN and Infinity, which JSON forbids;
+        // 1e999 is JSON but no f64.
+        let non_finite = text.contains("NaN")
+            || text.contains("Infinity")
+            || e.to_string().starts_with("number out of range");
+        if non_finite {
+            Error::new(format!(
+                "values must be finite: NaN and infinities are not allowed ({e})"
+            ))
         } else {
             Error::new(format!("not valid JSON: {e}"))
         }
@@ -149,6 +155,7 @@ mod tests {
         assert!(err(r#"[1, 2, 3]"#).contains(r#"no "y""#));
         assert!(err(r#"{"y": [1, "a", 3]}"#).contains(r#""y"[1] is "a""#));
         assert!(err(r#"{"y": [1, NaN, 3]}"#).contains("NaN"));
+        assert!(err(r#"{"y": [1, 1e999, 3]}"#).contains("finite"));
         assert!(err("{").contains("not valid JSON"));
         assert!(
             check_series(&[1.0, 2.0])
