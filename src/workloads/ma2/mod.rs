@@ -62,7 +62,7 @@ pub struct Ma2 {
     /// Length of the simulated observed series (at least 3)
     #[arg(long, default_value_t = Ma2::default().n_obs, conflicts_with = "observed")]
     pub n_obs: usize,
-    /// Parameters that simulate the observed data, inside the prior's triangle
+    /// Parameters that simulate the observed data (observation seed 20170530, whatever --seed), inside the prior's triangle
     #[arg(
         long,
         value_name = "T1,T2",
