@@ -10,7 +10,8 @@
 //!    static or dynamic schedule) and [`strategy::process`] (child processes
 //!    of this very executable, speaking [`strategy::protocol`]).
 //! 3. [`workloads`]: the three studies (random-interval integration,
-//!    linear-normal draws, MA(2) rejection ABC).
+//!    linear-normal draws, MA(2) rejection ABC). The last two spend their
+//!    time drawing normals, by the inlined ziggurat of [`normal`].
 //! 4. [`timed_run`]: one run, timed, with a [`Checksum`] of every output bit:
 //!    the proof that every strategy and worker count agrees.
 //!
@@ -28,6 +29,7 @@ pub mod checksum;
 pub mod error;
 pub mod labs;
 pub mod measurement;
+pub mod normal;
 pub mod seeds;
 pub mod strategy;
 pub mod timed_run;

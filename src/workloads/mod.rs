@@ -6,6 +6,8 @@
 
 pub mod bucket_sort;
 pub mod integration;
+pub mod linear_normal;
+pub mod ma2;
 
 use crate::workload::Workload;
 use crate::{Error, Result};
@@ -69,6 +71,19 @@ macro_rules! registry {
 registry! {
     /// Random-interval integration of 1/(1+x²): a convergence study (the lecture)
     Integration => integration::Integration,
+    /// Draws of y = alpha + x1 + 2*x2 + 0.5*x3 + eps, inputs N(mean, standard deviation) (the lab)
+    ///
+    /// alpha ~ N(15, 2), x1 ~ N(3, 5), x2 ~ N(10, 1), x3 ~ N(8, 8), eps ~ N(0, 1), all
+    /// independent. The second parameter of N(m, s) is the standard deviation, as in
+    /// numpy's normal(loc, scale): E[y] = 42 and Var[y] = 50.
+    LinearNormal => linear_normal::LinearNormal,
+    /// MA(2) rejection ABC, as in ELFI's parallelization tutorial
+    ///
+    /// Simulates MA(2) series with parameters drawn from the triangle prior, keeps the
+    /// --n-samples draws whose autocovariances (S1, S2) lie closest to the observed
+    /// ones, and prints ELFI's summary. The observed data are simulated from
+    /// --true-params with a fixed observation seed, or read with --observed FILE.
+    Ma2 => ma2::Ma2,
 }
 
 fn unknown(name: &str) -> Error {

@@ -1,0 +1,226 @@
+//! Standard normal draws by the ziggurat method, inlined into the caller.
+//!
+//! `ma2` draws 102 normals per simulation, 10^8 per run: the normal generator
+//! *is* the workload. `rand_distr::StandardNormal` uses the same algorithm,
+//! but its sampling function is not inlined, and a function call per draw cost
+//! about as much as the draw itself. This file is the same method written so
+//! the common case compiles into the caller's loop.
+//!
+//! The ziggurat (Marsaglia & Tsang, 2000) covers the right half of the bell
+//! curve with 256 horizontal layers of **equal area** V: 255 rectangles
+//! stacked up to the peak, and a base layer made of a rectangle plus the tail
+//! beyond R. One 64-bit draw gives a layer `i` (8 bits), a sign and a position
+//! `x` in [-X[i], X[i]) (the top 53 bits). Then:
+//!
+//! - if `|x| < X[i+1]`, the point lies in the part of the layer that is under
+//!   the curve: accept `x`. This happens about 99% of the time, and costs one
+//!   random number, one multiplication and one comparison;
+//! - otherwise (the layer's ragged right end) an exact accept-or-retry test
+//!   against `exp(-x²/2)`, or, in the base layer, a draw from the tail.
+//!
+//! The result is *exactly* normal (up to the floating-point resolution of the
+//! draws), not an approximation: the fast path is just a shortcut through a
+//! rejection sampler. The slow paths call `exp` and `ln` from the platform's
+//! maths library; a run is bit-reproducible on one machine, like every
+//! workload's, since all workers are the same executable.
+
+use crate::seeds::ChunkRng;
+use rand::RngCore;
+use std::sync::LazyLock;
+
+/// Number of layers: indexed by 8 bits of the random draw.
+const LAYERS: usize = 256;
+/// Where the tail starts, for 256 layers (Marsaglia & Tsang).
+const R: f64 = 3.654_152_885_361_009;
+/// The area of every layer: `R f(R)` plus the tail area `sqrt(pi/2) erfc(R/sqrt 2)`,
+/// for the unnormalised density `f(x) = exp(-x²/2)`.
+const V: f64 = 0.004_928_673_233_974_658;
+
+/// The unnormalised normal density.
+fn f(x: f64) -> f64 {
+    (-0.5 * x * x).exp()
+}
+
+/// The density at each layer edge, `f[i] = f(x[i])`, and for the fast path
+/// `k[i]` and `w[i]`, which restate "`|x| < x[i+1]`" in integers (see
+/// [`Ziggurat::sample`]).
+struct Tables {
+    f: [f64; LAYERS + 1],
+    k: [u64; LAYERS],
+    w: [f64; LAYERS],
+}
+
+/// A signed 53-bit integer `j` stands for the position `j / 2^52` in [-1, 1).
+const SCALE: f64 = (1u64 << 52) as f64;
+
+/// The layer edges `x[i]`: decreasing, `x[1] = R`, `x[256] = 0`. `x[0] = V / f(R)`
+/// is the base layer's width if its tail were folded into a rectangle. Each
+/// layer's top edge follows from equal areas: `x[i] (f(x[i+1]) - f(x[i])) = V`.
+fn edges() -> [f64; LAYERS + 1] {
+    let mut x = [0.0; LAYERS + 1];
+    x[0] = V / f(R);
+    x[1] = R;
+    for i in 1..LAYERS - 1 {
+        x[i + 1] = (-2.0 * (V / x[i] + f(x[i])).ln()).sqrt();
+    }
+    x[LAYERS] = 0.0;
+    x
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+    let x = edges();
+    Tables {
+        f: x.map(f),
+        // Rounded down: a point on the boundary goes to the exact slow test.
+        k: std::array::from_fn(|i| (x[i + 1] / x[i] * SCALE) as u64),
+        w: std::array::from_fn(|i| x[i] / SCALE),
+    }
+});
+
+/// A standard normal sampler. Cheap to copy: it holds a reference to the tables.
+#[derive(Clone, Copy)]
+pub struct Ziggurat {
+    tables: &'static Tables,
+}
+
+impl std::fmt::Debug for Ziggurat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ziggurat({LAYERS} layers)")
+    }
+}
+
+impl Default for Ziggurat {
+    fn default() -> Self {
+        Ziggurat::new()
+    }
+}
+
+impl Ziggurat {
+    /// The sampler (its tables are built once per process, in microseconds).
+    pub fn new() -> Ziggurat {
+        Ziggurat { tables: &TABLES }
+    }
+
+    /// One N(0, 1) draw.
+    ///
+    /// The low 8 bits of one 64-bit draw pick the layer `i`; the top 53 bits,
+    /// read as a signed integer `j`, the position `x = j / 2^52 * x[i]`. The
+    /// test `|x| < x[i+1]` becomes `|j| < k[i]`, done with integers: the
+    /// floating-point units, which the caller's arithmetic keeps busy, see
+    /// only one conversion and one multiplication per draw.
+    #[inline(always)]
+    pub fn sample(&self, rng: &mut ChunkRng) -> f64 {
+        let bits = rng.next_u64();
+        let i = (bits & 0xff) as usize;
+        let j = (bits as i64) >> 11;
+        if j.unsigned_abs() < self.tables.k[i] {
+            return j as f64 * self.tables.w[i];
+        }
+        self.slow(rng, i, j)
+    }
+
+    /// The rare cases: the ragged end of a layer, or the tail.
+    #[cold]
+    #[inline(never)]
+    fn slow(&self, rng: &mut ChunkRng, mut i: usize, mut j: i64) -> f64 {
+        let t = self.tables;
+        loop {
+            let x = j as f64 * t.w[i];
+            if i == 0 {
+                return tail(rng, j < 0);
+            }
+            // A uniform height within the layer: below the curve means accept.
+            if t.f[i] + (t.f[i + 1] - t.f[i]) * unit(rng.next_u64()) < f(x) {
+                return x;
+            }
+            let bits = rng.next_u64();
+            i = (bits & 0xff) as usize;
+            j = (bits as i64) >> 11;
+            if j.unsigned_abs() < t.k[i] {
+                return j as f64 * t.w[i];
+            }
+        }
+    }
+}
+
+/// A draw from the tail beyond R, with the given sign (Marsaglia's method:
+/// `R + e1/R` for exponentials e1, e2, accepted when `2 e2 > (e1/R)²`).
+fn tail(rng: &mut ChunkRng, negative: bool) -> f64 {
+    loop {
+        let x = -open_unit(rng.next_u64()).ln() / R;
+        let y = -open_unit(rng.next_u64()).ln();
+        if 2.0 * y > x * x {
+            return if negative { -(R + x) } else { R + x };
+        }
+    }
+}
+
+/// A uniform in [0, 1) from the top 53 bits.
+fn unit(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A uniform in (0, 1), safe to take the logarithm of.
+fn open_unit(bits: u64) -> f64 {
+    ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seeds::chunk_rng;
+
+    #[test]
+    fn tables_match_the_published_ziggurat() {
+        let x = edges();
+        // Every layer has area V, up to the top one, which closes at the peak.
+        for i in 1..LAYERS {
+            let area = x[i] * (f(x[i + 1]) - f(x[i]));
+            assert!((area - V).abs() < 1e-12 * V, "layer {i}: {area}");
+        }
+        // Values from rand_distr's table (which uses V rounded to 12 digits).
+        assert!((x[0] - 3.910_757_959_537_09).abs() < 1e-10);
+        assert!((x[2] - 3.449_278_298_560_964).abs() < 1e-10);
+        assert!((x[255] - 0.215_241_895_913_273_8).abs() < 1e-9);
+        // The integer test accepts exactly the points strictly inside x[i+1].
+        let t = &*TABLES;
+        for i in 0..LAYERS {
+            assert!(t.k[i] as f64 * t.w[i] <= x[i + 1]);
+            assert!((t.k[i] + 1) as f64 * t.w[i] >= x[i + 1] * (1.0 - 1e-15));
+        }
+    }
+
+    #[test]
+    fn draws_have_the_moments_and_tails_of_a_standard_normal() {
+        let zig = Ziggurat::new();
+        let mut rng = chunk_rng(11, 0);
+        let n = 1_000_000;
+        let (mut sum, mut squares, mut fourth, mut beyond_2, mut beyond_r) = (0.0, 0.0, 0.0, 0, 0);
+        for _ in 0..n {
+            let z = zig.sample(&mut rng);
+            sum += z;
+            squares += z * z;
+            fourth += z * z * z * z;
+            beyond_2 += (z.abs() > 2.0) as usize;
+            beyond_r += (z.abs() > R) as usize;
+        }
+        let n = n as f64;
+        // Standard errors: mean 0.001, variance 0.0014, kurtosis ~0.01.
+        assert!((sum / n).abs() < 0.005);
+        assert!((squares / n - 1.0).abs() < 0.007);
+        assert!((fourth / n - 3.0).abs() < 0.05);
+        // P(|Z| > 2) = 0.0455 (sd 0.0002), P(|Z| > R) = 2.58e-4 (sd 1.6e-5).
+        assert!((beyond_2 as f64 / n - 0.04550).abs() < 0.001);
+        assert!((beyond_r as f64 / n - 2.58e-4).abs() < 8e-5);
+    }
+
+    #[test]
+    fn same_stream_same_draws() {
+        let zig = Ziggurat::new();
+        let draw = || {
+            let mut rng = chunk_rng(2, 9);
+            (0..1000).map(|_| zig.sample(&mut rng)).collect::<Vec<_>>()
+        };
+        assert_eq!(draw(), draw());
+    }
+}

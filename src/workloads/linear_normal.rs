@@ -1,0 +1,200 @@
+//! `linear-normal`: draws of a linear model with normal inputs (the lab).
+//!
+//! The lab asks for n draws of
+//!
+//! ```text
+//! y = alpha + x1 + 2*x2 + 0.5*x3 + eps
+//! alpha ~ N(15, 2)   x1 ~ N(3, 5)   x2 ~ N(10, 1)   x3 ~ N(8, 8)   eps ~ N(0, 1)
+//! ```
+//!
+//! all independent. The lab leaves the second parameter of `N(m, s)`
+//! ambiguous; we read it as the **standard deviation**, as numpy's
+//! `normal(loc, scale)` does. Then `E[y] = 42` and `Var[y] = 2² + 5² + 2²·1² +
+//! 0.5²·8² + 1² = 50`. (Read as variances it would be 42 and 14: the summary's
+//! variance tells the two readings apart.)
+//!
+//! What a student should notice: each draw is five normals and a few
+//! multiplications, ~10 ns. A chunk of [`DRAWS_PER_CHUNK`] draws is over in
+//! about 0.1 ms, so for small n the cost of starting threads or processes, and
+//! of copying every `y` back from a child, is larger than the work itself.
+//! Finding the n where each strategy starts to win is the lab.
+
+use crate::normal::Ziggurat;
+use crate::seeds::ChunkRng;
+use crate::workload::{Outcome, Workload};
+use crate::{Checksum, Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// Draws per chunk, fixed whatever the worker count: ten chunks at the
+/// default n, each long enough (~0.1 ms) to be worth handing out.
+pub const DRAWS_PER_CHUNK: usize = 10_000;
+
+/// A normal distribution as (mean, standard deviation).
+type Normal = (f64, f64);
+/// The lab's input distributions.
+pub const ALPHA: Normal = (15.0, 2.0);
+pub const X1: Normal = (3.0, 5.0);
+pub const X2: Normal = (10.0, 1.0);
+pub const X3: Normal = (8.0, 8.0);
+pub const EPS: Normal = (0.0, 1.0);
+
+/// E[y] and Var[y] under the standard-deviation reading.
+pub const THEORY_MEAN: f64 = 42.0;
+pub const THEORY_VARIANCE: f64 = 50.0;
+
+/// Parameters of the lab.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, clap::Args)]
+pub struct LinearNormal {
+    /// Number of draws of y
+    #[arg(long, default_value_t = LinearNormal::default().n)]
+    pub n: usize,
+}
+
+impl Default for LinearNormal {
+    fn default() -> Self {
+        LinearNormal { n: 100_000 }
+    }
+}
+
+/// One y, its inputs drawn in the order the formula names them.
+fn draw(zig: Ziggurat, rng: &mut ChunkRng) -> f64 {
+    // N(mean, sd): a standard normal, scaled and shifted.
+    let mut normal = |(mean, sd): Normal| mean + sd * zig.sample(rng);
+    let alpha = normal(ALPHA);
+    let x1 = normal(X1);
+    let x2 = normal(X2);
+    let x3 = normal(X3);
+    let eps = normal(EPS);
+    alpha + x1 + 2.0 * x2 + 0.5 * x3 + eps
+}
+
+impl Workload for LinearNormal {
+    const NAME: &'static str = "linear-normal";
+    type Part = Vec<f64>;
+    type Output = Draws;
+
+    fn validate(&self) -> Result<()> {
+        if self.n == 0 {
+            return Err(Error::new("--n must be at least 1"));
+        }
+        Ok(())
+    }
+
+    fn chunk_count(&self) -> usize {
+        self.n.div_ceil(DRAWS_PER_CHUNK)
+    }
+
+    fn run_chunk(&self, chunk: usize, rng: &mut ChunkRng) -> Vec<f64> {
+        let first = chunk * DRAWS_PER_CHUNK;
+        let last = (first + DRAWS_PER_CHUNK).min(self.n);
+        let zig = Ziggurat::new();
+        (first..last).map(|_| draw(zig, rng)).collect()
+    }
+
+    fn merge(&self, parts: Vec<Vec<f64>>) -> Draws {
+        Draws { y: parts.concat() }
+    }
+}
+
+/// The draws of y, in draw order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draws {
+    pub y: Vec<f64>,
+}
+
+impl Draws {
+    /// The sample mean.
+    pub fn mean(&self) -> f64 {
+        self.y.iter().sum::<f64>() / self.y.len() as f64
+    }
+
+    /// The sample variance, divided by n - 1 (0 for a single draw).
+    ///
+    /// Two passes (mean first, then squared deviations) rather than one pass of
+    /// sums of squares, which loses most of its digits when the mean is large
+    /// next to the spread.
+    pub fn variance(&self) -> f64 {
+        if self.y.len() < 2 {
+            return 0.0;
+        }
+        let mean = self.mean();
+        let squares: f64 = self.y.iter().map(|y| (y - mean) * (y - mean)).sum();
+        squares / (self.y.len() - 1) as f64
+    }
+}
+
+impl Outcome for Draws {
+    fn summary(&self) -> serde_json::Value {
+        json!({
+            "n": self.y.len(),
+            "mean": self.mean(),
+            "variance": self.variance(),
+            "theory_mean": THEORY_MEAN,
+            "theory_variance": THEORY_VARIANCE,
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "draws          {}\nmean           {:.4}  (theory {THEORY_MEAN})\nvariance       {:.4}  (theory {THEORY_VARIANCE}; sample variance, n - 1)",
+            self.y.len(),
+            self.mean(),
+            self.variance()
+        )
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        json!({ "y": self.y })
+    }
+
+    fn checksum(&self) -> Checksum {
+        Checksum::of(&self.y)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seeds::chunk_rng;
+
+    #[test]
+    fn chunks_cover_n_exactly() {
+        let lab = LinearNormal { n: 25_001 };
+        assert_eq!(lab.chunk_count(), 3);
+        let sizes: Vec<usize> = (0..3)
+            .map(|c| lab.run_chunk(c, &mut chunk_rng(1, c)).len())
+            .collect();
+        assert_eq!(sizes, vec![10_000, 10_000, 5_001]);
+    }
+
+    #[test]
+    fn one_draw_follows_the_formula() {
+        let zig = Ziggurat::new();
+        let y = draw(zig, &mut chunk_rng(5, 0));
+        let mut rng = chunk_rng(5, 0);
+        let z: Vec<f64> = (0..5).map(|_| zig.sample(&mut rng)).collect();
+        let by_hand = (15.0 + 2.0 * z[0])
+            + (3.0 + 5.0 * z[1])
+            + 2.0 * (10.0 + z[2])
+            + 0.5 * (8.0 + 8.0 * z[3])
+            + z[4];
+        assert!((y - by_hand).abs() < 1e-12, "{y} vs {by_hand}");
+    }
+
+    #[test]
+    fn mean_and_variance_of_a_known_sample() {
+        let draws = Draws {
+            y: vec![40.0, 42.0, 44.0],
+        };
+        assert_eq!(draws.mean(), 42.0);
+        assert_eq!(draws.variance(), 4.0);
+        assert_eq!(Draws { y: vec![7.0] }.variance(), 0.0);
+    }
+
+    #[test]
+    fn zero_draws_are_refused() {
+        let err = LinearNormal { n: 0 }.validate().unwrap_err().to_string();
+        assert!(err.contains("--n"), "{err}");
+    }
+}
