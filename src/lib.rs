@@ -23,9 +23,13 @@
 pub mod atomic_file;
 pub mod checksum;
 pub mod error;
+pub mod machine;
 pub mod measurement;
+pub mod plot;
+pub mod report;
 pub mod seeds;
 pub mod strategy;
+pub mod sweep;
 pub mod timed_run;
 pub mod wire;
 pub mod workload;

@@ -1,7 +1,9 @@
 //! Argument parsing and the one place errors are printed.
 
 mod args;
+mod report;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -19,7 +21,9 @@ and worker count: compare the checksums.
 Start here:
   speedup run integration --strategy serial
   speedup run integration --strategy scoped --schedule static --workers 2
-  speedup run integration --strategy scoped --schedule dynamic --workers 2";
+  speedup run integration --strategy scoped --schedule dynamic --workers 2
+  speedup sweep                      (every strategy over 1..2×CPUs, then a report)
+  speedup report reports/<machine>   (redraw a report from its speedup.json)";
 
 #[derive(Debug, Parser)]
 #[command(name = "speedup", version, about = ABOUT, long_about = LONG_ABOUT)]
@@ -31,6 +35,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Run(run::RunArgs),
+    Sweep(sweep::SweepArgs),
+    Report(report::ReportArgs),
 }
 
 /// Parses the arguments, runs the command, prints any error on one line.
@@ -41,6 +47,8 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run::execute(args),
+        Command::Sweep(args) => sweep::execute(args),
+        Command::Report(args) => report::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
