@@ -106,7 +106,14 @@ pub fn svg_texts(svg: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|element| {
             let body = element.split_once('>')?.1;
-            Some(body.split("</text>").next()?.trim().to_string())
+            let text = body.split("</text>").next()?.trim();
+            Some(
+                text.replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&"),
+            )
         })
         .collect()
 }
