@@ -219,13 +219,13 @@ impl Figure for CurveChart {
             };
             chart
                 .draw_series([Text::new(
-                    "ideal",
+                    "  ideal",
                     at,
                     (FAMILY, scale.px(22.0))
                         .into_font()
                         .style(FontStyle::Italic)
                         .color(&BLACK)
-                        .pos(Pos::new(HPos::Left, VPos::Bottom)),
+                        .pos(Pos::new(HPos::Left, VPos::Top)),
                 )])
                 .map_err(drawing)?;
         }

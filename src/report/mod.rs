@@ -56,10 +56,24 @@ impl Report {
     /// Derives speedups and fits Amdahl's law from `measurements`.
     pub fn new(
         machine: Machine,
-        measurements: Vec<Measurement>,
+        mut measurements: Vec<Measurement>,
         process_startup: Vec<StartupCost>,
     ) -> Result<Report> {
         check(&measurements)?;
+        // Registry order of workloads, report order of strategies (so colours
+        // and legends agree everywhere), then workers.
+        measurements.sort_by_key(|m| {
+            let workload = crate::workloads::NAMES
+                .iter()
+                .position(|n| *n == m.workload);
+            let strategy = figures::strategy_color(&m.strategy);
+            (
+                workload.unwrap_or(usize::MAX),
+                m.workload.clone(),
+                strategy,
+                m.workers,
+            )
+        });
         let derived = derived::derive_all(&measurements);
         let amdahl = amdahl::fit_all(&derived, machine.physical_cores, machine.logical_cpus);
         Ok(Report {
