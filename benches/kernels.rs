@@ -18,29 +18,50 @@ fn sorting(c: &mut Criterion) {
     const N: usize = 10_000;
     let mut rng = chunk_rng(1, 0);
     let keys: Vec<u64> = (0..N).map(|_| rng.next_u64() >> 11).collect();
-    let floats: Vec<f64> = keys.iter().map(|&k| k as f64 / (1u64 << 53) as f64).collect();
+    let floats: Vec<f64> = keys
+        .iter()
+        .map(|&k| k as f64 / (1u64 << 53) as f64)
+        .collect();
     let mut group = c.benchmark_group("sort-10000-uniforms");
-    group.throughput(Throughput::Elements(N as u64)).measurement_time(Duration::from_secs(2));
+    group
+        .throughput(Throughput::Elements(N as u64))
+        .measurement_time(Duration::from_secs(2));
     group.bench_function("f64 sort_unstable_by(total_cmp)", |b| {
-        b.iter_batched_ref(|| floats.clone(), |v| v.sort_unstable_by(f64::total_cmp), BatchSize::SmallInput)
+        b.iter_batched_ref(
+            || floats.clone(),
+            |v| v.sort_unstable_by(f64::total_cmp),
+            BatchSize::SmallInput,
+        )
     });
     group.bench_function("u64 sort_unstable", |b| {
-        b.iter_batched_ref(|| keys.clone(), |v| v.sort_unstable(), BatchSize::SmallInput)
+        b.iter_batched_ref(
+            || keys.clone(),
+            |v| v.sort_unstable(),
+            BatchSize::SmallInput,
+        )
     });
     let mut sorter = BucketSorter::default();
     group.bench_function("u64 bucket sort", |b| {
-        b.iter_batched_ref(|| keys.clone(), |v| sorter.sort(v, 53), BatchSize::SmallInput)
+        b.iter_batched_ref(
+            || keys.clone(),
+            |v| sorter.sort(v, 53),
+            BatchSize::SmallInput,
+        )
     });
     group.finish();
 }
 
 fn process_startup(c: &mut Criterion) {
     let mut group = c.benchmark_group("process-startup");
-    group.sample_size(20).measurement_time(Duration::from_secs(3));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(3));
     for workers in [1, 2] {
-        group.bench_with_input(BenchmarkId::from_parameter(workers), &workers, |b, &workers| {
-            b.iter(|| startup_time(workers).expect("workers start"))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(workers),
+            &workers,
+            |b, &workers| b.iter(|| startup_time(workers).expect("workers start")),
+        );
     }
     group.finish();
 }
@@ -48,7 +69,9 @@ fn process_startup(c: &mut Criterion) {
 fn main() {
     // First thing: children started by the process strategy serve chunks here.
     speedup::worker_hook();
-    let mut criterion = Criterion::default().configure_from_args().warm_up_time(Duration::from_millis(500));
+    let mut criterion = Criterion::default()
+        .configure_from_args()
+        .warm_up_time(Duration::from_millis(500));
     sorting(&mut criterion);
     process_startup(&mut criterion);
     criterion.final_summary();

@@ -3,7 +3,10 @@
 use std::process::{Command, Output};
 
 fn speedup(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_speedup")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_speedup"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 /// Runs a command that must fail; returns its stderr after checking the basics.
@@ -11,42 +14,99 @@ fn fails(args: &[&str]) -> String {
     let out = speedup(args);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(!out.status.success(), "{args:?} should fail");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: one line, got {stderr:?}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "{args:?}: one line, got {stderr:?}"
+    );
     assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
     stderr
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = speedup(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("--json prints one JSON object")
 }
 
 #[test]
 fn json_output_has_the_documented_fields_and_checksums_agree_across_strategies() {
-    let base = ["run", "integration", "--samples", "1500", "--json", "--workers", "2"];
+    let base = [
+        "run",
+        "integration",
+        "--samples",
+        "1500",
+        "--json",
+        "--workers",
+        "2",
+    ];
     let mut checksums = Vec::new();
-    for strategy in ["serial", "thread-pool", "scoped", "process", "process-static"] {
+    for strategy in [
+        "serial",
+        "thread-pool",
+        "scoped",
+        "process",
+        "process-static",
+    ] {
         let value = json(&[&base[..], &["--strategy", strategy]].concat());
-        for field in ["workload", "strategy", "workers", "seed", "wall_seconds", "checksum", "summary"] {
+        for field in [
+            "workload",
+            "strategy",
+            "workers",
+            "seed",
+            "wall_seconds",
+            "checksum",
+            "summary",
+        ] {
             assert!(value.get(field).is_some(), "missing {field} in {value}");
         }
         let summary = &value["summary"];
         assert!(summary["abs_error"].as_f64().unwrap() < 1e-2);
-        assert_eq!(summary["exact"].as_f64().unwrap(), std::f64::consts::FRAC_PI_4);
+        assert_eq!(
+            summary["exact"].as_f64().unwrap(),
+            std::f64::consts::FRAC_PI_4
+        );
         assert_eq!(value["seed"], 20170530);
         checksums.push(value["checksum"].as_str().unwrap().to_string());
     }
     assert_eq!(checksums[0].len(), 16);
-    assert!(checksums.iter().all(|c| *c == checksums[0]), "{checksums:?}");
+    assert!(
+        checksums.iter().all(|c| *c == checksums[0]),
+        "{checksums:?}"
+    );
 }
 
 #[test]
 fn human_output_names_the_run_and_the_error() {
-    let out = speedup(&["run", "integration", "--samples", "500", "--strategy", "scoped", "--schedule", "static", "--workers", "3"]);
+    let out = speedup(&[
+        "run",
+        "integration",
+        "--samples",
+        "500",
+        "--strategy",
+        "scoped",
+        "--schedule",
+        "static",
+        "--workers",
+        "3",
+    ]);
     let text = String::from_utf8(out.stdout).unwrap();
-    for expected in ["integration", "scoped-static with 3 workers", "wall time", "checksum", "last estimate", "abs error"] {
+    for expected in [
+        "integration",
+        "scoped-static with 3 workers",
+        "wall time",
+        "checksum",
+        "last estimate",
+        "abs error",
+    ] {
         assert!(text.contains(expected), "{expected:?} missing in\n{text}");
     }
 }
@@ -54,12 +114,24 @@ fn human_output_names_the_run_and_the_error() {
 #[test]
 fn output_file_holds_every_estimate_in_order_of_n() {
     let path = std::env::temp_dir().join(format!("speedup-cli-{}.json", std::process::id()));
-    let value = json(&["run", "integration", "--samples", "120", "--json", "--output", path.to_str().unwrap()]);
-    let full: Vec<(usize, f64)> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let value = json(&[
+        "run",
+        "integration",
+        "--samples",
+        "120",
+        "--json",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    let full: Vec<(usize, f64)> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(full.len(), 120);
     assert!(full.iter().enumerate().all(|(i, &(n, _))| i == n));
-    assert_eq!(full[119].1, value["summary"]["last_estimate"].as_f64().unwrap());
+    assert_eq!(
+        full[119].1,
+        value["summary"]["last_estimate"].as_f64().unwrap()
+    );
 }
 
 #[test]
@@ -88,9 +160,20 @@ fn an_unwritable_output_fails_before_the_run_and_keeps_old_files() {
     let target = dir.join("old.json");
     std::fs::write(&target, "earlier result").unwrap();
     // A failed run (bad parameters) must not touch the existing file.
-    fails(&["run", "integration", "--samples", "0", "--output", target.to_str().unwrap()]);
+    fails(&[
+        "run",
+        "integration",
+        "--samples",
+        "0",
+        "--output",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "earlier result");
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left behind");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -99,7 +182,14 @@ fn help_teaches_the_strategies() {
     let out = speedup(&["run", "--help"]);
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    for expected in ["--strategy", "--schedule", "--workers", "--seed", "integration", "checksum"] {
+    for expected in [
+        "--strategy",
+        "--schedule",
+        "--workers",
+        "--seed",
+        "integration",
+        "checksum",
+    ] {
         assert!(help.contains(expected), "{expected:?} missing in help");
     }
 }

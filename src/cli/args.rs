@@ -14,3 +14,11 @@ pub fn workers(text: &str) -> Result<usize, String> {
 pub fn default_workers() -> usize {
     num_cpus::get().clamp(1, MAX_WORKERS)
 }
+
+/// A repeat count: a whole number from 1 to 1000.
+pub fn repeats(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=1000).contains(&n) => Ok(n),
+        _ => Err("must be a whole number from 1 to 1000".into()),
+    }
+}

@@ -2,7 +2,9 @@
 
 mod args;
 mod labs;
+mod report;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,7 +22,9 @@ and worker count: compare the checksums.
 Start here:
   speedup run integration --strategy serial
   speedup run integration --strategy scoped --schedule static --workers 2
-  speedup run integration --strategy scoped --schedule dynamic --workers 2";
+  speedup run integration --strategy scoped --schedule dynamic --workers 2
+  speedup sweep                      (every strategy over 1..2×CPUs, then a report)
+  speedup report reports/<machine>   (redraw a report from its speedup.json)";
 
 #[derive(Debug, Parser)]
 #[command(name = "speedup", version, about = ABOUT, long_about = LONG_ABOUT)]
@@ -32,6 +36,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Run(run::RunArgs),
+    Sweep(sweep::SweepArgs),
+    Report(report::ReportArgs),
     /// The workbook: check a lab's tasks, or release the student edition
     #[command(subcommand)]
     Labs(labs::LabsCommand),
@@ -45,6 +51,8 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run::execute(args),
+        Command::Sweep(args) => sweep::execute(args),
+        Command::Report(args) => report::execute(args),
         Command::Labs(command) => labs::execute(command),
     };
     match result {

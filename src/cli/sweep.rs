@@ -1,0 +1,105 @@
+//! `speedup sweep`: the benchmark grid without criterion, for a quick look.
+//!
+//! Each point is the median of a few wall-clock runs after one warm-up run:
+//! cruder than criterion's statistics, but the default grid takes under a
+//! minute on a laptop, and it writes the very same report.
+
+use super::args;
+use indicatif::{ProgressBar, ProgressStyle};
+use speedup::machine::Machine;
+use speedup::report::{self, Report};
+use speedup::seeds::DEFAULT_SEED;
+use speedup::sweep::{self, Grid, parse_strategies, parse_workers, parse_workloads};
+use speedup::{Result, Strategy};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  speedup sweep
+  speedup sweep --workloads integration --strategies serial,scoped --workers 1,2,4
+  speedup sweep --repeats 5 --out my-report
+
+Then open DIR/report.md or DIR/report.html. `cargo bench` measures the same
+grid with criterion's statistics and writes the same report.";
+
+/// Measure every strategy over a range of worker counts and write a speedup report
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct SweepArgs {
+    /// Comma-separated workloads [default: all]
+    #[arg(long, value_parser = parse_workloads_arg, value_name = "LIST")]
+    workloads: Option<Vec<String>>,
+
+    /// Comma-separated strategies; serial is the baseline and always included [default: all]
+    #[arg(long, value_parser = parse_strategies_arg, value_name = "LIST")]
+    strategies: Option<Vec<Strategy>>,
+
+    /// Comma-separated worker counts [default: 1..2×CPUs, or a ladder on big machines]
+    #[arg(long, value_parser = parse_workers_arg, value_name = "LIST")]
+    workers: Option<Vec<usize>>,
+
+    /// Timed runs per point (after one warm-up run); the median is reported
+    #[arg(long, default_value_t = 3, value_parser = args::repeats, value_name = "K")]
+    repeats: usize,
+
+    /// Report directory [default: reports/<machine>]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// Seed of the random streams
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+}
+
+fn parse_workloads_arg(text: &str) -> Result<Vec<String>, String> {
+    parse_workloads(text).map_err(|e| e.to_string())
+}
+
+fn parse_strategies_arg(text: &str) -> Result<Vec<Strategy>, String> {
+    parse_strategies(text).map_err(|e| e.to_string())
+}
+
+fn parse_workers_arg(text: &str) -> Result<Vec<usize>, String> {
+    parse_workers(text).map_err(|e| e.to_string())
+}
+
+pub fn execute(args: SweepArgs) -> Result<()> {
+    let machine = Machine::detect();
+    let mut grid = Grid::full();
+    if let Some(workloads) = args.workloads {
+        grid.workloads = workloads;
+    }
+    if let Some(mut strategies) = args.strategies {
+        if !strategies.contains(&Strategy::Serial) {
+            strategies.insert(0, Strategy::Serial);
+        }
+        grid.strategies = strategies;
+    }
+    if let Some(workers) = args.workers {
+        grid.workers = workers;
+    }
+    let dir = args.out.unwrap_or_else(|| report::default_dir(&machine));
+    // Fail on an unwritable directory now, not after the measurements.
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| speedup::Error::new(format!("cannot create {}: {e}", dir.display())))?;
+
+    let points = grid.points().len() as u64;
+    let bar = ProgressBar::new(points).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed} < {eta}]")
+            .expect("the template is valid"),
+    );
+    let measurements = sweep::measure(&grid, args.repeats, args.seed, |point| {
+        bar.set_message(format!(
+            "{} {} ×{}",
+            point.workload, point.strategy, point.workers
+        ));
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let measurements = measurements?;
+    let startup = sweep::startup_costs(&grid)?;
+    let report = Report::new(machine, measurements, startup)?;
+    let path = report::write(&dir, &report)?;
+    println!("{}", path.display());
+    Ok(())
+}

@@ -1,0 +1,308 @@
+//! Curves against the worker count: the speedup figure, the efficiency
+//! figure, and comparisons of two reports.
+//!
+//! What makes such a figure readable on a slide, and what this draws:
+//! - the **ideal** line (speedup = workers, or efficiency = 1), labelled, so
+//!   every curve is judged against perfect scaling;
+//! - vertical markers at the **physical core** count and the **logical CPU**
+//!   count, where curves are expected to bend;
+//! - the **oversubscribed** region (more workers than logical CPUs) shaded
+//!   and labelled: there, extra workers can only cost;
+//! - **CI whiskers** on every point: a gap smaller than the whiskers is noise;
+//! - fitted curves (Amdahl's law) **dashed**, so model and measurement never
+//!   look alike.
+
+use super::{FAMILY, Figure, color, drawing};
+use crate::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// One point of a curve, with its confidence interval if it has one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurvePoint {
+    pub x: f64,
+    pub y: f64,
+    pub ci: Option<(f64, f64)>,
+}
+
+/// One line of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The legend entry; `None` keeps the line out of the legend.
+    pub label: Option<String>,
+    /// Index into [`PALETTE`](super::PALETTE).
+    pub color: usize,
+    pub points: Vec<CurvePoint>,
+    /// Dashed lines are models or the second report of a comparison.
+    pub dashed: bool,
+    /// Draw a dot at each point (measurements) or not (smooth models).
+    pub markers: bool,
+}
+
+/// The reference line of perfect scaling.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ideal {
+    /// y = x: speedup equal to the worker count.
+    Diagonal,
+    /// y = c: efficiency 1.
+    Level(f64),
+}
+
+/// A chart of curves against workers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurveChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<Series>,
+    pub ideal: Option<Ideal>,
+    pub physical_cores: Option<usize>,
+    pub logical_cpus: Option<usize>,
+    /// The largest worker count shown.
+    pub x_max: f64,
+}
+
+/// Several charts side by side under one title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panels {
+    pub title: String,
+    pub charts: Vec<CurveChart>,
+}
+
+/// Sizes are given for an 800-pixel-high chart and scaled to the real one.
+struct Scale(f64);
+
+impl Scale {
+    fn px(&self, size: f64) -> u32 {
+        (size * self.0).round().max(1.0) as u32
+    }
+}
+
+impl CurveChart {
+    /// The top of the y axis: room for every point, a little headroom, and
+    /// the ideal line up to the logical CPU count.
+    fn y_top(&self) -> f64 {
+        let highest_point = self
+            .series
+            .iter()
+            .flat_map(|s| &s.points)
+            .map(|p| p.y)
+            .fold(0.0, f64::max);
+        // Whiskers may extend the axis, but not so far that they flatten the curves.
+        let highest_whisker = self
+            .series
+            .iter()
+            .flat_map(|s| &s.points)
+            .filter_map(|p| p.ci.map(|c| c.1))
+            .fold(0.0, f64::max)
+            .min(highest_point * 1.3);
+        let ideal = match self.ideal {
+            Some(Ideal::Diagonal) => self.logical_cpus.unwrap_or(1) as f64,
+            Some(Ideal::Level(level)) => level,
+            None => 0.0,
+        };
+        let top = highest_point.max(highest_whisker).max(ideal) * 1.12;
+        if top.is_finite() && top > 0.0 {
+            top
+        } else {
+            1.0
+        }
+    }
+}
+
+impl Figure for CurveChart {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        let scale = Scale(f64::from(area.dim_in_pixel().1) / 800.0);
+        let x_end = self.x_max.max(1.0) + 0.5;
+        let y_top = self.y_top();
+        let clamp = |y: f64| y.clamp(0.0, y_top);
+
+        let mut chart = ChartBuilder::on(area)
+            .caption(
+                &self.title,
+                (FAMILY, scale.px(34.0)).into_font().style(FontStyle::Bold),
+            )
+            .margin(scale.px(24.0))
+            .x_label_area_size(scale.px(80.0))
+            .y_label_area_size(scale.px(95.0))
+            .build_cartesian_2d(0.5..x_end, 0.0..y_top)
+            .map_err(drawing)?;
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .axis_desc_style((FAMILY, scale.px(26.0)))
+            .label_style((FAMILY, scale.px(21.0)))
+            .x_labels(self.x_max.min(16.0) as usize + 2)
+            .x_label_formatter(&|x| {
+                if (x - x.round()).abs() < 1e-9 && *x >= 1.0 {
+                    format!("{}", x.round() as i64)
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| format!("{y:.1}"))
+            .light_line_style(RGBColor(235, 235, 235))
+            .bold_line_style(RGBColor(215, 215, 215))
+            .draw()
+            .map_err(drawing)?;
+
+        let note = (FAMILY, scale.px(21.0))
+            .into_font()
+            .color(&RGBColor(70, 70, 70));
+        // Oversubscribed: more workers than logical CPUs; labelled top right.
+        if let Some(logical) = self.logical_cpus.filter(|&l| (l as f64) < self.x_max) {
+            let from = logical as f64;
+            chart
+                .draw_series([Rectangle::new(
+                    [(from, 0.0), (x_end, y_top)],
+                    RGBColor(220, 50, 32).mix(0.08).filled(),
+                )])
+                .map_err(drawing)?;
+            chart
+                .draw_series([Text::new(
+                    format!("oversubscribed: workers > {logical} logical CPUs "),
+                    (x_end, y_top * 0.985),
+                    note.clone().pos(Pos::new(HPos::Right, VPos::Top)),
+                )])
+                .map_err(drawing)?;
+        }
+        // Markers at the physical cores and the logical CPUs, labelled at the
+        // bottom, where speedup curves rarely go.
+        let mut markers = Vec::new();
+        match (self.physical_cores, self.logical_cpus) {
+            (Some(p), Some(l)) if p == l => {
+                markers.push((p, format!("{p} cores = {l} logical CPUs")))
+            }
+            (p, l) => {
+                markers.extend(p.map(|p| (p, format!("{p} physical cores"))));
+                markers.extend(l.map(|l| (l, format!("{l} logical CPUs"))));
+            }
+        }
+        for (i, (at, text)) in markers.iter().enumerate() {
+            let x = *at as f64;
+            chart
+                .draw_series(LineSeries::new(
+                    [(x, 0.0), (x, y_top)],
+                    RGBColor(90, 90, 90).stroke_width(scale.px(2.0)),
+                ))
+                .map_err(drawing)?;
+            let y = y_top * (0.015 + 0.055 * i as f64);
+            chart
+                .draw_series([Text::new(
+                    format!(" {text}"),
+                    (x, y),
+                    note.clone().pos(Pos::new(HPos::Left, VPos::Bottom)),
+                )])
+                .map_err(drawing)?;
+        }
+
+        // The ideal line, in the legend and labelled on the line itself.
+        if let Some(ideal) = self.ideal {
+            let (start, end) = match ideal {
+                Ideal::Diagonal => {
+                    let e = x_end.min(y_top);
+                    ((0.5, 0.5), (e, e))
+                }
+                Ideal::Level(level) => ((0.5, level), (x_end, level)),
+            };
+            let style = BLACK.stroke_width(scale.px(2.0));
+            chart
+                .draw_series(LineSeries::new([start, end], style))
+                .map_err(drawing)?
+                .label("ideal")
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+            let at = match ideal {
+                Ideal::Diagonal => (end.0 * 0.93, end.1 * 0.93),
+                Ideal::Level(level) => (0.6, level),
+            };
+            chart
+                .draw_series([Text::new(
+                    "  ideal",
+                    at,
+                    (FAMILY, scale.px(22.0))
+                        .into_font()
+                        .style(FontStyle::Italic)
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Left, VPos::Top)),
+                )])
+                .map_err(drawing)?;
+        }
+
+        for series in &self.series {
+            let colour = color(series.color);
+            let style = colour.stroke_width(scale.px(if series.dashed { 2.5 } else { 3.5 }));
+            let points: Vec<(f64, f64)> = series.points.iter().map(|p| (p.x, clamp(p.y))).collect();
+            let dash = (scale.px(12.0), scale.px(8.0));
+            let drawn = if series.dashed {
+                chart.draw_series(DashedLineSeries::new(points.clone(), dash.0, dash.1, style))
+            } else {
+                chart.draw_series(LineSeries::new(points.clone(), style))
+            }
+            .map_err(drawing)?;
+            if let Some(label) = &series.label {
+                let dashed = series.dashed;
+                // A dashed line's legend sample is two dashes; a solid one's, one line.
+                let gap = if dashed { (9, 15) } else { (12, 12) };
+                drawn.label(label).legend(move |(x, y)| {
+                    EmptyElement::at((x, y))
+                        + PathElement::new([(0, 0), (gap.0, 0)], style)
+                        + PathElement::new([(gap.1, 0), (24, 0)], style)
+                });
+            }
+            if series.markers {
+                let radius = scale.px(6.0);
+                chart
+                    .draw_series(
+                        points
+                            .iter()
+                            .map(|&p| Circle::new(p, radius, colour.filled())),
+                    )
+                    .map_err(drawing)?;
+            }
+            let whisker = colour.stroke_width(scale.px(2.0));
+            let cap = scale.px(14.0);
+            chart
+                .draw_series(series.points.iter().filter_map(|p| {
+                    let (low, high) = p.ci?;
+                    Some(ErrorBar::new_vertical(
+                        p.x,
+                        clamp(low),
+                        clamp(p.y),
+                        clamp(high),
+                        whisker,
+                        cap,
+                    ))
+                }))
+                .map_err(drawing)?;
+        }
+
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .margin(scale.px(14.0))
+            .legend_area_size(scale.px(34.0))
+            .label_font((FAMILY, scale.px(20.0)))
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(160, 160, 160))
+            .draw()
+            .map_err(drawing)?;
+        Ok(())
+    }
+}
+
+impl Figure for Panels {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        let height = f64::from(area.dim_in_pixel().1);
+        let title_font = (FAMILY, (height * 0.05).max(12.0) as u32)
+            .into_font()
+            .style(FontStyle::Bold);
+        let body = area.titled(&self.title, title_font).map_err(drawing)?;
+        let cells = body.split_evenly((1, self.charts.len().max(1)));
+        for (cell, chart) in cells.iter().zip(&self.charts) {
+            chart.draw(cell)?;
+        }
+        Ok(())
+    }
+}

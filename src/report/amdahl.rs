@@ -1,0 +1,132 @@
+//! Fitting Amdahl's law to measured speedups.
+//!
+//! Amdahl: if a fraction `f` of the work is serial, `p` workers give at best
+//!
+//! ```text
+//! S(p) = 1 / (f + (1 - f) / p)        and never more than 1 / f.
+//! ```
+//!
+//! Rearranged, `1/S - 1/p = f · (1 - 1/p)`: a straight line through the
+//! origin in `x = 1 - 1/p`, `y = 1/S - 1/p`, so least squares gives
+//! `f = Σxy / Σx²` in one line. The fit uses only points up to the physical
+//! core count: past it, workers share cores, and the slowdown that causes is
+//! not a serial fraction.
+
+use super::derived::Derived;
+use serde::{Deserialize, Serialize};
+
+/// The fitted law for one (workload, strategy).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AmdahlFit {
+    pub workload: String,
+    pub strategy: String,
+    pub serial_fraction: f64,
+    /// `1 / serial_fraction`; `null` when the fitted fraction is zero.
+    pub max_speedup: Option<f64>,
+}
+
+impl AmdahlFit {
+    /// The speedup the fitted law predicts at `workers`.
+    pub fn predict(&self, workers: f64) -> f64 {
+        1.0 / (self.serial_fraction + (1.0 - self.serial_fraction) / workers)
+    }
+}
+
+/// Least-squares serial fraction of `(workers, speedup)` points, in [0, 1];
+/// `None` without a point above one worker.
+pub fn serial_fraction(points: &[(usize, f64)]) -> Option<f64> {
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for &(workers, speedup) in points {
+        let p = workers as f64;
+        let x = 1.0 - 1.0 / p;
+        let y = 1.0 / speedup - 1.0 / p;
+        sxy += x * y;
+        sxx += x * x;
+    }
+    (sxx > 0.0).then(|| (sxy / sxx).clamp(0.0, 1.0))
+}
+
+/// Fits every (workload, strategy) of `derived` on its points up to
+/// `physical_cores` workers (or, on a one-core machine, up to `logical_cpus`).
+pub fn fit_all(derived: &[Derived], physical_cores: usize, logical_cpus: usize) -> Vec<AmdahlFit> {
+    let limit = if physical_cores >= 2 {
+        physical_cores
+    } else {
+        logical_cpus
+    };
+    let mut fits = Vec::new();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for d in derived {
+        let key = (d.workload.as_str(), d.strategy.as_str());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let points: Vec<(usize, f64)> = derived
+            .iter()
+            .filter(|o| (o.workload.as_str(), o.strategy.as_str()) == key && o.workers <= limit)
+            .map(|o| (o.workers, o.speedup))
+            .collect();
+        if let Some(f) = serial_fraction(&points) {
+            fits.push(AmdahlFit {
+                workload: d.workload.clone(),
+                strategy: d.strategy.clone(),
+                serial_fraction: f,
+                max_speedup: (f > 0.0).then(|| 1.0 / f),
+            });
+        }
+    }
+    fits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amdahl(f: f64, p: usize) -> f64 {
+        1.0 / (f + (1.0 - f) / p as f64)
+    }
+
+    #[test]
+    fn recovers_the_serial_fraction_of_exact_amdahl_points() {
+        let points: Vec<_> = [1, 2, 4, 8].map(|p| (p, amdahl(0.1, p))).to_vec();
+        assert!((serial_fraction(&points).unwrap() - 0.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn perfect_scaling_fits_zero_and_no_cap() {
+        assert_eq!(serial_fraction(&[(2, 2.0), (4, 4.0)]), Some(0.0));
+        assert_eq!(serial_fraction(&[(1, 1.0)]), None);
+        assert_eq!(
+            serial_fraction(&[(2, 0.5)]),
+            Some(1.0),
+            "slowdowns clamp to 1"
+        );
+    }
+
+    #[test]
+    fn fits_ignore_points_past_the_physical_cores() {
+        let d = |p: usize, s: f64| Derived {
+            workload: "w".into(),
+            strategy: "scoped-static".into(),
+            workers: p,
+            speedup: s,
+            speedup_ci_low: s,
+            speedup_ci_high: s,
+            efficiency: s / p as f64,
+            karp_flatt: None,
+        };
+        // Up to 4 cores the law holds with f = 0.2; at 8 workers it collapses.
+        let derived = vec![
+            d(1, 1.0),
+            d(2, amdahl(0.2, 2)),
+            d(4, amdahl(0.2, 4)),
+            d(8, 1.0),
+        ];
+        let fits = fit_all(&derived, 4, 8);
+        assert_eq!(fits.len(), 1);
+        assert!((fits[0].serial_fraction - 0.2).abs() < 1e-12);
+        assert!((fits[0].max_speedup.unwrap() - 5.0).abs() < 1e-9);
+        assert!((fits[0].predict(4.0) - amdahl(0.2, 4)).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,92 @@
+//! Two reports in one figure: two machines, or before and after a change.
+//!
+//! Each workload both reports measured gets a panel; each strategy keeps its
+//! colour, report A is drawn solid and report B dashed, so "same colour,
+//! dashed above solid" reads as "B scales better".
+
+use super::figures::{Quantity, both_formats, measured_series, overview_size};
+use super::{Report, write_files};
+use crate::plot::{CurveChart, Ideal, Panels};
+use crate::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// The comparison figure's file name, without extension.
+pub const STEM: &str = "compare";
+
+/// Names for the two reports in legends: machine slugs, or directory names
+/// when both ran on the same kind of machine.
+pub fn labels(a: (&Report, &Path), b: (&Report, &Path)) -> [String; 2] {
+    let (sa, sb) = (a.0.machine.slug(), b.0.machine.slug());
+    if sa != sb {
+        return [sa, sb];
+    }
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let (na, nb) = (name(a.1), name(b.1));
+    if na != nb && !na.is_empty() && !nb.is_empty() {
+        [na, nb]
+    } else {
+        ["A".into(), "B".into()]
+    }
+}
+
+/// The comparison figure of two loaded reports.
+pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
+    let common: Vec<&str> = a
+        .workloads()
+        .into_iter()
+        .filter(|w| b.workloads().contains(w))
+        .collect();
+    if common.is_empty() {
+        return Err(Error::new("the two reports share no workload to compare"));
+    }
+    let same_machine = (a.machine.physical_cores, a.machine.logical_cpus)
+        == (b.machine.physical_cores, b.machine.logical_cpus);
+    let charts = common
+        .iter()
+        .map(|&workload| {
+            let mut series = Vec::new();
+            let mut x_max: f64 = 1.0;
+            for (report, label, dashed) in [(a, &labels[0], false), (b, &labels[1], true)] {
+                for strategy in report.strategies(workload) {
+                    if strategy == "serial" {
+                        continue;
+                    }
+                    let mut s = measured_series(report, workload, strategy, Quantity::Speedup);
+                    x_max = s.points.iter().map(|p| p.x).fold(x_max, f64::max);
+                    s.label = Some(format!("{strategy} · {label}"));
+                    s.dashed = dashed;
+                    series.push(s);
+                }
+            }
+            CurveChart {
+                title: workload.to_string(),
+                x_label: "workers (threads or processes)".into(),
+                y_label: "speedup over serial (×)".into(),
+                series,
+                ideal: Some(Ideal::Diagonal),
+                physical_cores: same_machine.then_some(a.machine.physical_cores),
+                logical_cpus: same_machine.then_some(a.machine.logical_cpus),
+                x_max,
+            }
+        })
+        .collect();
+    Ok(Panels {
+        title: format!("{} (solid) against {} (dashed)", labels[0], labels[1]),
+        charts,
+    })
+}
+
+/// Compares the reports in directories `a` and `b`, writing `compare.svg`
+/// and `compare.png` to `out`; returns the PNG's path.
+pub fn compare(a: &Path, b: &Path, out: &Path) -> Result<PathBuf> {
+    let (ra, rb) = (Report::load(a)?, Report::load(b)?);
+    let labels = labels((&ra, a), (&rb, b));
+    let panels = figure(&ra, &rb, &labels)?;
+    let files = both_formats(STEM, &panels, overview_size(panels.charts.len()))?;
+    write_files(out, &files)?;
+    Ok(out.join(format!("{STEM}.png")))
+}

@@ -1,0 +1,208 @@
+//! The report's figures: which curves go on which chart.
+//!
+//! Drawing lives in [`crate::plot`]; this file only decides the content:
+//! one line per parallel strategy (serial is the baseline every speedup is
+//! divided by, so it is not a line), its CI whiskers, and its Amdahl fit
+//! dashed in the same colour.
+
+use super::Report;
+use crate::Result;
+use crate::plot::{CurveChart, CurvePoint, Figure, Format, Ideal, Panels, Series, render};
+use crate::strategy::Strategy;
+
+/// Pixel size of one chart.
+pub const CHART_SIZE: (u32, u32) = (1280, 800);
+/// Pixel width of one panel of the overview.
+pub const PANEL_WIDTH: u32 = 900;
+
+/// Speedup or efficiency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    Speedup,
+    Efficiency,
+}
+
+impl Quantity {
+    fn name(self) -> &'static str {
+        match self {
+            Quantity::Speedup => "speedup",
+            Quantity::Efficiency => "efficiency",
+        }
+    }
+}
+
+/// The palette index of a strategy: its place in [`Strategy::ALL`], so a
+/// strategy has the same colour in every figure of every report.
+pub fn strategy_color(label: &str) -> usize {
+    Strategy::ALL
+        .iter()
+        .position(|s| s.label() == label)
+        .unwrap_or(Strategy::ALL.len())
+}
+
+/// The file name of a workload's figure, without extension.
+pub fn figure_stem(workload: &str, quantity: Quantity) -> String {
+    format!("{workload}-{}", quantity.name())
+}
+
+/// The measured curve of one strategy.
+pub fn measured_series(
+    report: &Report,
+    workload: &str,
+    strategy: &str,
+    quantity: Quantity,
+) -> Series {
+    let points = report
+        .derived
+        .iter()
+        .filter(|d| d.workload == workload && d.strategy == strategy)
+        .map(|d| {
+            let per = match quantity {
+                Quantity::Speedup => 1.0,
+                Quantity::Efficiency => d.workers as f64,
+            };
+            CurvePoint {
+                x: d.workers as f64,
+                y: d.speedup / per,
+                ci: Some((d.speedup_ci_low / per, d.speedup_ci_high / per)),
+            }
+        })
+        .collect();
+    Series {
+        label: Some(strategy.to_string()),
+        color: strategy_color(strategy),
+        points,
+        dashed: false,
+        markers: true,
+    }
+}
+
+/// The largest worker count measured for `workload`.
+fn x_max(report: &Report, workload: &str) -> f64 {
+    report
+        .measurements
+        .iter()
+        .filter(|m| m.workload == workload)
+        .map(|m| m.workers)
+        .max()
+        .unwrap_or(1) as f64
+}
+
+/// Speedup or efficiency against workers for one workload.
+pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart {
+    let x_max = x_max(report, workload);
+    let mut series = Vec::new();
+    let mut fits = Vec::new();
+    for strategy in report.strategies(workload) {
+        if strategy == "serial" {
+            continue;
+        }
+        series.push(measured_series(report, workload, strategy, quantity));
+        if let Some(fit) = report.fit(workload, strategy) {
+            let points = (10..=(x_max * 10.0) as usize)
+                .map(|tenth| {
+                    let x = tenth as f64 / 10.0;
+                    let s = fit.predict(x);
+                    let y = match quantity {
+                        Quantity::Speedup => s,
+                        Quantity::Efficiency => s / x,
+                    };
+                    CurvePoint { x, y, ci: None }
+                })
+                .collect();
+            fits.push(Series {
+                label: None,
+                color: strategy_color(strategy),
+                points,
+                dashed: true,
+                markers: false,
+            });
+        }
+    }
+    if !fits.is_empty() {
+        // One legend entry explains every dashed line.
+        fits.push(Series {
+            label: Some("Amdahl fit".into()),
+            color: 6,
+            points: Vec::new(),
+            dashed: true,
+            markers: false,
+        });
+    }
+    series.extend(fits);
+    let machine = &report.machine;
+    let (title, y_label, ideal) = match quantity {
+        Quantity::Speedup => (
+            format!("{workload}: speedup on {}", machine.slug()),
+            "speedup over serial (×)",
+            Ideal::Diagonal,
+        ),
+        Quantity::Efficiency => (
+            format!("{workload}: efficiency on {}", machine.slug()),
+            "efficiency (speedup / workers)",
+            Ideal::Level(1.0),
+        ),
+    };
+    CurveChart {
+        title,
+        x_label: "workers (threads or processes)".into(),
+        y_label: y_label.into(),
+        series,
+        ideal: Some(ideal),
+        physical_cores: Some(machine.physical_cores),
+        logical_cpus: Some(machine.logical_cpus),
+        x_max,
+    }
+}
+
+/// Every workload's speedup chart side by side.
+pub fn overview(report: &Report) -> Panels {
+    Panels {
+        title: format!("Speedup on {}", report.machine.slug()),
+        charts: report
+            .workloads()
+            .into_iter()
+            .map(|w| {
+                let mut chart = chart(report, w, Quantity::Speedup);
+                chart.title = w.to_string();
+                chart
+            })
+            .collect(),
+    }
+}
+
+/// The overview's pixel size: one panel per workload.
+pub fn overview_size(panels: usize) -> (u32, u32) {
+    (PANEL_WIDTH * panels.max(1) as u32, CHART_SIZE.1)
+}
+
+/// `name.svg` and `name.png` of one figure.
+pub fn both_formats(
+    name: &str,
+    figure: &impl Figure,
+    size: (u32, u32),
+) -> Result<Vec<(String, Vec<u8>)>> {
+    Ok(vec![
+        (format!("{name}.svg"), render(figure, Format::Svg, size)?),
+        (format!("{name}.png"), render(figure, Format::Png, size)?),
+    ])
+}
+
+/// Every figure of a report, as (file name, bytes).
+pub fn render_all(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for workload in report.workloads() {
+        for quantity in [Quantity::Speedup, Quantity::Efficiency] {
+            let stem = figure_stem(workload, quantity);
+            files.extend(both_formats(
+                &stem,
+                &chart(report, workload, quantity),
+                CHART_SIZE,
+            )?);
+        }
+    }
+    let overview = overview(report);
+    let size = overview_size(overview.charts.len());
+    files.extend(both_formats("overview", &overview, size)?);
+    Ok(files)
+}

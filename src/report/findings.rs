@@ -1,0 +1,251 @@
+//! Plain-language findings, generated from the numbers.
+//!
+//! A figure shows; a sentence tells the reader what to look at. Each finding
+//! below answers one question a student asks of a speedup study, and each is
+//! computed, never written by hand, so it stays true when the numbers change.
+
+use super::Report;
+
+/// A slowdown smaller than this is called noise, not a cost.
+const NOISE: f64 = 0.02;
+
+/// The findings about one workload.
+pub fn for_workload(report: &Report, workload: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    lines.extend(best(report, workload));
+    lines.extend(oversubscription(report, workload));
+    lines.extend(serial_fraction(report, workload));
+    if lines.is_empty() {
+        lines.push(format!(
+            "{workload} has no serial measurement, so no speedup could be computed."
+        ));
+    }
+    lines
+}
+
+/// Which strategy and worker count ran fastest.
+fn best(report: &Report, workload: &str) -> Option<String> {
+    let fastest = report
+        .derived
+        .iter()
+        .filter(|d| d.workload == workload)
+        .max_by(|a, b| a.speedup.total_cmp(&b.speedup))?;
+    let time = report.measurement(workload, &fastest.strategy, fastest.workers)?;
+    Some(format!(
+        "Fastest: {} with {} worker{}, {} ({:.2}× the serial speed, efficiency {:.0}%).",
+        fastest.strategy,
+        fastest.workers,
+        if fastest.workers == 1 { "" } else { "s" },
+        seconds(time.median_s),
+        fastest.speedup,
+        fastest.efficiency * 100.0
+    ))
+}
+
+/// Where running more workers than logical CPUs starts to cost.
+fn oversubscription(report: &Report, workload: &str) -> Option<String> {
+    let logical = report.machine.logical_cpus;
+    let mut beyond: Vec<usize> = report
+        .derived
+        .iter()
+        .filter(|d| d.workload == workload && d.workers > logical)
+        .map(|d| d.workers)
+        .collect();
+    beyond.sort_unstable();
+    beyond.dedup();
+    if beyond.is_empty() {
+        return Some(format!(
+            "The sweep stopped at {logical} logical CPUs, so oversubscription was not measured."
+        ));
+    }
+    // For each strategy: its best speedup within the CPUs, against each count beyond.
+    let slowdown_at = |workers: usize| -> Option<(f64, String)> {
+        report
+            .derived
+            .iter()
+            .filter(|d| d.workload == workload && d.workers == workers)
+            .filter_map(|d| {
+                let within = report
+                    .derived
+                    .iter()
+                    .filter(|o| {
+                        o.workload == workload && o.strategy == d.strategy && o.workers <= logical
+                    })
+                    .map(|o| o.speedup)
+                    .fold(f64::NAN, f64::max);
+                within
+                    .is_finite()
+                    .then(|| (within / d.speedup - 1.0, d.strategy.clone()))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    };
+    let last = *beyond.last()?;
+    for &workers in &beyond {
+        if let Some((slowdown, strategy)) = slowdown_at(workers).filter(|s| s.0 > NOISE) {
+            return Some(format!(
+                "Oversubscription starts to cost at {workers} workers on {logical} logical CPUs: \
+                 {strategy} runs {:.0}% slower there than at its best within the CPUs.",
+                slowdown * 100.0
+            ));
+        }
+    }
+    Some(format!(
+        "Oversubscription up to {last} workers on {logical} logical CPUs cost nothing \
+         measurable (every strategy within {:.0}% of its best).",
+        NOISE * 100.0
+    ))
+}
+
+/// The Amdahl fit of the fastest strategy, in words.
+fn serial_fraction(report: &Report, workload: &str) -> Option<String> {
+    let best = report
+        .derived
+        .iter()
+        .filter(|d| d.workload == workload && d.workers > 1)
+        .max_by(|a, b| a.speedup.total_cmp(&b.speedup))?;
+    let fit = report.fit(workload, &best.strategy)?;
+    let cap = match fit.max_speedup {
+        Some(max) => format!("no number of workers can make it more than {max:.1}× faster"),
+        None => "the fit sees no serial part at all within the cores".to_string(),
+    };
+    Some(format!(
+        "Amdahl fit for {} (points up to {} cores): serial fraction {:.1}%, so {cap}.",
+        best.strategy,
+        report.machine.physical_cores,
+        fit.serial_fraction * 100.0
+    ))
+}
+
+/// What starting worker processes costs, against the shortest serial run.
+pub fn process_startup(report: &Report) -> Option<String> {
+    let cost = report.process_startup.iter().max_by_key(|c| c.workers)?;
+    let shortest = report
+        .measurements
+        .iter()
+        .filter(|m| m.strategy == "serial")
+        .min_by(|a, b| a.median_s.total_cmp(&b.median_s));
+    let share = shortest
+        .map(|m| {
+            format!(
+                ", {:.1}% of the serial run time of {} ({})",
+                cost.seconds / m.median_s * 100.0,
+                m.workload,
+                seconds(m.median_s)
+            )
+        })
+        .unwrap_or_default();
+    Some(format!(
+        "Process start-up cost: starting and stopping {} worker process{} takes {} \
+         ({} each){share}. Every process-strategy run pays it; thread strategies do not.",
+        cost.workers,
+        if cost.workers == 1 { "" } else { "es" },
+        seconds(cost.seconds),
+        seconds(cost.seconds / cost.workers as f64)
+    ))
+}
+
+/// A duration in the unit that reads best.
+pub fn seconds(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{:.0} µs", s * 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::Machine;
+    use crate::measurement::Measurement;
+    use crate::sweep::StartupCost;
+
+    fn machine(logical: usize) -> Machine {
+        Machine {
+            cpu_model: "Test CPU".into(),
+            logical_cpus: logical,
+            physical_cores: logical,
+            os: "test".into(),
+            rustc: "rustc".into(),
+            speedup_version: "0".into(),
+            date: "2025-01-01".into(),
+        }
+    }
+
+    fn point(strategy: &str, workers: usize, t: f64) -> Measurement {
+        Measurement::from_samples("w", strategy, workers, &[t])
+    }
+
+    fn report(points: Vec<Measurement>) -> Report {
+        let startup = vec![StartupCost {
+            workers: 2,
+            seconds: 0.004,
+        }];
+        Report::new(machine(2), points, startup).unwrap()
+    }
+
+    #[test]
+    fn names_the_fastest_point_and_its_numbers() {
+        let r = report(vec![
+            point("serial", 1, 1.0),
+            point("scoped-static", 1, 1.0),
+            point("scoped-static", 2, 0.5),
+            point("thread-pool", 2, 0.8),
+        ]);
+        let lines = for_workload(&r, "w");
+        assert!(
+            lines[0].contains("scoped-static with 2 workers"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[0].contains("2.00×") && lines[0].contains("100%"),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("serial fraction 0.0%")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn finds_where_oversubscription_starts_to_cost() {
+        let r = report(vec![
+            point("serial", 1, 1.0),
+            point("thread-pool", 2, 0.5),
+            point("thread-pool", 3, 0.505),
+            point("thread-pool", 4, 0.6),
+        ]);
+        let text = oversubscription(&r, "w").unwrap();
+        assert!(text.contains("at 4 workers"), "{text}");
+        assert!(text.contains("20% slower"), "{text}");
+    }
+
+    #[test]
+    fn free_oversubscription_is_called_free() {
+        let r = report(vec![
+            point("serial", 1, 1.0),
+            point("thread-pool", 2, 0.5),
+            point("thread-pool", 4, 0.5),
+        ]);
+        assert!(oversubscription(&r, "w").unwrap().contains("cost nothing"));
+    }
+
+    #[test]
+    fn startup_cost_is_put_against_the_serial_time() {
+        let r = report(vec![point("serial", 1, 0.4)]);
+        let text = process_startup(&r).unwrap();
+        assert!(
+            text.contains("4.0 ms") && text.contains("1.0% of the serial run"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn durations_pick_their_unit() {
+        assert_eq!(seconds(2.5), "2.50 s");
+        assert_eq!(seconds(0.0123), "12.3 ms");
+        assert_eq!(seconds(0.000_02), "20 µs");
+    }
+}

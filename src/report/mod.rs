@@ -1,0 +1,225 @@
+//! The speedup report: measurements in, a directory a teacher can use out.
+//!
+//! ```text
+//! Vec<Measurement> + Machine ──> Report ──> speedup.json   (the data, alone)
+//!                                        ├─> report.md      (tables, findings, figures)
+//!                                        ├─> report.html    (the same, one self-contained page)
+//!                                        └─> <workload>-speedup.svg/.png,
+//!                                            <workload>-efficiency.svg/.png, overview.svg/.png
+//! ```
+//!
+//! `speedup.json` is the single source: [`regenerate`] redraws everything
+//! else from it, recomputing the derived numbers so figures and tables never
+//! disagree with the measurements. Every file is rendered in memory first and
+//! then written atomically: a failed run leaves an earlier report intact.
+//!
+//! Rooms: [`derived`] (speedup, efficiency, Karp–Flatt), [`amdahl`] (the
+//! fit), [`findings`] (sentences), [`figures`] (charts), [`document`]
+//! (Markdown and HTML from one outline), [`compare`] (two reports, one
+//! figure), [`criterion`] (reading `cargo bench` results).
+
+pub mod amdahl;
+pub mod compare;
+pub mod criterion;
+pub mod derived;
+pub mod document;
+pub mod figures;
+pub mod findings;
+
+use crate::atomic_file::write_atomically;
+use crate::machine::Machine;
+use crate::measurement::Measurement;
+use crate::sweep::StartupCost;
+use crate::{Error, Result};
+use amdahl::AmdahlFit;
+use derived::Derived;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The file every report is rebuilt from.
+pub const DATA_FILE: &str = "speedup.json";
+
+/// Everything a report says, as stored in `speedup.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub machine: Machine,
+    pub measurements: Vec<Measurement>,
+    pub derived: Vec<Derived>,
+    pub amdahl: Vec<AmdahlFit>,
+    /// Time to start worker processes, for the findings (absent in reports
+    /// that did not measure it).
+    #[serde(default)]
+    pub process_startup: Vec<StartupCost>,
+}
+
+impl Report {
+    /// Derives speedups and fits Amdahl's law from `measurements`.
+    pub fn new(
+        machine: Machine,
+        mut measurements: Vec<Measurement>,
+        process_startup: Vec<StartupCost>,
+    ) -> Result<Report> {
+        check(&measurements)?;
+        // Registry order of workloads, report order of strategies (so colours
+        // and legends agree everywhere), then workers.
+        measurements.sort_by_key(|m| {
+            let workload = crate::workloads::NAMES
+                .iter()
+                .position(|n| *n == m.workload);
+            let strategy = figures::strategy_color(&m.strategy);
+            (
+                workload.unwrap_or(usize::MAX),
+                m.workload.clone(),
+                strategy,
+                m.workers,
+            )
+        });
+        let derived = derived::derive_all(&measurements);
+        let amdahl = amdahl::fit_all(&derived, machine.physical_cores, machine.logical_cpus);
+        Ok(Report {
+            machine,
+            measurements,
+            derived,
+            amdahl,
+            process_startup,
+        })
+    }
+
+    /// Reads `dir/speedup.json` and recomputes what is derived from it.
+    pub fn load(dir: &Path) -> Result<Report> {
+        let path = dir.join(DATA_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::new(format!(
+                "cannot read {}: {e} (run `cargo bench` or `speedup sweep` to make one)",
+                path.display()
+            ))
+        })?;
+        let stored: Report = serde_json::from_str(&text)
+            .map_err(|e| Error::new(format!("{} is not a speedup report: {e}", path.display())))?;
+        Report::new(stored.machine, stored.measurements, stored.process_startup)
+            .map_err(|e| e.context(path.display()))
+    }
+
+    /// The workloads, in the order they were measured.
+    pub fn workloads(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for m in &self.measurements {
+            if !names.contains(&m.workload.as_str()) {
+                names.push(&m.workload);
+            }
+        }
+        names
+    }
+
+    /// The strategies measured for `workload`, in measurement order.
+    pub fn strategies(&self, workload: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for m in self.measurements.iter().filter(|m| m.workload == workload) {
+            if !names.contains(&m.strategy.as_str()) {
+                names.push(&m.strategy);
+            }
+        }
+        names
+    }
+
+    /// The measurement of one point, if taken.
+    pub fn measurement(
+        &self,
+        workload: &str,
+        strategy: &str,
+        workers: usize,
+    ) -> Option<&Measurement> {
+        self.measurements
+            .iter()
+            .find(|m| m.workload == workload && m.strategy == strategy && m.workers == workers)
+    }
+
+    /// The derived numbers of one point, if it has a baseline.
+    pub fn derived(&self, workload: &str, strategy: &str, workers: usize) -> Option<&Derived> {
+        self.derived
+            .iter()
+            .find(|d| d.workload == workload && d.strategy == strategy && d.workers == workers)
+    }
+
+    /// The Amdahl fit of one (workload, strategy), if there is one.
+    pub fn fit(&self, workload: &str, strategy: &str) -> Option<&AmdahlFit> {
+        self.amdahl
+            .iter()
+            .find(|f| f.workload == workload && f.strategy == strategy)
+    }
+}
+
+/// Refuses measurements no report can be drawn from, naming the first bad one.
+fn check(measurements: &[Measurement]) -> Result<()> {
+    if measurements.is_empty() {
+        return Err(Error::new("no measurements to report"));
+    }
+    for m in measurements {
+        let times = [m.median_s, m.mean_s, m.ci_low_s, m.ci_high_s];
+        if m.workers == 0
+            || m.samples == 0
+            || times.iter().any(|t| !t.is_finite() || *t < 0.0)
+            || m.median_s <= 0.0
+            || m.mean_s <= 0.0
+        {
+            return Err(Error::new(format!(
+                "measurement {} / {} / {} workers has impossible values",
+                m.workload, m.strategy, m.workers
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes the whole report (speedup.json and everything drawn from it) to
+/// `dir`, creating it; returns the path of `report.md`.
+pub fn write(dir: &Path, report: &Report) -> Result<PathBuf> {
+    let mut files = vec![(
+        DATA_FILE.to_string(),
+        serde_json::to_string_pretty(report)?.into_bytes(),
+    )];
+    files.extend(render(report)?);
+    write_files(dir, &files)?;
+    Ok(dir.join(document::MARKDOWN_FILE))
+}
+
+/// Redraws report.md, report.html and every figure from `dir/speedup.json`
+/// alone; returns the path of `report.md`. speedup.json itself is not touched.
+pub fn regenerate(dir: &Path) -> Result<PathBuf> {
+    let report = Report::load(dir)?;
+    write_files(dir, &render(&report)?)?;
+    Ok(dir.join(document::MARKDOWN_FILE))
+}
+
+/// Every file drawn from a report, as (name, bytes), rendered in memory.
+pub fn render(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
+    let figures = figures::render_all(report)?;
+    let outline = document::outline(report);
+    let mut files = vec![
+        (
+            document::MARKDOWN_FILE.to_string(),
+            document::to_markdown(&outline).into_bytes(),
+        ),
+        (
+            document::HTML_FILE.to_string(),
+            document::to_html(&outline, &figures)?.into_bytes(),
+        ),
+    ];
+    files.extend(figures);
+    Ok(files)
+}
+
+/// Creates `dir` and writes each file atomically.
+pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::new(format!("cannot create {}: {e}", dir.display())))?;
+    for (name, bytes) in files {
+        write_atomically(dir.join(name), bytes)?;
+    }
+    Ok(())
+}
+
+/// Where a machine's reports go by default: `reports/<machine slug>`.
+pub fn default_dir(machine: &Machine) -> PathBuf {
+    Path::new("reports").join(machine.slug())
+}

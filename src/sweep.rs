@@ -1,0 +1,322 @@
+//! The grid of a speedup study, and the quick way to measure it.
+//!
+//! A study runs every (workload × strategy × workers) point of a [`Grid`].
+//! Serial runs once per workload, at one worker: it is the baseline every
+//! speedup is divided by. `cargo bench` measures the grid with criterion;
+//! [`measure`] (behind `speedup sweep`) measures it with a plain clock, the
+//! median of a few runs after a warm-up. Both yield [`Measurement`]s, and the
+//! report reads nothing else.
+
+use crate::measurement::Measurement;
+use crate::strategy::{Strategy, check_workers, process};
+use crate::timed_run::timed;
+use crate::workload::Workload;
+use crate::workloads::{AnyWorkload, NAMES, WorkloadVisitor};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// Overrides the worker counts: `SPEEDUP_WORKERS=1,2,4`.
+pub const WORKERS_ENV: &str = "SPEEDUP_WORKERS";
+/// Selects workloads: `SPEEDUP_WORKLOADS=ma2,integration`.
+pub const WORKLOADS_ENV: &str = "SPEEDUP_WORKLOADS";
+
+/// The worker counts worth measuring on a machine.
+///
+/// Every count from 1 to 2× the logical CPUs when that is at most 8 values
+/// (small machines: see every step, oversubscription included). Bigger
+/// machines get a ladder: powers of two, the half-steps between them from 8
+/// up, and always the physical core count, the logical CPU count and 2× it
+/// (1,2,4,8,12,16,24,32 on 16 CPUs).
+pub fn worker_ladder(logical: usize, physical: usize) -> Vec<usize> {
+    let logical = logical.max(1);
+    let top = 2 * logical;
+    if top <= 8 {
+        return (1..=top).collect();
+    }
+    let mut counts = vec![physical.clamp(1, top), logical, top];
+    let mut power = 1;
+    while power <= top {
+        counts.push(power);
+        if power >= 8 && power + power / 2 <= top {
+            counts.push(power + power / 2);
+        }
+        power *= 2;
+    }
+    counts.sort_unstable();
+    counts.dedup();
+    counts
+}
+
+/// Parses a comma-separated list of worker counts, `1,2,4`.
+pub fn parse_workers(text: &str) -> Result<Vec<usize>> {
+    let mut counts = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let n: usize = item
+            .parse()
+            .map_err(|_| Error::new(format!("worker count '{item}' is not a whole number")))?;
+        check_workers(n)?;
+        counts.push(n);
+    }
+    if counts.is_empty() {
+        return Err(Error::new(format!("no worker counts in '{text}'")));
+    }
+    counts.sort_unstable();
+    counts.dedup();
+    Ok(counts)
+}
+
+/// Parses a comma-separated list of workload names, checking each.
+pub fn parse_workloads(text: &str) -> Result<Vec<String>> {
+    let names = split_names(text);
+    for name in &names {
+        AnyWorkload::with_defaults(name)?;
+    }
+    if names.is_empty() {
+        return Err(Error::new(format!("no workload names in '{text}'")));
+    }
+    Ok(names)
+}
+
+/// Parses a comma-separated list of strategy labels (`scoped` means both schedules).
+pub fn parse_strategies(text: &str) -> Result<Vec<Strategy>> {
+    let mut strategies = Vec::new();
+    for name in split_names(text) {
+        match name.as_str() {
+            "scoped" | "process" => strategies.extend(
+                Strategy::ALL
+                    .into_iter()
+                    .filter(|s| s.label().starts_with(&format!("{name}-"))),
+            ),
+            _ => strategies.push(name.parse()?),
+        }
+    }
+    if strategies.is_empty() {
+        return Err(Error::new(format!("no strategy names in '{text}'")));
+    }
+    strategies.sort();
+    strategies.dedup();
+    Ok(strategies)
+}
+
+fn split_names(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// What a study measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grid {
+    pub workloads: Vec<String>,
+    pub strategies: Vec<Strategy>,
+    pub workers: Vec<usize>,
+}
+
+/// One point of a grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    pub workload: String,
+    pub strategy: Strategy,
+    pub workers: usize,
+}
+
+impl Grid {
+    /// Every workload and strategy over this machine's [`worker_ladder`].
+    pub fn full() -> Grid {
+        Grid {
+            workloads: NAMES.iter().map(|s| s.to_string()).collect(),
+            strategies: Strategy::ALL.to_vec(),
+            workers: worker_ladder(num_cpus::get(), num_cpus::get_physical()),
+        }
+    }
+
+    /// [`Grid::full`] with the `SPEEDUP_WORKERS` and `SPEEDUP_WORKLOADS` overrides.
+    pub fn from_env() -> Result<Grid> {
+        let mut grid = Grid::full();
+        if let Ok(text) = std::env::var(WORKERS_ENV) {
+            grid.workers = parse_workers(&text).map_err(|e| e.context(WORKERS_ENV))?;
+        }
+        if let Ok(text) = std::env::var(WORKLOADS_ENV) {
+            grid.workloads = parse_workloads(&text).map_err(|e| e.context(WORKLOADS_ENV))?;
+        }
+        Ok(grid)
+    }
+
+    /// The points of one workload: serial once (one worker), the others at every count.
+    pub fn points_of(&self, workload: &str) -> Vec<Point> {
+        let mut points = Vec::new();
+        for &strategy in &self.strategies {
+            let counts: &[usize] = if strategy == Strategy::Serial {
+                &[1]
+            } else {
+                &self.workers
+            };
+            points.extend(counts.iter().map(|&workers| Point {
+                workload: workload.to_string(),
+                strategy,
+                workers,
+            }));
+        }
+        points
+    }
+
+    /// Every point, workload by workload.
+    pub fn points(&self) -> Vec<Point> {
+        self.workloads
+            .iter()
+            .flat_map(|w| self.points_of(w))
+            .collect()
+    }
+}
+
+/// Measures every point of `grid`: one warm-up run, then the median of
+/// `repeats` timed runs. `progress` is called after each point.
+pub fn measure(
+    grid: &Grid,
+    repeats: usize,
+    seed: u64,
+    mut progress: impl FnMut(&Point),
+) -> Result<Vec<Measurement>> {
+    let mut measurements = Vec::new();
+    for name in &grid.workloads {
+        let points = grid.points_of(name);
+        let visitor = MeasurePoints {
+            points: &points,
+            repeats: repeats.max(1),
+            seed,
+            progress: &mut progress,
+        };
+        measurements.extend(AnyWorkload::with_defaults(name)?.visit(visitor)?);
+    }
+    Ok(measurements)
+}
+
+/// Times a list of points of one workload, whichever workload it is.
+struct MeasurePoints<'a, F> {
+    points: &'a [Point],
+    repeats: usize,
+    seed: u64,
+    progress: &'a mut F,
+}
+
+impl<F: FnMut(&Point)> WorkloadVisitor for MeasurePoints<'_, F> {
+    type Output = Result<Vec<Measurement>>;
+
+    fn visit<W: Workload>(self, workload: W) -> Result<Vec<Measurement>> {
+        let mut measurements = Vec::new();
+        for point in self.points {
+            let run = || -> Result<f64> {
+                let (_, wall) = timed(&workload, point.strategy, point.workers, self.seed)?;
+                Ok(wall.as_secs_f64())
+            };
+            run()?; // warm-up: caches, page faults, the first process spawn
+            let times = (0..self.repeats)
+                .map(|_| run())
+                .collect::<Result<Vec<_>>>()?;
+            measurements.push(Measurement::from_samples(
+                W::NAME,
+                &point.strategy.label(),
+                point.workers,
+                &times,
+            ));
+            (self.progress)(point);
+        }
+        Ok(measurements)
+    }
+}
+
+/// The cost of starting worker processes: median seconds over a few tries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartupCost {
+    pub workers: usize,
+    pub seconds: f64,
+}
+
+/// Measures [`process::startup_time`] for `workers` processes (median of 5).
+pub fn startup_cost(workers: usize) -> Result<StartupCost> {
+    let times = (0..5)
+        .map(|_| process::startup_time(workers).map(|d| d.as_secs_f64()))
+        .collect::<Result<Vec<_>>>()?;
+    let seconds = Measurement::from_samples("", "", workers, &times).median_s;
+    Ok(StartupCost { workers, seconds })
+}
+
+/// Process start-up cost for one worker and for one per logical CPU, when
+/// the grid has a process strategy (nothing otherwise).
+pub fn startup_costs(grid: &Grid) -> Result<Vec<StartupCost>> {
+    if !grid
+        .strategies
+        .iter()
+        .any(|s| matches!(s, Strategy::Process(_)))
+    {
+        return Ok(Vec::new());
+    }
+    let mut counts = vec![1, num_cpus::get().max(1)];
+    counts.dedup();
+    counts.into_iter().map(startup_cost).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_machines_sweep_every_count_to_twice_the_cpus() {
+        assert_eq!(worker_ladder(2, 2), vec![1, 2, 3, 4]);
+        assert_eq!(worker_ladder(4, 2), (1..=8).collect::<Vec<_>>());
+        assert_eq!(worker_ladder(1, 1), vec![1, 2]);
+    }
+
+    #[test]
+    fn big_machines_get_a_ladder_with_the_landmarks() {
+        assert_eq!(worker_ladder(16, 16), vec![1, 2, 4, 8, 12, 16, 24, 32]);
+        let ladder = worker_ladder(12, 6);
+        for must in [1, 2, 6, 12, 24] {
+            assert!(ladder.contains(&must), "{ladder:?} lacks {must}");
+        }
+        assert!(ladder.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn lists_parse_and_bad_items_are_named() {
+        assert_eq!(parse_workers("4, 1,2,2").unwrap(), vec![1, 2, 4]);
+        let err = parse_workers("1,x").unwrap_err().to_string();
+        assert!(err.contains("'x'"), "{err}");
+        assert!(parse_workers("0").is_err());
+        assert!(parse_workers(" , ").is_err());
+        assert_eq!(
+            parse_strategies("scoped,serial").unwrap(),
+            vec![
+                Strategy::Serial,
+                Strategy::Scoped(crate::Schedule::Static),
+                Strategy::Scoped(crate::Schedule::Dynamic)
+            ]
+        );
+        assert!(
+            parse_workloads("nope")
+                .unwrap_err()
+                .to_string()
+                .contains("'nope'")
+        );
+    }
+
+    #[test]
+    fn serial_is_measured_once_per_workload() {
+        let grid = Grid {
+            workloads: vec!["a".into(), "b".into()],
+            strategies: vec![Strategy::Serial, Strategy::ThreadPool],
+            workers: vec![1, 2, 3],
+        };
+        let points = grid.points();
+        assert_eq!(points.len(), 2 * (1 + 3));
+        assert_eq!(
+            points
+                .iter()
+                .filter(|p| p.strategy == Strategy::Serial)
+                .count(),
+            2
+        );
+    }
+}

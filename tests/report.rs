@@ -1,0 +1,229 @@
+//! The report end to end: synthetic measurements in, files out, and
+//! `speedup report` redrawing them from speedup.json alone.
+
+use speedup::machine::Machine;
+use speedup::measurement::Measurement;
+use speedup::plot::svg_texts;
+use speedup::report::figures::CHART_SIZE;
+use speedup::report::{self, Report};
+use speedup::sweep::StartupCost;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn machine(physical: usize, logical: usize) -> Machine {
+    Machine {
+        cpu_model: "Test CPU".into(),
+        logical_cpus: logical,
+        physical_cores: physical,
+        os: "test os".into(),
+        rustc: "rustc test".into(),
+        speedup_version: "0.0.0".into(),
+        date: "2025-01-01".into(),
+    }
+}
+
+/// Amdahl-shaped times (serial fraction 5%) with a ±5% interval.
+fn measurements(max_workers: usize) -> Vec<Measurement> {
+    let point = |strategy: &str, workers: usize, t: f64| Measurement {
+        workload: "integration".into(),
+        strategy: strategy.into(),
+        workers,
+        median_s: t,
+        mean_s: t,
+        ci_low_s: t * 0.95,
+        ci_high_s: t * 1.05,
+        samples: 10,
+    };
+    let mut all = vec![point("serial", 1, 1.0)];
+    for strategy in ["thread-pool", "scoped-static"] {
+        for p in 1..=max_workers {
+            all.push(point(strategy, p, 0.05 + 0.95 / p as f64));
+        }
+    }
+    all
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("speedup-report-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn speedup(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_speedup"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn written(dir: &Path) -> Report {
+    let startup = vec![StartupCost {
+        workers: 8,
+        seconds: 0.008,
+    }];
+    let report = Report::new(machine(4, 8), measurements(16), startup).unwrap();
+    report::write(dir, &report).unwrap();
+    report
+}
+
+#[test]
+fn writes_every_file_with_the_numbers_and_the_figure_elements() {
+    let dir = scratch("files");
+    let report = written(&dir);
+    for name in [
+        "speedup.json",
+        "report.md",
+        "report.html",
+        "integration-speedup.svg",
+        "integration-speedup.png",
+        "integration-efficiency.svg",
+        "integration-efficiency.png",
+        "overview.svg",
+        "overview.png",
+    ] {
+        assert!(dir.join(name).is_file(), "{name} missing");
+    }
+    let fit = report.fit("integration", "thread-pool").unwrap();
+    assert!((fit.serial_fraction - 0.05).abs() < 1e-9, "{fit:?}");
+
+    let svg = std::fs::read_to_string(dir.join("integration-speedup.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    for expected in [
+        "thread-pool",
+        "scoped-static",
+        "Amdahl fit",
+        "4 physical cores",
+        "8 logical CPUs",
+        "oversubscribed: workers > 8 logical CPUs",
+        "speedup over serial (×)",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "{expected} not in {texts:?}"
+        );
+    }
+    assert_eq!(
+        texts.iter().filter(|t| t.trim() == "ideal").count(),
+        2,
+        "legend and line"
+    );
+    assert!(svg.contains("stroke-dasharray") || svg.matches("<polyline").count() > 4);
+
+    let png = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(dir.join("integration-speedup.png")).unwrap(),
+    ));
+    let info = png.read_info().unwrap();
+    assert_eq!((info.info().width, info.info().height), CHART_SIZE);
+
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(md.contains("![integration: speedup](integration-speedup.png)"));
+    assert!(md.contains("serial fraction 5.0%"), "{md}");
+    assert!(md.contains("Process start-up cost"), "{md}");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 3, "figures inlined");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn report_command_redraws_the_figures_from_speedup_json_alone() {
+    let dir = scratch("redraw");
+    written(&dir);
+    let original = std::fs::read(dir.join("integration-speedup.svg")).unwrap();
+    for name in ["integration-speedup.svg", "overview.png", "report.md"] {
+        std::fs::remove_file(dir.join(name)).unwrap();
+    }
+    let out = speedup(&["report", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(dir.join("integration-speedup.svg")).unwrap(),
+        original
+    );
+    assert!(dir.join("overview.png").is_file() && dir.join("report.md").is_file());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_speedup_json_is_a_one_line_error_and_touches_nothing() {
+    let dir = scratch("bad");
+    written(&dir);
+    let md_before = std::fs::read(dir.join("report.md")).unwrap();
+    let full = std::fs::read_to_string(dir.join("speedup.json")).unwrap();
+    let mut partial: serde_json::Value = serde_json::from_str(&full).unwrap();
+    partial.as_object_mut().unwrap().remove("measurements");
+    for (case, contents, expect) in [
+        (
+            "malformed",
+            "{ not json".to_string(),
+            "not a speedup report",
+        ),
+        (
+            "truncated",
+            full[..full.len() / 2].to_string(),
+            "not a speedup report",
+        ),
+        ("partial", partial.to_string(), "measurements"),
+    ] {
+        std::fs::write(dir.join("speedup.json"), contents).unwrap();
+        let out = speedup(&["report", dir.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{case}");
+        assert_eq!(stderr.lines().count(), 1, "{case}: {stderr}");
+        assert!(
+            stderr.contains(expect) && stderr.contains("speedup.json"),
+            "{case}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read(dir.join("report.md")).unwrap(),
+            md_before,
+            "{case}"
+        );
+    }
+    std::fs::remove_file(dir.join("speedup.json")).unwrap();
+    let out = speedup(&["report", dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("cannot read"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn compare_overlays_two_reports() {
+    let (a, b, out) = (scratch("cmp-a"), scratch("cmp-b"), scratch("cmp-out"));
+    written(&a);
+    let other = Report::new(machine(2, 2), measurements(4), Vec::new()).unwrap();
+    report::write(&b, &other).unwrap();
+    let run = speedup(&[
+        "report",
+        "--compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let svg = std::fs::read_to_string(out.join("compare.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(
+        texts.iter().any(|t| t == "thread-pool · test-8cpu"),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t == "thread-pool · test-2cpu"),
+        "{texts:?}"
+    );
+    assert!(out.join("compare.png").is_file());
+    for dir in [a, b, out] {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
