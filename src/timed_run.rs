@@ -10,6 +10,7 @@ use crate::workload::{Job, Outcome, Workload};
 use crate::workloads::WorkloadVisitor;
 use crate::{Checksum, Result};
 use serde_json::{Value, json};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Runs `workload` once and returns its result with the wall time it took.
@@ -82,6 +83,8 @@ pub struct Record {
     pub seed: u64,
     /// Keep the full result (for `--output`).
     pub keep_full: bool,
+    /// Draw the result's figure to this file (for `--plot`).
+    pub plot: Option<PathBuf>,
 }
 
 impl WorkloadVisitor for Record {
@@ -89,6 +92,9 @@ impl WorkloadVisitor for Record {
 
     fn visit<W: Workload>(self, workload: W) -> Result<RunRecord> {
         let (output, wall) = timed(&workload, self.strategy, self.workers, self.seed)?;
+        if let Some(path) = &self.plot {
+            output.plot(path)?;
+        }
         Ok(RunRecord {
             workload: W::NAME,
             params: serde_json::to_value(&workload)?,

@@ -16,8 +16,9 @@
 
 use crate::seeds::{ChunkRng, chunk_rng};
 use crate::wire::Wire;
-use crate::{Checksum, Result};
+use crate::{Checksum, Error, Result};
 use serde::{Serialize, de::DeserializeOwned};
+use std::path::Path;
 
 /// A computation split into a fixed number of independent chunks.
 ///
@@ -51,6 +52,18 @@ pub trait Outcome {
     fn to_json(&self) -> serde_json::Value;
     /// A fingerprint of every bit of the result (see `checksum.rs`).
     fn checksum(&self) -> Checksum;
+
+    /// Whether [`Outcome::plot`] draws a figure. Known before a run, so that
+    /// `--plot` on a workload without one fails at once, not after the work.
+    const HAS_PLOT: bool = false;
+
+    /// Draws the result's figure to `path` (`.svg` or `.png`).
+    fn plot(&self, path: &Path) -> Result<()> {
+        Err(Error::new(format!(
+            "{}: this workload draws no figure",
+            path.display()
+        )))
+    }
 }
 
 /// A workload together with the seed of one run: everything a chunk needs.

@@ -82,6 +82,7 @@ pub fn library_reference(name: &str, options: &Options) -> Result<Vec<Measuremen
                     workers,
                     seed: speedup::seeds::DEFAULT_SEED,
                     keep_full: false,
+                    plot: None,
                 })?;
                 if run > 0 {
                     times.push(record.wall.as_secs_f64());

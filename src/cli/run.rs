@@ -2,10 +2,11 @@
 
 use super::args;
 use speedup::atomic_file::AtomicFile;
+use speedup::plot::Format;
 use speedup::seeds::DEFAULT_SEED;
 use speedup::timed_run::Record;
-use speedup::{AnyWorkload, Result, Schedule, Strategy};
-use std::path::PathBuf;
+use speedup::{AnyWorkload, Error, Result, Schedule, Strategy};
+use std::path::{Path, PathBuf};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -51,6 +52,23 @@ pub struct RunArgs {
     /// Also write the full result to FILE as JSON
     #[arg(long, global = true, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Also draw the result's figure to FILE.svg or FILE.png (ma2: ELFI's pair plot)
+    #[arg(long, global = true, value_name = "FILE")]
+    plot: Option<PathBuf>,
+}
+
+/// Fails before the run if `--plot` cannot be honoured.
+fn check_plot_path(workload: &AnyWorkload, path: &Path) -> Result<()> {
+    if !workload.has_plot() {
+        return Err(Error::new(format!(
+            "--plot: the {} workload draws no figure (ma2 does)",
+            workload.name()
+        )));
+    }
+    Format::of_path(path)?;
+    drop(AtomicFile::create(path)?); // the folder exists and is writable
+    Ok(())
 }
 
 fn parse_schedule(text: &str) -> Result<Schedule, String> {
@@ -65,11 +83,16 @@ pub fn execute(args: RunArgs) -> Result<()> {
     };
     // Open the output file first: a bad path fails now, not after the run.
     let output = args.output.as_ref().map(AtomicFile::create).transpose()?;
+    if let Some(path) = &args.plot {
+        check_plot_path(&args.workload, path)?;
+    }
+    let keep_full = output.is_some();
     let record = args.workload.visit(Record {
         strategy,
         workers,
         seed: args.seed,
-        keep_full: output.is_some(),
+        keep_full,
+        plot: args.plot,
     })?;
     if let (Some(file), Some(full)) = (output, &record.full) {
         file.commit(serde_json::to_string(full)?.as_bytes())?;

@@ -9,7 +9,7 @@ pub mod integration;
 pub mod linear_normal;
 pub mod ma2;
 
-use crate::workload::Workload;
+use crate::workload::{Outcome, Workload};
 use crate::{Error, Result};
 
 /// Something to do with a concrete workload type, whichever it is.
@@ -36,6 +36,11 @@ macro_rules! registry {
             /// The workload's name.
             pub fn name(&self) -> &'static str {
                 match self { $(AnyWorkload::$variant(_) => <$type as Workload>::NAME,)+ }
+            }
+
+            /// Whether this workload's result draws a figure (`--plot`).
+            pub fn has_plot(&self) -> bool {
+                match self { $(AnyWorkload::$variant(_) => <<$type as Workload>::Output as Outcome>::HAS_PLOT,)+ }
             }
 
             /// The named workload with its default parameters.

@@ -25,7 +25,7 @@ pub mod posterior;
 pub mod python_g;
 
 use self::best::{BestN, Candidate};
-use self::model::{Simulator, Summaries, Theta, draw_prior};
+use self::model::{Scratch, Simulator, Summaries, Theta, draw_prior};
 use self::observed::ObservedFile;
 use self::posterior::Posterior;
 use crate::seeds::ChunkRng;
@@ -196,10 +196,13 @@ impl Workload for Ma2 {
         let observed = Summaries::of(&self.observed_series());
         let simulator = Simulator::new(self.n_obs());
         let mut best = BestN::new(self.n_samples);
+        let mut scratch = Scratch::default();
         let first = (batch * self.batch_size) as u64;
         for i in 0..self.batch_size as u64 {
             let theta = draw_prior(rng);
-            let distance = simulator.summaries(theta, rng).distance(&observed);
+            let distance = simulator
+                .summaries(theta, rng, &mut scratch)
+                .distance(&observed);
             best.offer(Candidate {
                 distance,
                 index: first + i,

@@ -13,9 +13,10 @@
 use super::best::Candidate;
 use super::model::{Summaries, Theta};
 use super::python_g::format_g;
-use crate::Checksum;
 use crate::workload::Outcome;
+use crate::{Checksum, Result};
 use serde_json::{Value, json};
+use std::path::Path;
 
 /// What one rejection run accepted, and about what data.
 #[derive(Debug, Clone, PartialEq)]
@@ -178,6 +179,15 @@ impl Outcome for Posterior {
 
     fn checksum(&self) -> Checksum {
         Checksum::of(&self.accepted)
+    }
+
+    const HAS_PLOT: bool = true;
+
+    /// ELFI's `plot_pairs`: histograms of t1 and t2, their scatter, the truth marked.
+    fn plot(&self, path: &Path) -> Result<()> {
+        let samples: Vec<(f64, f64)> = self.accepted.iter().map(|c| (c.t1, c.t2)).collect();
+        let truth = self.true_params.map(|theta| (theta.t1, theta.t2));
+        crate::plot::pairs(path, ["t1", "t2"], &samples, truth)
     }
 }
 
