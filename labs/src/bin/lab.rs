@@ -109,6 +109,26 @@ fn run(command: Command) -> Result<()> {
     });
     timing::save(&path, &all)?;
     println!("saved {} measurements to {}", all.len(), path.display());
+    draw(&path.with_extension(""), all)
+}
+
+/// Draws the student's curves next to the library's in a speedup report
+/// (`labs/results/labN/report.md` and figures), the same report `cargo bench`
+/// writes. Speedups are over the library's serial run when it was measured.
+fn draw(dir: &std::path::Path, measurements: Vec<speedup::Measurement>) -> Result<()> {
+    use speedup::report::{self, Report};
+    let report = Report::new(
+        speedup::machine::Machine::detect(),
+        measurements,
+        Vec::new(),
+    );
+    match report.and_then(|report| report::write(dir, &report)) {
+        Ok(markdown) => println!(
+            "figures: {} (open report.html beside it)",
+            markdown.display()
+        ),
+        Err(err) => println!("no figures drawn ({err}); run without --no-reference to compare"),
+    }
     Ok(())
 }
 
