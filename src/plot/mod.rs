@@ -123,8 +123,10 @@ pub(crate) fn drawing(err: impl std::fmt::Display) -> Error {
     Error::new(format!("drawing a figure failed: {err}"))
 }
 
-/// Colours that stay distinct for colour-blind readers (Okabe–Ito), in order.
-pub const PALETTE: [RGBColor; 7] = [
+/// Colours that stay distinct for colour-blind readers (Okabe–Ito), in
+/// order, then darker tones for curves that are not the library's own (a
+/// student's versions in the labs).
+pub const PALETTE: [RGBColor; 11] = [
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
     RGBColor(0, 158, 115),
@@ -132,7 +134,14 @@ pub const PALETTE: [RGBColor; 7] = [
     RGBColor(213, 94, 0),
     RGBColor(86, 180, 233),
     RGBColor(120, 120, 120),
+    RGBColor(130, 80, 30),
+    RGBColor(140, 20, 60),
+    RGBColor(70, 50, 150),
+    RGBColor(20, 90, 50),
 ];
+
+/// Where the colours for curves outside the library's strategies start.
+pub const EXTRA_COLORS: usize = 7;
 
 /// The palette colour `index`, cycling.
 pub fn color(index: usize) -> RGBColor {

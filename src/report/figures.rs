@@ -93,11 +93,18 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
     let x_max = x_max(report, workload);
     let mut series = Vec::new();
     let mut fits = Vec::new();
+    let mut extra = crate::plot::EXTRA_COLORS..;
     for strategy in report.strategies(workload) {
         if strategy == "serial" {
             continue;
         }
-        series.push(measured_series(report, workload, strategy, quantity));
+        let mut measured = measured_series(report, workload, strategy, quantity);
+        // Curves that are not the library's (a student's) each get a colour of their own.
+        if measured.color >= Strategy::ALL.len() {
+            measured.color = extra.next().expect("unbounded");
+        }
+        let color = measured.color;
+        series.push(measured);
         if let Some(fit) = report.fit(workload, strategy) {
             let points = (10..=(x_max * 10.0) as usize)
                 .map(|tenth| {
@@ -112,7 +119,7 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
                 .collect();
             fits.push(Series {
                 label: None,
-                color: strategy_color(strategy),
+                color,
                 points,
                 dashed: true,
                 markers: false,
