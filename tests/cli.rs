@@ -143,6 +143,7 @@ fn every_bad_input_gets_a_one_line_error_naming_it() {
     assert!(run(&["--workers", "5000"]).contains("1 to 1024"));
     assert!(run(&["--samples", "0"]).contains("--samples"));
     assert!(run(&["--samples", "-5"]).contains("-5"));
+    assert!(run(&["--samples", "18446744073709551615"]).contains("more than 1000000"));
     assert!(run(&["--lower", "1", "--upper", "0.5"]).contains("--lower"));
     assert!(run(&["--lower", "1", "--upper", "1"]).contains("--upper"));
     assert!(run(&["--strategy", "gpu"]).contains("'gpu'"));

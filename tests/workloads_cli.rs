@@ -48,6 +48,10 @@ fn bad_numbers_are_one_line_errors_naming_the_flag() {
         [&["run", "ma2"], extra].concat()
     }
     assert_fails_naming(&["run", "linear-normal", "--n", "0"], &["--n"]);
+    assert_fails_naming(
+        &["run", "linear-normal", "--n", "18446744073709551615"],
+        &["--n", "more than 1000000000"],
+    );
     assert_fails_naming(&ma2(&["--n-samples", "0"]), &["--n-samples"]);
     assert_fails_naming(
         &ma2(&["--n-sim", "100", "--n-samples", "200"]),

@@ -29,6 +29,9 @@ use serde_json::json;
 /// enough (200 chunks at the default size) to balance dynamically.
 pub const ESTIMATES_PER_CHUNK: usize = 50;
 
+/// The largest convergence study a run accepts (see `validate`).
+pub const MAX_SAMPLES: usize = 1_000_000;
+
 /// Uniforms are drawn as 53-bit integers (the precision of an f64 in [0, 1)).
 const KEY_BITS: u32 = 53;
 
@@ -105,6 +108,13 @@ impl Workload for Integration {
     fn validate(&self) -> Result<()> {
         if self.samples == 0 {
             return Err(Error::new("--samples must be at least 1"));
+        }
+        if self.samples > MAX_SAMPLES {
+            return Err(Error::new(format!(
+                "--samples {} is more than {MAX_SAMPLES}: the study draws about samples²/2 points, \
+                 and {MAX_SAMPLES} already means 5·10^11 (hours on one core)",
+                self.samples
+            )));
         }
         if !self.lower.is_finite() || !self.upper.is_finite() {
             return Err(Error::new(format!(

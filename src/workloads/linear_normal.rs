@@ -30,6 +30,10 @@ use serde_json::json;
 /// default n, each long enough (~0.1 ms) to be worth handing out.
 pub const DRAWS_PER_CHUNK: usize = 10_000;
 
+/// The most draws one run may make: y takes 8 bytes a draw, so 10^9 draws
+/// are 8 GB, a third of the machines this runs on.
+pub const MAX_N: usize = 1_000_000_000;
+
 /// A normal distribution as (mean, standard deviation).
 type Normal = (f64, f64);
 /// The lab's input distributions.
@@ -77,6 +81,13 @@ impl Workload for LinearNormal {
     fn validate(&self) -> Result<()> {
         if self.n == 0 {
             return Err(Error::new("--n must be at least 1"));
+        }
+        if self.n > MAX_N {
+            return Err(Error::new(format!(
+                "--n {} is more than {MAX_N} draws (y alone would need {} GB of memory)",
+                self.n,
+                self.n / 125_000_000
+            )));
         }
         Ok(())
     }
