@@ -8,8 +8,8 @@
 //! ([`save`]) or hand them to the report writer.
 
 use speedup::atomic_file::AtomicFile;
-use speedup::timed_run::Record;
-use speedup::{AnyWorkload, Measurement, Result, Strategy};
+use speedup::sweep::Grid;
+use speedup::{Measurement, Result, Strategy};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -62,41 +62,18 @@ pub fn measure<T>(
     Measurement::from_samples(workload, strategy, workers, &times)
 }
 
-/// The library's strategies on its own workload `name` (default parameters).
+/// The library's strategies on its own workload `name` (default parameters),
+/// measured exactly as `speedup sweep` measures them.
 ///
 /// Looked up by name at run time: a workload that this build of `speedup`
 /// does not have gives an error, which callers report and skip.
 pub fn library_reference(name: &str, options: &Options) -> Result<Vec<Measurement>> {
-    let workload = AnyWorkload::with_defaults(name)?;
-    let mut out = Vec::new();
-    for strategy in Strategy::ALL {
-        let counts = match strategy {
-            Strategy::Serial => vec![1],
-            _ => options.workers.clone(),
-        };
-        for workers in counts {
-            let mut times = Vec::new();
-            for run in 0..=options.repeats.max(1) {
-                let record = workload.clone().visit(Record {
-                    strategy,
-                    workers,
-                    seed: speedup::seeds::DEFAULT_SEED,
-                    keep_full: false,
-                    plot: None,
-                })?;
-                if run > 0 {
-                    times.push(record.wall.as_secs_f64());
-                }
-            }
-            out.push(Measurement::from_samples(
-                name,
-                &strategy.label(),
-                workers,
-                &times,
-            ));
-        }
-    }
-    Ok(out)
+    let grid = Grid {
+        workloads: vec![name.to_string()],
+        strategies: Strategy::ALL.to_vec(),
+        workers: options.workers.clone(),
+    };
+    speedup::sweep::measure(&grid, options.repeats, speedup::seeds::DEFAULT_SEED, |_| {})
 }
 
 /// Appends the library reference for `name` to `out`, or says why there is none.
