@@ -121,14 +121,13 @@ pub fn speedup_curve(all: &[Measurement], workload: &str, strategy: &str) -> Vec
 pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Measurement>> {
     use crate::timing::measure;
     let counts = sweep_counts(num_cpus::get());
-    let sweep = crate::timing::Options {
+    let grid = speedup::sweep::Grid {
+        workloads: vec!["integration".into()],
+        strategies: [Strategy::Serial].into_iter().chain(SWEPT).collect(),
         workers: counts.clone(),
-        ..options.clone()
     };
-    let mut out: Vec<Measurement> = crate::timing::library_reference("integration", &sweep)?
-        .into_iter()
-        .filter(|m| m.strategy == "serial" || SWEPT.iter().any(|s| s.label() == m.strategy))
-        .collect();
+    let seed = speedup::seeds::DEFAULT_SEED;
+    let mut out = speedup::sweep::measure(&grid, options.repeats, seed, |_| {})?;
     for &workers in &counts {
         let mut failed = None;
         out.push(measure(
