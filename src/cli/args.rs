@@ -1,11 +1,11 @@
 //! Value parsers shared by subcommands: each error names the flag's rule.
 
-use speedup::strategy::MAX_WORKERS;
+use speedup::strategy::{MAX_WORKERS, check_workers};
 
 /// A worker count: a whole number from 1 to MAX_WORKERS.
 pub fn workers(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
-        Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(n),
+        Ok(n) if check_workers(n).is_ok() => Ok(n),
         _ => Err(format!("must be a whole number from 1 to {MAX_WORKERS}")),
     }
 }
