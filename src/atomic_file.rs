@@ -8,7 +8,7 @@
 //! [`AtomicFile::create`] opens the temporary file up front, so an unwritable
 //! path is reported *before* a long computation rather than after it.
 
-use crate::{Error, Result};
+use crate::{Error, Result, interrupt};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,6 +34,7 @@ impl AtomicFile {
         let temp = target.with_file_name(temp_name);
         let file = File::create(&temp)
             .map_err(|e| Error::new(format!("cannot write {}: {e}", target.display())))?;
+        interrupt::track_temp_file(&temp);
         Ok(AtomicFile {
             target,
             temp,
@@ -49,14 +50,19 @@ impl AtomicFile {
         file.write_all(contents).map_err(fail)?;
         file.sync_all().map_err(fail)?;
         drop(file);
-        std::fs::rename(&self.temp, &self.target).map_err(fail)
+        std::fs::rename(&self.temp, &self.target).map_err(fail)?;
+        interrupt::forget_temp_file(&self.temp);
+        Ok(())
     }
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         // Not committed (or the rename failed): remove the temporary file.
-        let _ = std::fs::remove_file(&self.temp);
+        if self.file.is_some() || self.temp.exists() {
+            let _ = std::fs::remove_file(&self.temp);
+            interrupt::forget_temp_file(&self.temp);
+        }
     }
 }
 

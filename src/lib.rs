@@ -27,6 +27,7 @@
 pub mod atomic_file;
 pub mod checksum;
 pub mod error;
+pub mod interrupt;
 pub mod labs;
 pub mod machine;
 pub mod measurement;

@@ -1,18 +1,20 @@
-//! A worker process that dies makes the run fail cleanly: an error that says
-//! what happened, no hang, no panic, and no child process left behind.
+//! Worker processes that misbehave make the run fail cleanly: an error that
+//! names the worker and what happened, no hang, no panic, and no child process
+//! left behind. Faults are injected through `SPEEDUP_WORKER_FAULT`.
 
-use speedup::strategy::process::{run_with_env, startup_time};
+use speedup::strategy::process::{Options, run, run_with, startup_time};
 use speedup::strategy::worker::FAULT_ENV;
 use speedup::workloads::integration::Integration;
 use speedup::{Job, Schedule};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 speedup::worker_test!();
 
 // Tests here count this process's children, so they must not overlap.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// Live (not yet reaped) children of this process, read from /proc.
+/// This process's children that still exist, zombies included, from /proc.
 fn children() -> Vec<u32> {
     let me = std::process::id();
     let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -33,38 +35,79 @@ fn children() -> Vec<u32> {
         .collect()
 }
 
-fn failing_run(fault: &str, schedule: Schedule) -> String {
+/// Runs a 3-worker job with `fault` injected; returns the error and how long it took.
+fn failing_run(fault: &str, schedule: Schedule) -> (String, Duration) {
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let study = Integration {
         samples: 3000,
         ..Default::default()
     };
-    let job = Job::new(&study, 1);
-    let result = run_with_env(&job, 3, schedule, &[(FAULT_ENV, fault)]);
-    result
-        .expect_err("a dead worker must fail the run")
-        .to_string()
+    let options = Options {
+        timeout: Duration::from_secs(1),
+        child_env: vec![(FAULT_ENV.into(), fault.into())],
+    };
+    let start = Instant::now();
+    let result = run_with(&Job::new(&study, 1), 3, schedule, &options);
+    let took = start.elapsed();
+    let message = result.expect_err("a faulty worker must fail the run");
+    assert_eq!(children(), Vec::<u32>::new(), "children left after {fault}");
+    (message.to_string(), took)
+}
+
+fn assert_mentions(message: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(message.contains(part), "{part:?} missing in: {message}");
+    }
 }
 
 #[test]
-fn a_worker_that_exits_non_zero_fails_the_run_and_leaves_no_child() {
-    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let message = failing_run("exit", Schedule::Dynamic);
-    assert!(
-        message.contains("process worker") && message.contains("exit status: 3"),
-        "{message}"
+fn a_worker_that_exits_non_zero_is_named_with_its_status() {
+    let (message, _) = failing_run("exit@1", Schedule::Dynamic);
+    assert_mentions(
+        &message,
+        &["process worker 1 (pid", "exit status: 3", "no reply"],
     );
-    assert_eq!(children(), Vec::<u32>::new());
 }
 
 #[test]
-fn a_killed_worker_fails_the_run_and_leaves_no_child() {
-    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let message = failing_run("abort", Schedule::Static);
-    assert!(
-        message.contains("process worker") && message.contains("signal"),
-        "{message}"
+fn a_worker_killed_by_a_signal_is_named_with_the_signal() {
+    let (message, _) = failing_run("abort@2", Schedule::Static);
+    assert_mentions(&message, &["process worker 2 (pid", "SIGABRT"]);
+}
+
+#[test]
+fn a_worker_that_writes_garbage_is_caught_and_stopped() {
+    let (message, took) = failing_run("garbage@0", Schedule::Static);
+    assert_mentions(&message, &["process worker 0", "garbage", "Segmenta"]);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn a_truncated_reply_is_reported_as_cut_off() {
+    let (message, _) = failing_run("truncate@1", Schedule::Dynamic);
+    assert_mentions(&message, &["process worker 1", "cut off after"]);
+}
+
+#[test]
+fn a_hung_worker_is_killed_after_the_timeout_and_the_run_ends_within_seconds() {
+    let (message, took) = failing_run("hang@2", Schedule::Static);
+    assert_mentions(
+        &message,
+        &["process worker 2", "did not answer within 1 s", "--timeout"],
     );
-    assert_eq!(children(), Vec::<u32>::new());
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn a_fault_in_every_worker_still_reports_one_cause() {
+    let (message, _) = failing_run("exit", Schedule::Dynamic);
+    assert_mentions(&message, &["process worker", "exit status: 3"]);
+}
+
+#[test]
+fn an_unknown_fault_kind_is_refused_by_the_worker() {
+    let (message, _) = failing_run("explode", Schedule::Dynamic);
+    assert_mentions(&message, &["process worker", "exit status: 2"]);
 }
 
 #[test]
@@ -74,8 +117,7 @@ fn a_successful_run_leaves_no_child_and_startup_is_measurable() {
         samples: 500,
         ..Default::default()
     };
-    let parts =
-        speedup::strategy::process::run(&Job::new(&study, 1), 2, Schedule::Dynamic).unwrap();
+    let parts = run(&Job::new(&study, 1), 2, Schedule::Dynamic).unwrap();
     assert_eq!(parts.len(), 10);
     let startup = startup_time(2).unwrap();
     assert!(startup.as_nanos() > 0);

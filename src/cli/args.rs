@@ -22,3 +22,16 @@ pub fn repeats(text: &str) -> Result<usize, String> {
         _ => Err("must be a whole number from 1 to 1000".into()),
     }
 }
+
+/// The longest `--timeout` accepted: a week, far beyond any sensible chunk.
+const MAX_TIMEOUT_S: f64 = 7.0 * 24.0 * 3600.0;
+
+/// A time limit in seconds: a positive number, fractions allowed.
+pub fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= MAX_TIMEOUT_S => Ok(s),
+        _ => Err(format!(
+            "must be a number of seconds above 0 and at most {MAX_TIMEOUT_S} (a week)"
+        )),
+    }
+}

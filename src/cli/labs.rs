@@ -1,5 +1,6 @@
 //! `speedup labs check [N]` and `speedup labs release --out DIR`.
 
+use super::stdout;
 use speedup::labs::{self, LABS, check, release};
 use speedup::{Error, Result};
 use std::path::PathBuf;
@@ -46,7 +47,7 @@ pub fn execute(command: LabsCommand) -> Result<()> {
             let mut missing = 0;
             for lab in chosen {
                 let report = check::run_lab(&root, lab)?;
-                print!("{}", report.render());
+                stdout::print(report.render().trim_end());
                 let (done, total) = report.score();
                 missing += total - done;
             }
@@ -56,22 +57,22 @@ pub fn execute(command: LabsCommand) -> Result<()> {
                     if missing == 1 { "" } else { "s" }
                 )));
             }
-            println!("All tasks done.");
+            stdout::print("All tasks done.");
             Ok(())
         }
         LabsCommand::Release { out } => {
             let released = release::release(&root, &out)?;
-            println!(
+            stdout::print(format_args!(
                 "Student edition written to {}: {} files, {} solutions replaced by todo!(), {} hidden test regions removed.",
                 out.display(),
                 released.files,
                 released.solutions,
                 released.hidden_tests
-            );
-            println!(
+            ));
+            stdout::print(format_args!(
                 "Students start with: cd {} && cargo run -- labs check 1",
                 out.display()
-            );
+            ));
             Ok(())
         }
     }

@@ -4,6 +4,7 @@ mod args;
 mod labs;
 mod report;
 mod run;
+mod stdout;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,11 @@ enum Command {
 
 /// Parses the arguments, runs the command, prints any error on one line.
 pub fn main() -> ExitCode {
+    one_line_panics();
+    if let Err(err) = speedup::interrupt::install() {
+        eprintln!("error: {err}");
+        return ExitCode::FAILURE;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return report_parse_error(err),
@@ -62,6 +68,26 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Keeps panics to one line.
+///
+/// A panic on a worker thread comes back from the strategy as an error, which
+/// `main` prints; the default hook would print it first as well, with a
+/// backtrace hint. So worker threads panic silently here. A panic on the main
+/// thread is a bug in speedup, and is reported as one, on one line.
+fn one_line_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        if std::thread::current().name() != Some("main") {
+            return;
+        }
+        let message = speedup::strategy::panics::message(info.payload());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error{place}: {message} (a bug in speedup: please report it)");
+    }));
 }
 
 /// Help and version go to stdout as clap writes them; real errors are cut to

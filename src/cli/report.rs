@@ -3,6 +3,7 @@
 //! An instructor gets a speedup.json from a student (or a 64-core machine)
 //! and regenerates every table and figure without re-measuring anything.
 
+use super::stdout;
 use speedup::Result;
 use speedup::report::{compare, regenerate};
 use std::path::PathBuf;
@@ -42,6 +43,6 @@ pub fn execute(args: ReportArgs) -> Result<()> {
         (None, Some(dir)) => regenerate(dir)?,
         (None, None) => unreachable!("clap requires DIR or --compare"),
     };
-    println!("{}", written.display());
+    stdout::print(written.display());
     Ok(())
 }

@@ -1,12 +1,15 @@
 //! `speedup run WORKLOAD`: one timed run, its summary and checksum.
 
 use super::args;
+use super::stdout;
 use speedup::atomic_file::AtomicFile;
 use speedup::plot::Format;
 use speedup::seeds::DEFAULT_SEED;
+use speedup::strategy::process::DEFAULT_TIMEOUT;
 use speedup::timed_run::Record;
 use speedup::{AnyWorkload, Error, Result, Schedule, Strategy};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -53,6 +56,10 @@ pub struct RunArgs {
     #[arg(long, global = true, value_name = "FILE")]
     output: Option<PathBuf>,
 
+    /// Seconds a process worker may take to start or to answer one chunk before it is killed as hung
+    #[arg(long, global = true, value_parser = args::seconds, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), allow_hyphen_values = true)]
+    timeout: f64,
+
     /// Also draw the result's figure to FILE.svg or FILE.png (ma2: ELFI's pair plot)
     #[arg(long, global = true, value_name = "FILE")]
     plot: Option<PathBuf>,
@@ -77,6 +84,7 @@ fn parse_schedule(text: &str) -> Result<Schedule, String> {
 
 pub fn execute(args: RunArgs) -> Result<()> {
     let strategy = Strategy::parse(&args.strategy, args.schedule)?;
+    speedup::strategy::process::set_timeout(Duration::from_secs_f64(args.timeout));
     let workers = match strategy {
         Strategy::Serial => 1,
         _ => args.workers.unwrap_or_else(args::default_workers),
@@ -98,9 +106,9 @@ pub fn execute(args: RunArgs) -> Result<()> {
         file.commit(serde_json::to_string(full)?.as_bytes())?;
     }
     if args.json {
-        println!("{}", record.to_json());
+        stdout::print(record.to_json());
     } else {
-        println!("{}", record.to_text());
+        stdout::print(record.to_text());
     }
     Ok(())
 }

@@ -5,13 +5,16 @@
 //! minute on a laptop, and it writes the very same report.
 
 use super::args;
+use super::stdout;
 use indicatif::{ProgressBar, ProgressStyle};
 use speedup::machine::Machine;
 use speedup::report::{self, Report};
 use speedup::seeds::DEFAULT_SEED;
+use speedup::strategy::process::DEFAULT_TIMEOUT;
 use speedup::sweep::{self, Grid, parse_strategies, parse_workers, parse_workloads};
 use speedup::{Result, Strategy};
 use std::path::PathBuf;
+use std::time::Duration;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -49,6 +52,10 @@ pub struct SweepArgs {
     /// Seed of the random streams
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
+
+    /// Seconds a process worker may take to start or to answer one chunk before it is killed as hung
+    #[arg(long, value_parser = args::seconds, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), allow_hyphen_values = true)]
+    timeout: f64,
 }
 
 fn parse_workloads_arg(text: &str) -> Result<Vec<String>, String> {
@@ -64,6 +71,7 @@ fn parse_workers_arg(text: &str) -> Result<Vec<usize>, String> {
 }
 
 pub fn execute(args: SweepArgs) -> Result<()> {
+    speedup::strategy::process::set_timeout(Duration::from_secs_f64(args.timeout));
     let machine = Machine::detect();
     let mut grid = Grid::full();
     if let Some(workloads) = args.workloads {
@@ -100,6 +108,6 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     let startup = sweep::startup_costs(&grid)?;
     let report = Report::new(machine, measurements, startup)?;
     let path = report::write(&dir, &report)?;
-    println!("{}", path.display());
+    stdout::print(path.display());
     Ok(())
 }

@@ -11,12 +11,15 @@
 //! same bits whatever ran it. Strategies are picked by name at run time, the
 //! way ELFI's `set_client('multiprocessing')` picks a client.
 
+pub mod child;
+pub mod panics;
 pub mod process;
 pub mod protocol;
 pub mod schedule;
 pub mod scoped;
 pub mod serial;
 pub mod thread_pool;
+pub mod watchdog;
 pub mod worker;
 
 pub use schedule::{ChunkQueue, Schedule};
@@ -91,7 +94,7 @@ impl Strategy {
         match *self {
             Strategy::Serial => Ok(serial::run(job)),
             Strategy::ThreadPool => thread_pool::run(job, workers),
-            Strategy::Scoped(schedule) => Ok(scoped::run(job, workers, schedule)),
+            Strategy::Scoped(schedule) => scoped::run(job, workers, schedule),
             Strategy::Process(schedule) => process::run(job, workers, schedule),
         }
     }

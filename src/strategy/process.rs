@@ -12,70 +12,111 @@
 //! - the same [`ChunkQueue`] as the scoped strategy, so static and dynamic
 //!   scheduling behave alike with processes.
 //!
-//! One parent thread per child keeps each pipe busy. **Children never outlive
-//! a run**: each is wrapped in a guard that kills and reaps it when dropped,
-//! on success, on error and on panic alike. (If the parent itself is killed,
-//! its children see their stdin close and exit after their current chunk.)
+//! One parent thread per child (a *feeder*) keeps each pipe busy. **Children
+//! never outlive a run**: each is wrapped in a guard that kills and reaps it
+//! when dropped (`child.rs`), a watchdog thread kills a child that takes
+//! longer than the timeout to answer (`watchdog.rs`), and the first failure
+//! stops every other child at once. The `speedup` binary also stops its
+//! children on Ctrl-C and SIGTERM (`interrupt.rs`), and a child whose parent
+//! vanishes exits by itself (`worker.rs`).
 
+use super::child::WorkerProcess;
 use super::in_chunk_order;
-use super::protocol::{self, Header, Request};
+use super::protocol::Header;
 use super::schedule::{ChunkQueue, Schedule};
-use super::worker::{CHILD_ARGS, WORKER_ENV};
+use super::watchdog::Watchdog;
 use crate::wire::Wire;
 use crate::workload::{Job, Workload};
 use crate::{Error, Result};
-use std::io::{BufReader, BufWriter};
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+/// How long a worker may take to start or to answer one request, unless
+/// `--timeout` says otherwise: generous, since a chunk of a big run may take
+/// minutes; a hung worker is still caught.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+static TIMEOUT_MS: AtomicU64 = AtomicU64::new(DEFAULT_TIMEOUT.as_millis() as u64);
+
+/// Sets the timeout every later [`run`] uses (the `--timeout` flag).
+pub fn set_timeout(timeout: Duration) {
+    TIMEOUT_MS.store(timeout.as_millis().max(1) as u64, Ordering::Relaxed);
+}
+
+/// What a run may be told beyond its job: how long to wait for a worker, and
+/// extra environment variables for the children (a test seam: see
+/// `worker::FAULT_ENV`).
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub timeout: Duration,
+    pub child_env: Vec<(String, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_millis(TIMEOUT_MS.load(Ordering::Relaxed)),
+            child_env: Vec::new(),
+        }
+    }
+}
 
 /// Runs the chunks in `workers` child processes.
 pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Result<Vec<W::Part>> {
-    run_with_env(job, workers, schedule, &[])
+    run_with(job, workers, schedule, &Options::default())
 }
 
-/// [`run`], with extra environment variables for the children (a test seam).
-pub fn run_with_env<W: Workload>(
+/// [`run`], with explicit [`Options`].
+pub fn run_with<W: Workload>(
     job: &Job<W>,
     workers: usize,
     schedule: Schedule,
-    child_env: &[(&str, &str)],
+    options: &Options,
 ) -> Result<Vec<W::Part>> {
     let header = Header {
         workload: W::NAME.into(),
         seed: job.seed,
         params: serde_json::to_value(job.workload)?,
     };
-    let mut children = start_workers(workers, child_env)?;
-    for child in &mut children {
-        child.send(&header)?;
-    }
+    let mut children = spawn_workers(workers, options)?;
+    let watchdog = Watchdog::new(
+        children.iter().map(|c| c.handle().clone()).collect(),
+        options.timeout,
+    );
     let queue = ChunkQueue::new(schedule, job.chunks(), workers);
-    let finished: Vec<Result<Numbered<W::Part>>> = std::thread::scope(|scope| {
+    // The first error is the cause; later ones are the other workers being stopped.
+    let failure = OnceLock::new();
+    let parts: Vec<Numbered<W::Part>> = std::thread::scope(|scope| {
+        scope.spawn(|| watchdog.patrol());
         let feeders: Vec<_> = children
             .iter_mut()
             .enumerate()
             .map(|(worker, child)| {
-                let queue = &queue;
+                let (queue, watchdog, failure, header) = (&queue, &watchdog, &failure, &header);
                 scope.spawn(move || {
-                    let parts: Result<Vec<_>> = queue
-                        .chunks_for(worker)
-                        .map(|chunk| child.run_chunk(chunk))
-                        .collect();
-                    if parts.is_err() {
+                    let fed = feed(child, header, queue.chunks_for(worker));
+                    fed.unwrap_or_else(|err| {
+                        failure.get_or_init(|| err);
                         queue.cancel();
-                    }
-                    parts
+                        watchdog.stop_all();
+                        Vec::new()
+                    })
                 })
             })
             .collect();
-        feeders
+        let parts = feeders
             .into_iter()
             .map(|feeder| feeder.join().expect("a feeder thread panicked"))
-            .collect()
+            .collect();
+        watchdog.dismiss();
+        parts
     });
-    let parts = finished.into_iter().collect::<Result<Vec<_>>>()?;
+    if let Some(err) = failure.into_inner() {
+        return Err(err);
+    }
     for child in children {
-        child.finish()?;
+        child.finish(options.timeout)?;
     }
     Ok(in_chunk_order(job.chunks(), parts.into_iter().flatten()))
 }
@@ -83,132 +124,37 @@ pub fn run_with_env<W: Workload>(
 /// Parts tagged with their chunk numbers, as one feeder thread collected them.
 type Numbered<P> = Vec<(usize, P)>;
 
+/// One feeder's work: start its child, then hand it chunks until none are left.
+fn feed<P: Wire>(
+    child: &mut WorkerProcess,
+    header: &Header,
+    chunks: impl Iterator<Item = usize>,
+) -> Result<Numbered<P>> {
+    child.start(Some(header))?;
+    chunks.map(|chunk| child.run_chunk(chunk)).collect()
+}
+
 /// Time to start `workers` children, see them ready, and shut them down.
 pub fn startup_time(workers: usize) -> Result<Duration> {
+    let options = Options::default();
     let start = Instant::now();
-    for child in start_workers(workers, &[])? {
-        child.finish()?;
+    let mut children = spawn_workers(workers, &options)?;
+    for child in &mut children {
+        child.start(None)?;
+    }
+    for child in children {
+        child.finish(options.timeout)?;
     }
     Ok(start.elapsed())
 }
 
-fn start_workers(workers: usize, child_env: &[(&str, &str)]) -> Result<Vec<WorkerProcess>> {
+/// Starts every child at once: they load in parallel, and each feeder then
+/// waits for its own child's READY line.
+fn spawn_workers(workers: usize, options: &Options) -> Result<Vec<WorkerProcess>> {
+    if workers == 0 {
+        return Err(Error::new("the process strategy needs at least one worker"));
+    }
     (0..workers)
-        .map(|id| WorkerProcess::start(id, child_env))
+        .map(|id| WorkerProcess::spawn(id, &options.child_env))
         .collect()
-}
-
-/// One child process; killed and reaped when dropped.
-struct WorkerProcess {
-    id: usize,
-    child: Child,
-    stdin: Option<BufWriter<ChildStdin>>,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl WorkerProcess {
-    fn start(id: usize, child_env: &[(&str, &str)]) -> Result<WorkerProcess> {
-        let exe = std::env::current_exe()
-            .map_err(|e| Error::new(format!("cannot find the current executable: {e}")))?;
-        let mut child = Command::new(&exe)
-            .args(CHILD_ARGS)
-            .env(WORKER_ENV, "1")
-            .envs(child_env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| {
-                Error::new(format!(
-                    "cannot start worker process {}: {e}",
-                    exe.display()
-                ))
-            })?;
-        let stdin = child.stdin.take().map(BufWriter::new);
-        let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-        let mut worker = WorkerProcess {
-            id,
-            child,
-            stdin,
-            stdout,
-        };
-        if !protocol::skip_to_ready(&mut worker.stdout)? {
-            return Err(Error::new(format!(
-                "{} did not start as a worker: call speedup::worker_hook() first in main, \
-                 or add speedup::worker_test!() to the test file",
-                exe.display()
-            )));
-        }
-        Ok(worker)
-    }
-
-    fn send(&mut self, message: &impl serde::Serialize) -> Result<()> {
-        let stdin = self.stdin.as_mut().expect("stdin is open until finish");
-        protocol::write_line(stdin, message).map_err(|e| self.died(&e, "starting"))
-    }
-
-    /// Sends one request and waits for its part.
-    fn run_chunk<P: Wire>(&mut self, chunk: usize) -> Result<(usize, P)> {
-        self.exchange(chunk)
-            .map_err(|e| self.died(&e, &format!("running chunk {chunk}")))
-    }
-
-    fn exchange<P: Wire>(&mut self, chunk: usize) -> Result<(usize, P)> {
-        protocol::write_line(
-            self.stdin.as_mut().expect("stdin is open"),
-            &Request { chunk },
-        )?;
-        let (answered, bytes) = protocol::read_reply(&mut self.stdout)?;
-        if answered != chunk {
-            return Err(Error::new(format!("answered chunk {answered} instead")));
-        }
-        Ok((chunk, P::from_bytes(&bytes)?))
-    }
-
-    /// Closes the child's input and checks that it exited cleanly.
-    fn finish(mut self) -> Result<()> {
-        drop(self.stdin.take());
-        let status = self.child.wait()?;
-        if !status.success() {
-            return Err(Error::new(format!(
-                "process worker {} exited with {status}",
-                self.id
-            )));
-        }
-        Ok(())
-    }
-
-    /// Explains a failed exchange: usually the child died, and how says why.
-    fn died(&mut self, err: &Error, doing: &str) -> Error {
-        let id = self.id;
-        let pid = self.child.id();
-        match self.exit_status() {
-            Some(status) => Error::new(format!(
-                "process worker {id} (pid {pid}) died while {doing}: {status}"
-            )),
-            None => Error::new(format!(
-                "process worker {id} (pid {pid}) failed while {doing}: {err}"
-            )),
-        }
-    }
-
-    /// The child's exit status, waiting briefly for a child that is closing down.
-    fn exit_status(&mut self) -> Option<ExitStatus> {
-        for _ in 0..50 {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Some(status);
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        None
-    }
-}
-
-impl Drop for WorkerProcess {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }

@@ -84,18 +84,58 @@ pub fn write_reply(out: &mut impl Write, chunk: usize, part: &[u8]) -> Result<()
     Ok(())
 }
 
-/// Reads one reply frame: the chunk index and the part's bytes.
-pub fn read_reply(input: &mut impl Read) -> Result<(usize, Vec<u8>)> {
+/// The largest part a reply may carry. Real parts are kilobytes to a few
+/// megabytes; a header claiming more is garbage, and trusting it would mean
+/// allocating whatever the garbage says.
+pub const MAX_PART_BYTES: u64 = 1 << 32;
+
+/// Reads the reply frame for `chunk` and returns the part's bytes.
+///
+/// Every way a reply can be wrong gets its own message: no reply at all (the
+/// child's output closed), a frame for another chunk or of absurd length
+/// (garbage on the child's stdout), or a frame cut off part-way.
+pub fn read_reply(input: &mut impl Read, chunk: usize) -> Result<Vec<u8>> {
     let mut head = [0u8; 16];
-    input.read_exact(&mut head)?;
-    let chunk = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+    let got = read_fully(input, &mut head)?;
+    if got == 0 {
+        return Err(Error::new("no reply (its output closed)"));
+    }
+    if got < head.len() {
+        return Err(Error::new(format!(
+            "reply cut off after {got} of 16 header bytes"
+        )));
+    }
+    let answered = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
     let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
+    if answered != chunk as u64 || len > MAX_PART_BYTES {
+        return Err(Error::new(format!(
+            "garbage instead of a reply frame (it starts with \"{}\")",
+            head[..8].escape_ascii()
+        )));
+    }
     let mut part = Vec::new();
     input.take(len).read_to_end(&mut part)?;
     if part.len() as u64 != len {
-        return Err(Error::new("reply ended early"));
+        return Err(Error::new(format!(
+            "reply cut off after {} of {len} bytes",
+            part.len()
+        )));
     }
-    Ok((chunk as usize, part))
+    Ok(part)
+}
+
+/// Reads until `buffer` is full or the input ends; returns the bytes read.
+fn read_fully(input: &mut impl Read, buffer: &mut [u8]) -> Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match input.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(filled)
 }
 
 #[cfg(test)]
@@ -119,13 +159,17 @@ mod tests {
     }
 
     #[test]
-    fn reply_frames_round_trip_and_truncation_is_an_error() {
+    fn reply_frames_round_trip_and_every_bad_frame_says_what_is_wrong() {
         let mut buffer = Vec::new();
         write_reply(&mut buffer, 42, b"payload").unwrap();
-        assert_eq!(
-            read_reply(&mut buffer.as_slice()).unwrap(),
-            (42, b"payload".to_vec())
-        );
-        assert!(read_reply(&mut &buffer[..buffer.len() - 1]).is_err());
+        assert_eq!(read_reply(&mut buffer.as_slice(), 42).unwrap(), b"payload");
+        let error =
+            |bytes: &[u8], chunk| read_reply(&mut &bytes[..], chunk).unwrap_err().to_string();
+        assert!(error(&buffer[..buffer.len() - 1], 42).contains("cut off after 6 of 7 bytes"));
+        assert!(error(&buffer[..5], 42).contains("cut off after 5 of 16 header bytes"));
+        assert!(error(&[], 42).contains("no reply"));
+        assert!(error(&buffer, 41).contains("garbage"));
+        let text = b"Segmentation fault, and more text";
+        assert!(error(text, 0).contains("garbage"));
     }
 }

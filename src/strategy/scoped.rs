@@ -12,33 +12,40 @@
 //! `Schedule::Dynamic` threads pull chunks from a shared counter
 //! (`schedule.rs`). Run the integration workload both ways and compare.
 
-use super::in_chunk_order;
 use super::schedule::{ChunkQueue, Schedule};
+use super::{in_chunk_order, panics};
+use crate::Result;
 use crate::workload::{Job, Workload};
+use std::panic::{self, AssertUnwindSafe};
 
 /// Runs the chunks on `workers` freshly started scoped threads.
-pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Vec<W::Part> {
+///
+/// A panic in one thread cancels the queue, so the others stop after their
+/// current chunk, and comes back as an error naming the thread.
+pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Result<Vec<W::Part>> {
     let queue = ChunkQueue::new(schedule, job.chunks(), workers);
-    let finished: Vec<Vec<(usize, W::Part)>> = std::thread::scope(|scope| {
+    let finished = std::thread::scope(|scope| {
         let threads: Vec<_> = (0..workers)
             .map(|worker| {
                 let queue = &queue;
                 scope.spawn(move || {
-                    queue
-                        .chunks_for(worker)
-                        .map(|chunk| (chunk, job.run_chunk(chunk)))
-                        .collect()
+                    let chunks = queue.chunks_for(worker);
+                    let ran = panic::catch_unwind(AssertUnwindSafe(|| {
+                        chunks
+                            .map(|chunk| (chunk, job.run_chunk(chunk)))
+                            .collect::<Vec<_>>()
+                    }));
+                    ran.map_err(|payload| {
+                        queue.cancel();
+                        panics::to_error(&format!("scoped thread {worker}"), payload)
+                    })
                 })
             })
             .collect();
         threads
             .into_iter()
-            .map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    in_chunk_order(job.chunks(), finished.into_iter().flatten())
+            .map(|thread| thread.join().expect("the panic was caught inside"))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    Ok(in_chunk_order(job.chunks(), finished.into_iter().flatten()))
 }

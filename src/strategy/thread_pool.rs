@@ -13,21 +13,29 @@
 //!   each, and amortising that start-up over many runs is the whole point of a
 //!   pool. The scoped strategy, by contrast, starts fresh threads every run.
 
+use super::panics;
 use crate::workload::{Job, Workload};
 use crate::{Error, Result};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Runs the chunks on a rayon pool of `workers` threads.
+///
+/// rayon re-raises a pool thread's panic in the caller of `install`; catching
+/// it there turns it into an error.
 pub fn run<W: Workload>(job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
     let pool = pool(workers)?;
-    Ok(pool.install(|| {
-        (0..job.chunks())
-            .into_par_iter()
-            .map(|chunk| job.run_chunk(chunk))
-            .collect()
-    }))
+    let ran = panic::catch_unwind(AssertUnwindSafe(|| {
+        pool.install(|| {
+            (0..job.chunks())
+                .into_par_iter()
+                .map(|chunk| job.run_chunk(chunk))
+                .collect()
+        })
+    }));
+    ran.map_err(|payload| panics::to_error("a thread-pool worker", payload))
 }
 
 /// The shared pool with `workers` threads, built on first use.

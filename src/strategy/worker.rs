@@ -29,11 +29,14 @@ use crate::workloads::{WorkloadVisitor, visit_by_name};
 use crate::{Error, Result};
 use std::io::{self, BufRead, BufWriter, Write};
 
-/// Set in a child's environment: "you are a worker".
+/// Set in a child's environment: "you are worker number N".
 pub const WORKER_ENV: &str = "SPEEDUP_WORKER";
 
-/// Test seam: `exit` or `abort` makes a worker fail on its first chunk, so
-/// tests can check that the parent reports a dead child and cleans up.
+/// Fault injection, for tests and for trying the error messages by hand:
+/// `SPEEDUP_WORKER_FAULT=KIND` makes every worker misbehave on its first
+/// chunk, `KIND@K` only worker K. Kinds: `exit` (exit with status 3), `abort`
+/// (killed by SIGABRT), `garbage` (write text instead of a reply), `truncate`
+/// (write half a reply, then exit), `hang` (never answer).
 pub const FAULT_ENV: &str = "SPEEDUP_WORKER_FAULT";
 
 /// Arguments every child is started with (see the module docs).
@@ -46,10 +49,16 @@ pub const CHILD_ARGS: [&str; 4] = [
 
 /// In a worker process: serves chunks and exits. Elsewhere: returns at once.
 pub fn worker_hook() {
-    if std::env::var_os(WORKER_ENV).is_none() {
+    let Some(id) = std::env::var_os(WORKER_ENV) else {
         return;
-    }
-    let code = match serve(io::stdin().lock(), BufWriter::new(io::stdout().lock())) {
+    };
+    exit_with_parent();
+    let fault = std::env::var(FAULT_ENV).ok().and_then(|spec| {
+        let (kind, only) = spec.split_once('@').unwrap_or((&spec, ""));
+        (only.is_empty() || only == id.to_string_lossy()).then(|| kind.to_string())
+    });
+    let output = BufWriter::new(io::stdout().lock());
+    let code = match serve(io::stdin().lock(), output, fault) {
         Ok(()) => 0,
         Err(err) => {
             eprintln!("speedup worker {}: {err}", std::process::id());
@@ -71,14 +80,35 @@ macro_rules! worker_test {
     };
 }
 
+/// Exits this worker when its parent is gone.
+///
+/// A parent that is killed outright (SIGKILL, or a crash) cannot stop its
+/// children, and they would go on with their current chunk as orphans, adopted
+/// by init. So a worker keeps a thread that checks every tenth of a second who
+/// its parent is: when the parent dies the answer changes, and the worker exits.
+fn exit_with_parent() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::parent_id;
+        let parent = parent_id();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if parent_id() != parent {
+                    std::process::exit(1);
+                }
+            }
+        });
+    }
+}
+
 /// Announces readiness, reads the header, then answers requests until stdin closes.
-fn serve(mut input: impl BufRead, mut output: impl Write) -> Result<()> {
+fn serve(mut input: impl BufRead, mut output: impl Write, fault: Option<String>) -> Result<()> {
     writeln!(output, "{}", protocol::READY)?;
     output.flush()?;
     let Some(header) = protocol::read_line::<Header>(&mut input)? else {
         return Ok(()); // the parent only measured our start-up
     };
-    let fault = std::env::var(FAULT_ENV).ok();
     let server = Server {
         seed: header.seed,
         input,
@@ -108,13 +138,36 @@ impl<R: BufRead, O: Write> WorkloadVisitor for Server<R, O> {
                     job.chunks()
                 )));
             }
-            match self.fault.as_deref() {
-                Some("exit") => std::process::exit(3),
-                Some("abort") => std::process::abort(),
-                _ => {}
+            let part = job.run_chunk(chunk).to_bytes();
+            if let Some(fault) = self.fault.take() {
+                misbehave(&fault, &mut self.output, chunk, &part)?;
             }
-            protocol::write_reply(&mut self.output, chunk, &job.run_chunk(chunk).to_bytes())?;
+            protocol::write_reply(&mut self.output, chunk, &part)?;
         }
         Ok(())
     }
+}
+
+/// Acts out an injected fault (see [`FAULT_ENV`]).
+fn misbehave(fault: &str, output: &mut impl Write, chunk: usize, part: &[u8]) -> Result<()> {
+    match fault {
+        "exit" => std::process::exit(3),
+        "abort" => std::process::abort(),
+        "garbage" => {
+            output.write_all(b"Segmentation fault (core dumped)\n")?;
+            output.flush()?;
+        }
+        "truncate" => {
+            let mut frame = Vec::new();
+            protocol::write_reply(&mut frame, chunk, part)?;
+            output.write_all(&frame[..frame.len() / 2])?;
+            output.flush()?;
+            std::process::exit(0);
+        }
+        "hang" => loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        },
+        _ => return Err(Error::new(format!("unknown {FAULT_ENV} kind '{fault}'"))),
+    }
+    Ok(())
 }

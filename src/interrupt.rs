@@ -1,0 +1,79 @@
+//! Ctrl-C and `kill`: stop the worker processes, tidy up, then exit.
+//!
+//! Ctrl-C in a terminal sends SIGINT to the whole foreground process group, so
+//! process workers receive it too. But `kill PID` (SIGTERM), a closed terminal
+//! (SIGHUP) or a batch scheduler's time limit reaches the parent alone, which
+//! by default dies at once: its children would run on, orphaned, and its
+//! half-written temporary files would stay behind.
+//!
+//! So the `speedup` binary calls [`install`]: on any of those signals one
+//! handler (the `ctrlc` crate runs it on a thread of its own) kills and reaps
+//! every live worker process, deletes unfinished temporary files, and exits
+//! with status 130. Finished reports are never touched: they are replaced only
+//! by a rename (`atomic_file.rs`), which either happened or did not.
+//!
+//! The library never installs the handler itself: a program that embeds it
+//! may have its own ideas about signals.
+
+use crate::strategy::child::{Handle, Stop};
+use crate::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+/// The exit status after an interruption: 128 + SIGINT, as shells report it.
+pub const INTERRUPTED_STATUS: i32 = 130;
+
+static CHILDREN: Mutex<Vec<Weak<Handle>>> = Mutex::new(Vec::new());
+static TEMP_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Cleans up and exits on SIGINT, SIGTERM and SIGHUP.
+pub fn install() -> Result<()> {
+    ctrlc::set_handler(|| {
+        let stopped = stop_children();
+        for path in lock(&TEMP_FILES).drain(..) {
+            let _ = std::fs::remove_file(path);
+        }
+        let workers = match stopped {
+            0 => String::new(),
+            1 => "; stopped 1 worker process".into(),
+            n => format!("; stopped {n} worker processes"),
+        };
+        eprintln!("error: interrupted{workers}");
+        std::process::exit(INTERRUPTED_STATUS);
+    })
+    .map_err(|e| Error::new(format!("cannot install the Ctrl-C handler: {e}")))
+}
+
+/// Kills and reaps every worker process still running; returns how many it killed.
+fn stop_children() -> usize {
+    let live: Vec<Arc<Handle>> = lock(&CHILDREN)
+        .drain(..)
+        .filter_map(|w| w.upgrade())
+        .collect();
+    live.iter()
+        .filter(|child| child.stop(Stop::Interrupted))
+        .count()
+}
+
+/// Remembers a worker process, to stop it if the run is interrupted.
+pub(crate) fn track_child(child: &Arc<Handle>) {
+    let mut children = lock(&CHILDREN);
+    children.retain(|w| w.strong_count() > 0);
+    children.push(Arc::downgrade(child));
+}
+
+/// Remembers a temporary file, to delete it if the run is interrupted.
+pub(crate) fn track_temp_file(path: &Path) {
+    lock(&TEMP_FILES).push(path.to_path_buf());
+}
+
+/// Forgets a temporary file that was renamed into place or deleted.
+pub(crate) fn forget_temp_file(path: &Path) {
+    lock(&TEMP_FILES).retain(|p| p != path);
+}
+
+/// A poisoned lock only means a thread panicked while holding it; the list
+/// inside is still right, and cleaning up must go on.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,220 @@
+//! One worker process, from start to reaping, with a clear word on how it failed.
+//!
+//! A child process is a resource like a file: it must be released on every
+//! path, including errors and panics. Here that is a guard, [`WorkerProcess`],
+//! that kills and reaps its child when dropped. *Reaping* (waiting for the
+//! exit status) matters as much as killing: a child that has exited but not
+//! been waited for stays in the process table as a zombie.
+//!
+//! The child itself sits in a [`Handle`] behind a mutex, shared with the
+//! watchdog (`watchdog.rs`) and the signal handler (`interrupt.rs`): while a
+//! feeder thread is blocked reading the child's reply, those two can still
+//! kill it, which ends the read.
+
+use super::protocol::{self, Header, Request};
+use super::worker::{CHILD_ARGS, WORKER_ENV};
+use crate::interrupt::{self, lock};
+use crate::wire::Wire;
+use crate::{Error, Result};
+use std::io::{BufReader, BufWriter};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Why the parent killed a child, for the message that reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// It took longer than the timeout to answer.
+    TimedOut(Duration),
+    /// Another worker failed, so the run is over.
+    RunFailed,
+    /// The user pressed Ctrl-C or sent SIGTERM.
+    Interrupted,
+}
+
+/// The part of a worker that other threads may touch: its process, and what
+/// it is waiting on.
+#[derive(Debug)]
+pub struct Handle {
+    pub id: usize,
+    pub pid: u32,
+    child: Mutex<Child>,
+    /// When the parent started waiting for this child's answer, if it is.
+    waiting_since: Mutex<Option<Instant>>,
+    stopped: Mutex<Option<Stop>>,
+}
+
+impl Handle {
+    /// Kills the child (if it still runs) and reaps it, remembering why.
+    /// Returns whether it was still running.
+    pub fn stop(&self, why: Stop) -> bool {
+        let mut child = lock(&self.child);
+        let running = matches!(child.try_wait(), Ok(None));
+        if running {
+            lock(&self.stopped).get_or_insert(why);
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        running
+    }
+
+    /// How long the parent has been waiting for this child, if it is.
+    pub fn waiting_for(&self) -> Option<Duration> {
+        lock(&self.waiting_since).map(|since| since.elapsed())
+    }
+
+    fn set_waiting(&self, waiting: bool) {
+        *lock(&self.waiting_since) = waiting.then(Instant::now);
+    }
+
+    fn exit_status(&self) -> Option<ExitStatus> {
+        lock(&self.child).try_wait().ok().flatten()
+    }
+}
+
+/// One child process and its pipes; killed and reaped when dropped.
+pub struct WorkerProcess {
+    handle: Arc<Handle>,
+    stdin: Option<BufWriter<ChildStdin>>,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl WorkerProcess {
+    /// Starts worker `id` (it then prints READY; see [`WorkerProcess::start`]).
+    pub fn spawn(id: usize, child_env: &[(String, String)]) -> Result<WorkerProcess> {
+        let exe = std::env::current_exe()
+            .map_err(|e| Error::new(format!("cannot find the current executable: {e}")))?;
+        let mut child = Command::new(&exe)
+            .args(CHILD_ARGS)
+            .env(WORKER_ENV, id.to_string())
+            .envs(child_env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| {
+                Error::new(format!(
+                    "cannot start worker process {}: {e}",
+                    exe.display()
+                ))
+            })?;
+        let stdin = child.stdin.take().map(BufWriter::new);
+        let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let handle = Arc::new(Handle {
+            id,
+            pid: child.id(),
+            child: Mutex::new(child),
+            waiting_since: Mutex::new(Some(Instant::now())),
+            stopped: Mutex::new(None),
+        });
+        interrupt::track_child(&handle);
+        Ok(WorkerProcess {
+            handle,
+            stdin,
+            stdout,
+        })
+    }
+
+    pub fn handle(&self) -> &Arc<Handle> {
+        &self.handle
+    }
+
+    /// Waits for the READY line, then sends the header (if there is a job).
+    pub fn start(&mut self, header: Option<&Header>) -> Result<()> {
+        let ready = protocol::skip_to_ready(&mut self.stdout);
+        self.handle.set_waiting(false);
+        match ready {
+            Ok(true) => {}
+            Ok(false) if self.handle.exit_status().is_some_and(|s| s.success()) => {
+                let exe = std::env::current_exe().unwrap_or_default();
+                return Err(Error::new(format!(
+                    "{} did not start as a worker: call speedup::worker_hook() first in main, \
+                     or add speedup::worker_test!() to the test file",
+                    exe.display()
+                )));
+            }
+            Ok(false) => return Err(self.failed(Error::new("no READY line"), "starting")),
+            Err(err) => return Err(self.failed(err, "starting")),
+        }
+        if let Some(header) = header {
+            protocol::write_line(self.stdin.as_mut().expect("stdin is open"), header)
+                .map_err(|e| self.failed(e, "starting"))?;
+        }
+        Ok(())
+    }
+
+    /// Sends one request and waits for its part.
+    pub fn run_chunk<P: Wire>(&mut self, chunk: usize) -> Result<(usize, P)> {
+        self.handle.set_waiting(true);
+        let reply = self.exchange(chunk);
+        self.handle.set_waiting(false);
+        let part = reply.and_then(|bytes| P::from_bytes(&bytes));
+        part.map(|part| (chunk, part))
+            .map_err(|e| self.failed(e, &format!("running chunk {chunk}")))
+    }
+
+    fn exchange(&mut self, chunk: usize) -> Result<Vec<u8>> {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        protocol::write_line(stdin, &Request { chunk })?;
+        protocol::read_reply(&mut self.stdout, chunk)
+    }
+
+    /// Closes the child's input, then checks that it exits cleanly within `timeout`.
+    pub fn finish(mut self, timeout: Duration) -> Result<()> {
+        drop(self.stdin.take());
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            if let Some(status) = self.handle.exit_status() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                self.handle.stop(Stop::TimedOut(timeout));
+                return Err(self.failed(Error::new("it did not exit"), "shutting down"));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        if !status.success() {
+            return Err(Error::new(format!(
+                "process worker {} (pid {}) exited with {status} after its last chunk",
+                self.handle.id, self.handle.pid
+            )));
+        }
+        Ok(())
+    }
+
+    /// Explains a failed exchange. The child's fate says most: killed by us
+    /// for taking too long, died (with its exit status), or alive but talking
+    /// nonsense.
+    fn failed(&mut self, err: Error, doing: &str) -> Error {
+        let Handle { id, pid, .. } = *self.handle;
+        let stopped = *lock(&self.handle.stopped);
+        if let Some(Stop::TimedOut(limit)) = stopped {
+            return Error::new(format!(
+                "process worker {id} (pid {pid}) did not answer within {} s while {doing}, \
+                 so it was killed (raise --timeout if a chunk really takes this long)",
+                limit.as_secs_f64()
+            ));
+        }
+        if stopped.is_none() {
+            // A child that is closing down may need a moment to be reapable.
+            for _ in 0..50 {
+                if let Some(status) = self.handle.exit_status() {
+                    return Error::new(format!(
+                        "process worker {id} (pid {pid}) died while {doing} ({status}): {err}"
+                    ));
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+        Error::new(format!(
+            "process worker {id} (pid {pid}) failed while {doing}: {err}"
+        ))
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        // A no-op for a child that finished; kills one left running by an error.
+        self.handle.stop(Stop::RunFailed);
+    }
+}
