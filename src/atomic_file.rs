@@ -44,15 +44,27 @@ impl AtomicFile {
 
     /// Writes `contents` and moves the file into place.
     pub fn commit(mut self, contents: &[u8]) -> Result<()> {
-        let mut file = self.file.take().expect("committed once");
-        let fail =
-            |e: std::io::Error| Error::new(format!("cannot write {}: {e}", self.target.display()));
-        file.write_all(contents).map_err(fail)?;
-        file.sync_all().map_err(fail)?;
-        drop(file);
-        std::fs::rename(&self.temp, &self.target).map_err(fail)?;
+        self.write(contents)?;
+        self.publish()
+    }
+
+    /// Writes `contents` to the temporary file and flushes it to disk.
+    fn write(&mut self, contents: &[u8]) -> Result<()> {
+        let mut file = self.file.take().expect("written once");
+        file.write_all(contents)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| self.failed(e))
+    }
+
+    /// Renames the written temporary file over the target.
+    fn publish(self) -> Result<()> {
+        std::fs::rename(&self.temp, &self.target).map_err(|e| self.failed(e))?;
         interrupt::forget_temp_file(&self.temp);
         Ok(())
+    }
+
+    fn failed(&self, err: std::io::Error) -> Error {
+        Error::new(format!("cannot write {}: {err}", self.target.display()))
     }
 }
 
@@ -69,6 +81,22 @@ impl Drop for AtomicFile {
 /// Writes `contents` to `target` atomically.
 pub fn write_atomically(target: impl AsRef<Path>, contents: &[u8]) -> Result<()> {
     AtomicFile::create(target)?.commit(contents)
+}
+
+/// Writes several files, all or none: every file is written to its temporary
+/// file first, and only when all are on disk are they renamed into place, one
+/// quick rename after another. A failure while writing (a full disk, an
+/// unwritable name) replaces nothing.
+pub fn write_all_atomically<'a>(
+    files: impl IntoIterator<Item = (PathBuf, &'a [u8])>,
+) -> Result<()> {
+    let mut staged = Vec::new();
+    for (target, contents) in files {
+        let mut file = AtomicFile::create(target)?;
+        file.write(contents)?;
+        staged.push(file);
+    }
+    staged.into_iter().try_for_each(AtomicFile::publish)
 }
 
 #[cfg(test)]
@@ -100,6 +128,28 @@ mod tests {
         drop(AtomicFile::create(&target).unwrap());
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_group_with_one_unwritable_file_replaces_none() {
+        let dir = scratch("group");
+        std::fs::write(dir.join("a.json"), "old a").unwrap();
+        let files = [
+            (dir.join("a.json"), &b"new a"[..]),
+            (dir.join("missing-dir/b.json"), &b"new b"[..]),
+        ];
+        let err = write_all_atomically(files).unwrap_err().to_string();
+        assert!(err.contains("missing-dir/b.json"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("a.json")).unwrap(),
+            "old a"
+        );
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        write_all_atomically([(dir.join("a.json"), &b"new a"[..])]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("a.json")).unwrap(),
+            "new a"
+        );
     }
 
     #[test]

@@ -23,10 +23,16 @@
 //!
 //! Any binary that may use the process strategy calls [`worker_hook`] first
 //! thing in `main` (test files use [`worker_test!`]).
+//!
+//! When things go wrong: every failure is an [`Error`] that names its cause;
+//! worker processes are always reaped ([`strategy::child`],
+//! [`strategy::watchdog`], [`interrupt`]), and files are replaced only by a
+//! rename ([`atomic_file`]).
 
 pub mod atomic_file;
 pub mod checksum;
 pub mod error;
+pub mod flags;
 pub mod interrupt;
 pub mod labs;
 pub mod machine;

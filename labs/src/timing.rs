@@ -138,7 +138,7 @@ pub fn measurements(lab: u32, options: &Options) -> Result<Vec<Measurement>> {
         2 => Ok(crate::lab02_linear_normal::measurements(options)),
         3 => Ok(crate::lab03_ma2::measurements(options)),
         4 => crate::lab04_limits::measurements(options),
-        _ => Err(speedup::labs::lab(lab).unwrap_err()),
+        _ => Err(speedup::labs::lab(lab as usize).unwrap_err()),
     }
 }
 

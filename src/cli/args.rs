@@ -1,13 +1,14 @@
 //! Value parsers shared by subcommands: each error names the flag's rule.
 
+use speedup::flags::count;
 use speedup::strategy::{MAX_WORKERS, check_workers};
 
 /// A worker count: a whole number from 1 to MAX_WORKERS.
 pub fn workers(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if check_workers(n).is_ok() => Ok(n),
-        _ => Err(format!("must be a whole number from 1 to {MAX_WORKERS}")),
-    }
+    let n = count(text)?;
+    check_workers(n)
+        .map(|()| n)
+        .map_err(|_| format!("must be from 1 to {MAX_WORKERS}"))
 }
 
 /// The machine's logical CPU count: the default number of workers.
@@ -17,9 +18,9 @@ pub fn default_workers() -> usize {
 
 /// A repeat count: a whole number from 1 to 1000.
 pub fn repeats(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if (1..=1000).contains(&n) => Ok(n),
-        _ => Err("must be a whole number from 1 to 1000".into()),
+    match count(text)? {
+        n @ 1..=1000 => Ok(n),
+        _ => Err("must be from 1 to 1000".into()),
     }
 }
 

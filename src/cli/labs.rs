@@ -25,7 +25,8 @@ pub enum LabsCommand {
     #[command(after_help = CHECK_HELP)]
     Check {
         /// The lab, 1 to 4 [default: all]
-        lab: Option<u32>,
+        #[arg(value_parser = speedup::flags::count, allow_hyphen_values = true)]
+        lab: Option<usize>,
     },
     /// Write the student edition of the workbook into a new folder
     #[command(after_help = RELEASE_HELP)]
@@ -37,13 +38,15 @@ pub enum LabsCommand {
 }
 
 pub fn execute(command: LabsCommand) -> Result<()> {
-    let root = release::find_root(&std::env::current_dir()?)?;
+    let root = || release::find_root(&std::env::current_dir()?);
     match command {
         LabsCommand::Check { lab } => {
             let chosen = match lab {
                 Some(number) => vec![labs::lab(number)?],
                 None => LABS.to_vec(),
             };
+            // After the lab number: a wrong number is the more useful message.
+            let root = root()?;
             let mut missing = 0;
             for lab in chosen {
                 let report = check::run_lab(&root, lab)?;
@@ -61,7 +64,7 @@ pub fn execute(command: LabsCommand) -> Result<()> {
             Ok(())
         }
         LabsCommand::Release { out } => {
-            let released = release::release(&root, &out)?;
+            let released = release::release(&root()?, &out)?;
             stdout::print(format_args!(
                 "Student edition written to {}: {} files, {} solutions replaced by todo!(), {} hidden test regions removed.",
                 out.display(),

@@ -45,7 +45,7 @@ pub struct RunArgs {
     workers: Option<usize>,
 
     /// Seed of the random streams: same seed, same bits, for every strategy
-    #[arg(long, global = true, default_value_t = DEFAULT_SEED, allow_hyphen_values = true)]
+    #[arg(long, global = true, default_value_t = DEFAULT_SEED, value_parser = speedup::flags::seed, allow_hyphen_values = true)]
     seed: u64,
 
     /// Print one JSON object instead of text

@@ -38,11 +38,11 @@ pub struct SweepArgs {
     strategies: Option<Vec<Strategy>>,
 
     /// Comma-separated worker counts [default: 1..2×CPUs, or a ladder on big machines]
-    #[arg(long, value_parser = parse_workers_arg, value_name = "LIST")]
+    #[arg(long, value_parser = parse_workers_arg, value_name = "LIST", allow_hyphen_values = true)]
     workers: Option<Vec<usize>>,
 
     /// Timed runs per point (after one warm-up run); the median is reported
-    #[arg(long, default_value_t = 3, value_parser = args::repeats, value_name = "K")]
+    #[arg(long, default_value_t = 3, value_parser = args::repeats, value_name = "K", allow_hyphen_values = true)]
     repeats: usize,
 
     /// Report directory [default: reports/<machine>]
@@ -50,7 +50,7 @@ pub struct SweepArgs {
     out: Option<PathBuf>,
 
     /// Seed of the random streams
-    #[arg(long, default_value_t = DEFAULT_SEED)]
+    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = speedup::flags::seed, allow_hyphen_values = true)]
     seed: u64,
 
     /// Seconds a process worker may take to start or to answer one chunk before it is killed as hung

@@ -59,9 +59,9 @@ pub const LABS: [Lab; 4] = [
 ];
 
 /// The lab with this number, or an error naming the valid ones.
-pub fn lab(number: u32) -> crate::Result<Lab> {
+pub fn lab(number: usize) -> crate::Result<Lab> {
     LABS.into_iter()
-        .find(|lab| lab.number == number)
+        .find(|lab| lab.number as usize == number)
         .ok_or_else(|| {
             crate::Error::new(format!(
                 "there is no lab {number} (the labs are 1 to {})",

@@ -26,7 +26,7 @@ pub mod document;
 pub mod figures;
 pub mod findings;
 
-use crate::atomic_file::write_atomically;
+use crate::atomic_file::write_all_atomically;
 use crate::machine::Machine;
 use crate::measurement::Measurement;
 use crate::sweep::StartupCost;
@@ -167,6 +167,13 @@ fn check(measurements: &[Measurement]) -> Result<()> {
                 m.workload, m.strategy, m.workers
             )));
         }
+        if derived::baseline(measurements, &m.workload).is_none() {
+            return Err(Error::new(format!(
+                "{} has no serial measurement at 1 worker, so no speedup can be computed \
+                 (measure it again with serial included)",
+                m.workload
+            )));
+        }
     }
     Ok(())
 }
@@ -209,14 +216,16 @@ pub fn render(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(files)
 }
 
-/// Creates `dir` and writes each file atomically.
+/// Creates `dir` and writes the files, all or none (see
+/// [`write_all_atomically`]): a failed run leaves the earlier report whole.
 pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::new(format!("cannot create {}: {e}", dir.display())))?;
-    for (name, bytes) in files {
-        write_atomically(dir.join(name), bytes)?;
-    }
-    Ok(())
+    write_all_atomically(
+        files
+            .iter()
+            .map(|(name, bytes)| (dir.join(name), bytes.as_slice())),
+    )
 }
 
 /// Where a machine's reports go by default: `reports/<machine slug>`.

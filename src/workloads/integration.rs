@@ -39,7 +39,7 @@ const KEY_BITS: u32 = 53;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, clap::Args)]
 pub struct Integration {
     /// Number of estimates: one with n random points for every n in 0..SAMPLES
-    #[arg(long, value_name = "SAMPLES", default_value_t = Integration::default().samples)]
+    #[arg(long, value_name = "SAMPLES", default_value_t = Integration::default().samples, value_parser = crate::flags::count, allow_hyphen_values = true)]
     pub samples: usize,
     /// Lower end of the integration interval
     #[arg(long, default_value_t = Integration::default().lower, allow_negative_numbers = true)]

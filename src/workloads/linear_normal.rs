@@ -51,7 +51,7 @@ pub const THEORY_VARIANCE: f64 = 50.0;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, clap::Args)]
 pub struct LinearNormal {
     /// Number of draws of y
-    #[arg(long, default_value_t = LinearNormal::default().n)]
+    #[arg(long, default_value_t = LinearNormal::default().n, value_parser = crate::flags::count, allow_hyphen_values = true)]
     pub n: usize,
 }
 

@@ -89,7 +89,7 @@ fn run(command: Command) -> Result<()> {
         no_reference,
         out,
     } = command;
-    speedup::labs::lab(lab)?;
+    speedup::labs::lab(lab as usize)?;
     let mut options = Options {
         repeats: repeats as usize,
         reference: !no_reference,

@@ -36,9 +36,10 @@ use serde::{Deserialize, Serialize};
 /// `n_sim` when neither `--n-sim` nor `--quantile` is given (the tutorial's).
 pub const DEFAULT_N_SIM: usize = 1_000_000;
 
-/// The most simulations one run may ask for (`--quantile 1e-9` would
-/// otherwise ask for trillions and overflow the batch arithmetic).
-pub const MAX_N_SIM: usize = 1 << 40;
+/// The most simulations one run may do: about an hour on one core, a few
+/// minutes on a cluster node. More is almost surely a typo (`--quantile 1e-9`,
+/// `--batch-size 100000000000`), and is refused before anything runs.
+pub const MAX_N_SIM: usize = 10_000_000_000;
 
 /// The most memory the per-batch best lists may take together. Every batch's
 /// list is kept until the merge, so this bounds the run's footprint.
@@ -48,19 +49,19 @@ pub const MAX_LIST_BYTES: usize = 4 << 30;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, clap::Args)]
 pub struct Ma2 {
     /// Number of accepted draws to keep
-    #[arg(long, default_value_t = Ma2::default().n_samples)]
+    #[arg(long, default_value_t = Ma2::default().n_samples, value_parser = crate::flags::count, allow_hyphen_values = true)]
     pub n_samples: usize,
     /// Number of simulations, rounded up to whole batches [default: 1000000]
-    #[arg(long, value_name = "N", conflicts_with = "quantile")]
+    #[arg(long, value_name = "N", conflicts_with = "quantile", value_parser = crate::flags::count, allow_hyphen_values = true)]
     pub n_sim: Option<usize>,
     /// Accept this fraction of simulations instead: n_sim = ceil(n_samples / Q), in (0, 1]
     #[arg(long, value_name = "Q", allow_negative_numbers = true)]
     pub quantile: Option<f64>,
     /// Simulations per batch; one batch is one chunk of work
-    #[arg(long, default_value_t = Ma2::default().batch_size)]
+    #[arg(long, default_value_t = Ma2::default().batch_size, value_parser = crate::flags::count, allow_hyphen_values = true)]
     pub batch_size: usize,
     /// Length of the simulated observed series (at least 3)
-    #[arg(long, default_value_t = Ma2::default().n_obs, conflicts_with = "observed")]
+    #[arg(long, default_value_t = Ma2::default().n_obs, conflicts_with = "observed", value_parser = crate::flags::count, allow_hyphen_values = true)]
     pub n_obs: usize,
     /// Parameters that simulate the observed data (observation seed 20170530, whatever --seed), inside the prior's triangle
     #[arg(
@@ -139,6 +140,9 @@ impl Workload for Ma2 {
         if self.batch_size == 0 {
             return Err(Error::new("--batch-size must be at least 1"));
         }
+        if self.n_sim == Some(0) {
+            return Err(Error::new("--n-sim must be at least 1"));
+        }
         if let Some(q) = self.quantile {
             if !(q > 0.0 && q <= 1.0) {
                 return Err(Error::new(format!("--quantile must be in (0, 1], got {q}")));
@@ -174,11 +178,14 @@ impl Workload for Ma2 {
         }
         match &self.observed {
             Some(file) => file.check(),
-            None if self.n_obs < observed::MIN_LEN => Err(Error::new(format!(
-                "--n-obs must be at least {}, got {}",
-                observed::MIN_LEN,
-                self.n_obs
-            ))),
+            None if !(observed::MIN_LEN..=observed::MAX_LEN).contains(&self.n_obs) => {
+                Err(Error::new(format!(
+                    "--n-obs must be from {} to {}, got {}",
+                    observed::MIN_LEN,
+                    observed::MAX_LEN,
+                    self.n_obs
+                )))
+            }
             None if !self.true_params.in_prior_triangle() => Err(Error::new(format!(
                 "--true-params {},{} lie outside the prior's triangle with corners (-2, 1), (2, 1), (0, -1)",
                 self.true_params.t1, self.true_params.t2
@@ -317,6 +324,27 @@ mod tests {
             ),
             (
                 Ma2 {
+                    n_obs: 2_000_000,
+                    ..Default::default()
+                },
+                "--n-obs",
+            ),
+            (
+                Ma2 {
+                    n_sim: Some(0),
+                    ..Default::default()
+                },
+                "--n-sim must be at least 1",
+            ),
+            (
+                Ma2 {
+                    batch_size: 100_000_000_000,
+                    ..Default::default()
+                },
+                "--batch-size",
+            ),
+            (
+                Ma2 {
                     true_params: Theta { t1: 1.5, t2: 0.0 },
                     ..Default::default()
                 },
@@ -325,7 +353,7 @@ mod tests {
             (
                 Ma2 {
                     n_samples: 1 << 30,
-                    n_sim: Some(1 << 40),
+                    n_sim: Some(1 << 33),
                     ..Default::default()
                 },
                 "--batch-size",

@@ -31,6 +31,11 @@ pub const OBSERVATION_SEED: u64 = 20_170_530;
 /// The fewest values a series may have: S2 needs pairs two apart.
 pub const MIN_LEN: usize = 3;
 
+/// The most values a series may have: 10,000 times the tutorial's 100. Every
+/// simulation draws a series this long, so a million simulations of the
+/// longest take hours, and its length is not a typo for a short one.
+pub const MAX_LEN: usize = 1_000_000;
+
 /// The observed series simulated at `theta`, with `n_obs` values.
 pub fn simulate(theta: Theta, n_obs: usize) -> Vec<f64> {
     let mut rng = ChunkRng::seed_from_u64(OBSERVATION_SEED);
@@ -112,11 +117,17 @@ fn parse_series(text: &str) -> Result<Vec<f64>> {
         .collect()
 }
 
-/// A series must have at least [`MIN_LEN`] values, all finite.
+/// A series must have [`MIN_LEN`] to [`MAX_LEN`] values, all finite.
 pub fn check_series(y: &[f64]) -> Result<()> {
     if y.len() < MIN_LEN {
         return Err(Error::new(format!(
             r#""y" has {} values; the summaries need at least {MIN_LEN}"#,
+            y.len()
+        )));
+    }
+    if y.len() > MAX_LEN {
+        return Err(Error::new(format!(
+            r#""y" has {} values, more than the {MAX_LEN} a series may have"#,
             y.len()
         )));
     }

@@ -1,0 +1,56 @@
+//! Parsers for the numbers people type on the command line.
+//!
+//! clap's built-in parsers answer `--n -5` with "unexpected argument" and
+//! `--n 1.5` with "invalid digit found in string": true, but not helpful.
+//! These say what the flag wants instead. Limits that depend on other flags
+//! (a sample count larger than the simulations) are checked later, by each
+//! workload's `validate`, so that library users get them too.
+
+/// A count: a whole number, 0 or more (each workload says whether 0 is allowed).
+pub fn count(text: &str) -> Result<usize, String> {
+    whole_number(text).and_then(|n| {
+        usize::try_from(n).map_err(|_| format!("{text} is too large for this machine"))
+    })
+}
+
+/// A seed: any whole number from 0 to 2^64 - 1.
+pub fn seed(text: &str) -> Result<u64, String> {
+    whole_number(text)
+}
+
+fn whole_number(text: &str) -> Result<u64, String> {
+    let text = text.trim().replace('_', "");
+    if let Ok(n) = text.parse::<u64>() {
+        return Ok(n);
+    }
+    let number = text.parse::<f64>();
+    Err(match number {
+        Ok(x) if x < 0.0 => "must not be negative".to_string(),
+        Ok(x) if x.fract() == 0.0 && x.is_finite() => {
+            format!("must be at most {} (2^64 - 1)", u64::MAX)
+        }
+        Ok(_) => "must be a whole number, like 1000".to_string(),
+        Err(_) => "must be a whole number, like 1000".to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_accept_whole_numbers_and_explain_everything_else() {
+        assert_eq!(count("10000"), Ok(10_000));
+        assert_eq!(count("1_000_000"), Ok(1_000_000));
+        assert_eq!(count("0"), Ok(0));
+        assert_eq!(count("-5").unwrap_err(), "must not be negative");
+        assert!(count("1.5").unwrap_err().contains("whole number"));
+        assert!(count("abc").unwrap_err().contains("whole number"));
+        assert!(
+            seed("18446744073709551616")
+                .unwrap_err()
+                .contains("at most")
+        );
+        assert_eq!(seed("18446744073709551615"), Ok(u64::MAX));
+    }
+}

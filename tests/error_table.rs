@@ -1,0 +1,127 @@
+//! The error table in README.md is a test: every command in it is run, in a
+//! folder holding the files it names, and must fail with exactly the message
+//! the table shows, on one line, with a non-zero exit status.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One row of the table: the command and the message it must print.
+struct Row {
+    env: Vec<(String, String)>,
+    args: Vec<String>,
+    message: String,
+}
+
+/// The text of a Markdown code span: `x` or ``x`` (for text holding backticks).
+fn code_span(cell: &str) -> Option<&str> {
+    let cell = cell.trim();
+    let ticks = cell.len() - cell.trim_start_matches('`').len();
+    if ticks == 0 || !cell.ends_with(&"`".repeat(ticks)) {
+        return None;
+    }
+    Some(cell[ticks..cell.len() - ticks].trim())
+}
+
+fn rows() -> Vec<Row> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md is readable");
+    let start = readme.find("<!-- error-table -->").expect("start marker");
+    let end = readme.find("<!-- /error-table -->").expect("end marker");
+    readme[start..end]
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim().strip_prefix('|')?.split(" | ").collect();
+            let command = code_span(cells.get(1)?)?;
+            let message = code_span(cells.get(2)?.trim_end_matches('|'))?;
+            let mut words = command.split_whitespace().peekable();
+            let mut env = Vec::new();
+            while let Some((key, value)) = words.peek().and_then(|w| w.split_once('=')) {
+                env.push((key.to_string(), value.to_string()));
+                words.next();
+            }
+            (words.next() == Some("speedup")).then(|| Row {
+                env,
+                args: words.map(String::from).collect(),
+                message: message.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// A folder with the files the table's commands name.
+fn fixtures() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("speedup-error-table-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["corrupt", "partial", "no-serial"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write("nan.json", r#"{"y": [0.1, NaN, 0.3]}"#);
+    write("inf.json", r#"{"y": [0.1, 1e999, 0.3]}"#);
+    write("short.json", r#"{"y": [0.1, 0.2]}"#);
+    write("words.json", r#"{"y": [0.1, "two", 0.3]}"#);
+    write("no-y.json", r#"{"x": [0.1, 0.2, 0.3]}"#);
+    write("not-json.json", "y = 0.1, 0.2, 0.3");
+    write("corrupt/speedup.json", r#"{"machine": {"#);
+    let reference = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/amd-epyc-2cpu/speedup.json"),
+    )
+    .unwrap();
+    write("partial/speedup.json", &reference[..reference.len() / 2]);
+    let mut report: serde_json::Value = serde_json::from_str(&reference).unwrap();
+    report["measurements"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|m| m["strategy"] != "serial");
+    write("no-serial/speedup.json", &report.to_string());
+    dir
+}
+
+/// Whether `text` holds the pieces of `pattern` between its `…`s, in order.
+fn matches(pattern: &str, text: &str) -> bool {
+    let mut rest = text;
+    for piece in pattern.split('…') {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[test]
+fn every_row_of_the_readme_error_table_holds() {
+    let rows = rows();
+    assert!(rows.len() >= 60, "only {} rows parsed", rows.len());
+    let dir = fixtures();
+    let mut wrong = Vec::new();
+    for row in &rows {
+        let out = Command::new(env!("CARGO_BIN_EXE_speedup"))
+            .args(&row.args)
+            .envs(row.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let line = stderr.trim_end();
+        let ok = !out.status.success() && line.lines().count() == 1 && matches(&row.message, line);
+        if !ok {
+            wrong.push(format!(
+                "speedup {}\n  expected: {}\n  got ({}): {stderr}",
+                row.args.join(" "),
+                row.message,
+                out.status
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_pattern_matcher_needs_every_piece_in_order() {
+    assert!(matches("worker 1 (pid …) died", "worker 1 (pid 42) died"));
+    assert!(!matches("died … worker", "worker 1 died"));
+    assert_eq!(code_span(" ``a `b` c`` "), Some("a `b` c"));
+    assert_eq!(code_span("plain"), None);
+}
