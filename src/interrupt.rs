@@ -18,17 +18,20 @@
 use crate::strategy::child::{Handle, Stop};
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 /// The exit status after an interruption: 128 + SIGINT, as shells report it.
 pub const INTERRUPTED_STATUS: i32 = 130;
 
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static CHILDREN: Mutex<Vec<Weak<Handle>>> = Mutex::new(Vec::new());
 static TEMP_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Cleans up and exits on SIGINT, SIGTERM and SIGHUP.
 pub fn install() -> Result<()> {
     ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
         let stopped = stop_children();
         for path in lock(&TEMP_FILES).drain(..) {
             let _ = std::fs::remove_file(path);
@@ -44,15 +47,33 @@ pub fn install() -> Result<()> {
     .map_err(|e| Error::new(format!("cannot install the Ctrl-C handler: {e}")))
 }
 
+/// Lets the signal handler finish, if it is running.
+///
+/// Killing the workers makes the run fail, so the main thread may reach its
+/// own error message while the handler is still cleaning up. The handler owns
+/// the exit then: the main thread waits here for it instead of printing a
+/// second, misleading error (a worker "died") and exiting first.
+pub fn defer_to_handler() {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
 /// Kills and reaps every worker process still running; returns how many it killed.
 fn stop_children() -> usize {
     let live: Vec<Arc<Handle>> = lock(&CHILDREN)
         .drain(..)
         .filter_map(|w| w.upgrade())
         .collect();
-    live.iter()
-        .filter(|child| child.stop(Stop::Interrupted))
-        .count()
+    // Counted first: stopping one makes its run fail, and the run's own
+    // clean-up may then stop the others before this loop reaches them.
+    let running = live.iter().filter(|child| child.is_running()).count();
+    for child in &live {
+        child.stop(Stop::Interrupted);
+    }
+    running
 }
 
 /// Remembers a worker process, to stop it if the run is interrupted.

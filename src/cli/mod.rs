@@ -61,6 +61,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::execute(args),
         Command::Labs(command) => labs::execute(command),
     };
+    speedup::interrupt::defer_to_handler();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

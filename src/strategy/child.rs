@@ -46,16 +46,18 @@ pub struct Handle {
 
 impl Handle {
     /// Kills the child (if it still runs) and reaps it, remembering why.
-    /// Returns whether it was still running.
-    pub fn stop(&self, why: Stop) -> bool {
+    pub fn stop(&self, why: Stop) {
         let mut child = lock(&self.child);
-        let running = matches!(child.try_wait(), Ok(None));
-        if running {
+        if let Ok(None) = child.try_wait() {
             lock(&self.stopped).get_or_insert(why);
             let _ = child.kill();
             let _ = child.wait();
         }
-        running
+    }
+
+    /// Whether the child is still running.
+    pub fn is_running(&self) -> bool {
+        matches!(lock(&self.child).try_wait(), Ok(None))
     }
 
     /// How long the parent has been waiting for this child, if it is.
