@@ -57,6 +57,11 @@ fn parse_workers(text: &str) -> Result<usize, String> {
 fn main() -> ExitCode {
     // The library's process strategy re-runs this binary as its workers.
     speedup::worker_hook();
+    // Ctrl-C or SIGTERM while timing: stop the worker processes first.
+    if let Err(err) = speedup::interrupt::install() {
+        eprintln!("error: {err}");
+        return ExitCode::FAILURE;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => {
@@ -72,7 +77,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(cli.command) {
+    let result = run(cli.command);
+    speedup::interrupt::defer_to_handler();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");
