@@ -22,21 +22,25 @@ Examples:
 Then open DIR/report.md or DIR/report.html. `cargo bench` measures the same
 grid with criterion's statistics and writes the same report.";
 
+/// One comma-separated value parsed into a list. (Spelled `Vec`, clap's
+/// derive would take the flag as many values of `T` and panic on access.)
+type List<T> = Vec<T>;
+
 /// Measure every strategy over a range of worker counts and write a speedup report
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct SweepArgs {
     /// Comma-separated workloads [default: all]
     #[arg(long, value_parser = parse_workloads_arg, value_name = "LIST")]
-    workloads: Option<Vec<String>>,
+    workloads: Option<List<String>>,
 
     /// Comma-separated strategies; serial is the baseline and always included [default: all]
     #[arg(long, value_parser = parse_strategies_arg, value_name = "LIST")]
-    strategies: Option<Vec<Strategy>>,
+    strategies: Option<List<Strategy>>,
 
     /// Comma-separated worker counts [default: 1..2×CPUs, or a ladder on big machines]
     #[arg(long, value_parser = parse_workers_arg, value_name = "LIST")]
-    workers: Option<Vec<usize>>,
+    workers: Option<List<usize>>,
 
     /// Timed runs per point (after one warm-up run); the median is reported
     #[arg(long, default_value_t = 3, value_parser = args::repeats, value_name = "K")]
