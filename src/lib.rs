@@ -28,6 +28,7 @@ pub mod atomic_file;
 pub mod checksum;
 pub mod error;
 pub mod labs;
+pub mod launcher;
 pub mod machine;
 pub mod measurement;
 pub mod normal;
