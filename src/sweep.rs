@@ -193,14 +193,14 @@ pub fn measure_with(
     mut progress: impl FnMut(&Point),
 ) -> Result<Vec<Measurement>> {
     if grid.strategies.contains(&Strategy::Mpi) {
-        if !cfg!(feature = "mpi") {
-            return Err(Error::new(
-                "the mpi strategy needs a speedup built with `--features mpi`",
-            ));
-        }
         if launcher.is_none() {
             return Err(Error::new(
                 "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
+            ));
+        }
+        if !cfg!(feature = "mpi") {
+            return Err(Error::new(
+                "the mpi strategy needs a speedup built with `--features mpi`",
             ));
         }
     }
