@@ -7,7 +7,6 @@
 //! puts an mpi curve in the report. Without the feature they check that
 //! asking for mpi says how to get it.
 
-use serde_json::Value;
 use std::process::{Command, Output};
 
 fn speedup(args: &[&str]) -> Command {
@@ -63,6 +62,7 @@ fn without_the_feature_mpi_says_how_to_rebuild() {
 #[cfg(feature = "mpi")]
 mod under_mpirun {
     use super::*;
+    use serde_json::Value;
 
     /// Small parameters for every workload; linear-normal has 2 chunks, so at
     /// P = 3 rank 0 has none of its own.

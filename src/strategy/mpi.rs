@@ -221,7 +221,8 @@ fn check_launcher_agrees(size: i32) -> Result<()> {
         };
         if announced != size {
             let library = ::mpi::environment::library_version().unwrap_or_default();
-            let library = library.lines().next().unwrap_or("unknown").trim();
+            // "Open MPI v4.1.4, package: ..." or "MPICH Version: 4.1 ...": its name.
+            let library = library.split([',', '\n']).next().unwrap_or_default().trim();
             return Err(Error::new(format!(
                 "MPI mismatch: the launcher started {announced} ranks ({name}={announced}) \
                  but this process sees a world of {size}; speedup was built against \
