@@ -7,8 +7,10 @@
 //!    ([`seeds`]), so it computes the same bits wherever it runs.
 //! 2. [`strategy`]: *how* to run the chunks: [`strategy::serial`],
 //!    [`strategy::thread_pool`] (rayon), [`strategy::scoped`] (scoped threads,
-//!    static or dynamic schedule) and [`strategy::process`] (child processes
-//!    of this very executable, speaking [`strategy::protocol`]).
+//!    static or dynamic schedule), [`strategy::process`] (child processes
+//!    of this very executable, speaking [`strategy::protocol`]) and, with the
+//!    feature `mpi`, [`strategy::mpi`] (MPI ranks under `mpirun`, launched
+//!    by a sweep through [`launcher`]).
 //! 3. [`workloads`]: the three studies (random-interval integration,
 //!    linear-normal draws, MA(2) rejection ABC). The last two spend their
 //!    time drawing normals, by the inlined ziggurat of [`normal`].
@@ -35,6 +37,7 @@ pub mod error;
 pub mod flags;
 pub mod interrupt;
 pub mod labs;
+pub mod launcher;
 pub mod machine;
 pub mod measurement;
 pub mod normal;

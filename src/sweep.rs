@@ -5,8 +5,10 @@
 //! speedup is divided by. `cargo bench` measures the grid with criterion;
 //! [`measure`] (behind `speedup sweep`) measures it with a plain clock, the
 //! median of a few runs after a warm-up. Both yield [`Measurement`]s, and the
-//! report reads nothing else.
+//! report reads nothing else. The mpi strategy is measured only when a grid
+//! names it, through a [`Launcher`] (one `mpirun` per run; `launcher.rs`).
 
+use crate::launcher::Launcher;
 use crate::measurement::Measurement;
 use crate::strategy::{Strategy, check_workers, process};
 use crate::timed_run::timed;
@@ -177,13 +179,37 @@ pub fn measure(
     grid: &Grid,
     repeats: usize,
     seed: u64,
+    progress: impl FnMut(&Point),
+) -> Result<Vec<Measurement>> {
+    measure_with(grid, None, repeats, seed, progress)
+}
+
+/// [`measure`], launching the mpi strategy's runs with `launcher`.
+pub fn measure_with(
+    grid: &Grid,
+    launcher: Option<&Launcher>,
+    repeats: usize,
+    seed: u64,
     mut progress: impl FnMut(&Point),
 ) -> Result<Vec<Measurement>> {
+    if grid.strategies.contains(&Strategy::Mpi) {
+        if launcher.is_none() {
+            return Err(Error::new(
+                "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
+            ));
+        }
+        if !cfg!(feature = "mpi") {
+            return Err(Error::new(
+                "the mpi strategy needs a speedup built with `--features mpi`",
+            ));
+        }
+    }
     let mut measurements = Vec::new();
     for name in &grid.workloads {
         let points = grid.points_of(name);
         let visitor = MeasurePoints {
             points: &points,
+            launcher,
             repeats: repeats.max(1),
             seed,
             progress: &mut progress,
@@ -196,6 +222,7 @@ pub fn measure(
 /// Times a list of points of one workload, whichever workload it is.
 struct MeasurePoints<'a, F> {
     points: &'a [Point],
+    launcher: Option<&'a Launcher>,
     repeats: usize,
     seed: u64,
     progress: &'a mut F,
@@ -208,6 +235,9 @@ impl<F: FnMut(&Point)> WorkloadVisitor for MeasurePoints<'_, F> {
         let mut measurements = Vec::new();
         for point in self.points {
             let run = || -> Result<f64> {
+                if let (Strategy::Mpi, Some(launcher)) = (point.strategy, self.launcher) {
+                    return launcher.time(W::NAME, point.workers, self.seed);
+                }
                 let (_, wall) = timed(&workload, point.strategy, point.workers, self.seed)?;
                 Ok(wall.as_secs_f64())
             };
@@ -236,11 +266,39 @@ pub struct StartupCost {
 
 /// Measures [`process::startup_time`] for `workers` processes (median of 5).
 pub fn startup_cost(workers: usize) -> Result<StartupCost> {
-    let times = (0..5)
-        .map(|_| process::startup_time(workers).map(|d| d.as_secs_f64()))
-        .collect::<Result<Vec<_>>>()?;
-    let seconds = Measurement::from_samples("", "", workers, &times).median_s;
+    let seconds = median_of(5, || {
+        process::startup_time(workers).map(|d| d.as_secs_f64())
+    })?;
     Ok(StartupCost { workers, seconds })
+}
+
+/// The median of `tries` timings (seconds).
+fn median_of(tries: usize, mut time: impl FnMut() -> Result<f64>) -> Result<f64> {
+    let times = (0..tries).map(|_| time()).collect::<Result<Vec<_>>>()?;
+    Ok(Measurement::from_samples("", "", 1, &times).median_s)
+}
+
+/// What launching an MPI job costs beyond its work, for the smallest and
+/// largest worker counts of the grid (median of 3), when it has mpi.
+pub fn launch_costs(grid: &Grid, launcher: &Launcher) -> Result<Vec<StartupCost>> {
+    if !grid.strategies.contains(&Strategy::Mpi) {
+        return Ok(Vec::new());
+    }
+    let mut counts: Vec<usize> = grid
+        .workers
+        .first()
+        .into_iter()
+        .chain(grid.workers.last())
+        .copied()
+        .collect();
+    counts.dedup();
+    counts
+        .into_iter()
+        .map(|workers| {
+            let seconds = median_of(3, || launcher.launch_cost(workers))?;
+            Ok(StartupCost { workers, seconds })
+        })
+        .collect()
 }
 
 /// Process start-up cost for one worker and for one per logical CPU, when

@@ -5,6 +5,7 @@ use super::stdout;
 use speedup::atomic_file::AtomicFile;
 use speedup::plot::Format;
 use speedup::seeds::DEFAULT_SEED;
+use speedup::strategy::mpi;
 use speedup::strategy::process::DEFAULT_TIMEOUT;
 use speedup::timed_run::Record;
 use speedup::{AnyWorkload, Error, Result, Schedule, Strategy};
@@ -16,6 +17,7 @@ Examples:
   speedup run integration --strategy serial
   speedup run integration --strategy process --workers 2 --json
   speedup run integration --samples 2000 --output convergence.json
+  mpirun -n 2 speedup run integration --strategy mpi   (built with --features mpi)
 
 Run the same command with different strategies and worker counts: the
 checksum stays the same, only the wall time changes.";
@@ -27,7 +29,7 @@ pub struct RunArgs {
     #[command(subcommand)]
     workload: AnyWorkload,
 
-    /// serial, thread-pool, scoped or process (scoped and process take --schedule)
+    /// serial, thread-pool, scoped, process (scoped and process take --schedule) or mpi (under mpirun)
     #[arg(
         long,
         global = true,
@@ -40,7 +42,7 @@ pub struct RunArgs {
     #[arg(long, global = true, value_parser = parse_schedule)]
     schedule: Option<Schedule>,
 
-    /// Number of threads or processes [default: logical CPUs]
+    /// Number of threads or processes [default: logical CPUs; mpi: the ranks mpirun started]
     #[arg(long, global = true, value_parser = args::workers, value_name = "N", allow_hyphen_values = true)]
     workers: Option<usize>,
 
@@ -85,14 +87,24 @@ fn parse_schedule(text: &str) -> Result<Schedule, String> {
 pub fn execute(args: RunArgs) -> Result<()> {
     let strategy = Strategy::parse(&args.strategy, args.schedule)?;
     speedup::strategy::process::set_timeout(Duration::from_secs_f64(args.timeout));
-    let workers = match strategy {
-        Strategy::Serial => 1,
-        _ => args.workers.unwrap_or_else(args::default_workers),
-    };
     // Open the output file first: a bad path fails now, not after the run.
     let output = args.output.as_ref().map(AtomicFile::create).transpose()?;
     if let Some(path) = &args.plot {
         check_plot_path(&args.workload, path)?;
+    }
+    // Under mpirun every rank runs this very command (strategy/mpi.rs).
+    let mpi = match strategy {
+        Strategy::Mpi => Some(mpi::Session::start()?),
+        _ => None,
+    };
+    let workers = match (strategy, &mpi) {
+        (Strategy::Serial, _) => 1,
+        (_, Some(session)) => args.workers.unwrap_or(session.size()),
+        _ => args.workers.unwrap_or_else(args::default_workers),
+    };
+    if let Some(session) = mpi.as_ref().filter(|session| !session.is_root()) {
+        // Not rank 0: compute this rank's share, send it, print nothing.
+        return session.serve(args.workload, args.seed, workers);
     }
     let keep_full = output.is_some();
     let record = args.workload.visit(Record {

@@ -124,8 +124,9 @@ pub(crate) fn drawing(err: impl std::fmt::Display) -> Error {
 }
 
 /// Colours that stay distinct for colour-blind readers (Okabe–Ito), in
-/// order, then darker tones for curves that are not the library's own (a
-/// student's versions in the labs).
+/// order, a purple for mpi (grey would pass for the core-count markers), then
+/// darker tones for curves that are not the library's own (a student's
+/// versions in the labs).
 pub const PALETTE: [RGBColor; 11] = [
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
@@ -133,7 +134,7 @@ pub const PALETTE: [RGBColor; 11] = [
     RGBColor(204, 121, 167),
     RGBColor(213, 94, 0),
     RGBColor(86, 180, 233),
-    RGBColor(120, 120, 120),
+    RGBColor(120, 70, 170),
     RGBColor(130, 80, 30),
     RGBColor(140, 20, 60),
     RGBColor(70, 50, 150),

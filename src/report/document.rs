@@ -63,6 +63,9 @@ pub fn outline(report: &Report) -> Vec<Block> {
     if let Some(line) = findings::process_startup(report) {
         blocks.push(Block::Paragraph(line));
     }
+    if let Some(line) = findings::mpi_launch(report) {
+        blocks.push(Block::Paragraph(line));
+    }
     for workload in report.workloads() {
         blocks.push(Block::Heading(2, workload.to_string()));
         blocks.push(Block::Bullets(findings::for_workload(report, workload)));

@@ -7,7 +7,9 @@
 
 use super::Report;
 use crate::Result;
-use crate::plot::{CurveChart, CurvePoint, Figure, Format, Ideal, Panels, Series, render};
+use crate::plot::{
+    CurveChart, CurvePoint, EXTRA_COLORS, Figure, Format, Ideal, Panels, Series, render,
+};
 use crate::strategy::Strategy;
 
 /// Pixel size of one chart.
@@ -31,13 +33,15 @@ impl Quantity {
     }
 }
 
-/// The palette index of a strategy: its place in [`Strategy::ALL`], so a
-/// strategy has the same colour in every figure of every report.
+/// The palette index of a strategy: its place in [`Strategy::ALL`], then
+/// mpi, so a strategy has the same colour in every figure of every report.
+/// Other labels (a student's curves) get [`EXTRA_COLORS`].
 pub fn strategy_color(label: &str) -> usize {
     Strategy::ALL
         .iter()
+        .chain(&[Strategy::Mpi])
         .position(|s| s.label() == label)
-        .unwrap_or(Strategy::ALL.len())
+        .unwrap_or(EXTRA_COLORS)
 }
 
 /// The file name of a workload's figure, without extension.
@@ -100,7 +104,7 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
         }
         let mut measured = measured_series(report, workload, strategy, quantity);
         // Curves that are not the library's (a student's) each get a colour of their own.
-        if measured.color >= Strategy::ALL.len() {
+        if measured.color >= EXTRA_COLORS {
             measured.color = extra.next().expect("unbounded");
         }
         let color = measured.color;
@@ -212,4 +216,20 @@ pub fn render_all(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
     let size = overview_size(overview.charts.len());
     files.extend(both_formats("overview", &overview, size)?);
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_library_strategy_has_its_own_colour_and_others_share_the_extras() {
+        let library: Vec<usize> = Strategy::ALL
+            .iter()
+            .chain(&[Strategy::Mpi])
+            .map(|s| strategy_color(&s.label()))
+            .collect();
+        assert_eq!(library, (0..EXTRA_COLORS).collect::<Vec<_>>());
+        assert_eq!(strategy_color("student-threads"), EXTRA_COLORS);
+    }
 }

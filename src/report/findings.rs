@@ -144,6 +144,31 @@ pub fn process_startup(report: &Report) -> Option<String> {
     ))
 }
 
+/// What launching an MPI job costs, which the mpi timings leave out.
+pub fn mpi_launch(report: &Report) -> Option<String> {
+    let costs: Vec<String> = report
+        .mpi_launch
+        .iter()
+        .map(|c| {
+            format!(
+                "{} with {} rank{}",
+                seconds(c.seconds),
+                c.workers,
+                if c.workers == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    if costs.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "MPI launch cost: starting an MPI job (the launcher, MPI_Init, MPI_Finalize) takes {} \
+         beyond its work. The mpi times leave it out: they run from all ranks ready to the \
+         merged result on rank 0.",
+        costs.join(", ")
+    ))
+}
+
 /// A duration in the unit that reads best.
 pub fn seconds(s: f64) -> String {
     if s >= 1.0 {
@@ -238,6 +263,27 @@ mod tests {
         let text = process_startup(&r).unwrap();
         assert!(
             text.contains("4.0 ms") && text.contains("1.0% of the serial run"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn mpi_launch_cost_is_stated_only_when_measured() {
+        let mut r = report(vec![point("serial", 1, 0.4), point("mpi", 2, 0.3)]);
+        assert_eq!(mpi_launch(&r), None);
+        r.mpi_launch = vec![
+            StartupCost {
+                workers: 1,
+                seconds: 0.1,
+            },
+            StartupCost {
+                workers: 2,
+                seconds: 0.12,
+            },
+        ];
+        let text = mpi_launch(&r).unwrap();
+        assert!(
+            text.contains("100.0 ms with 1 rank,") && text.contains("120.0 ms with 2 ranks"),
             "{text}"
         );
     }

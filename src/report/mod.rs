@@ -50,6 +50,10 @@ pub struct Report {
     /// that did not measure it).
     #[serde(default)]
     pub process_startup: Vec<StartupCost>,
+    /// What launching an MPI job costs beyond its work, outside the mpi
+    /// timings (only in reports that measured the mpi strategy).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mpi_launch: Vec<StartupCost>,
 }
 
 impl Report {
@@ -82,6 +86,7 @@ impl Report {
             derived,
             amdahl,
             process_startup,
+            mpi_launch: Vec::new(),
         })
     }
 
@@ -96,8 +101,12 @@ impl Report {
         })?;
         let stored: Report = serde_json::from_str(&text)
             .map_err(|e| Error::new(format!("{} is not a speedup report: {e}", path.display())))?;
-        Report::new(stored.machine, stored.measurements, stored.process_startup)
-            .map_err(|e| e.context(path.display()))
+        let report = Report::new(stored.machine, stored.measurements, stored.process_startup)
+            .map_err(|e| e.context(path.display()))?;
+        Ok(Report {
+            mpi_launch: stored.mpi_launch,
+            ..report
+        })
     }
 
     /// The workloads, in the order they were measured.

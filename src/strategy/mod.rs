@@ -6,12 +6,20 @@
 //! | `thread-pool` | rayon pool threads  | work stealing                 |
 //! | `scoped`      | fresh scoped threads| static blocks or dynamic queue|
 //! | `process`     | child processes     | static blocks or dynamic queue|
+//! | `mpi`         | MPI ranks (`mpirun`)| static blocks by rank         |
 //!
 //! Every strategy returns the parts in chunk order, so the merged result is the
 //! same bits whatever ran it. Strategies are picked by name at run time, the
 //! way ELFI's `set_client('multiprocessing')` picks a client.
+//!
+//! `mpi` needs the cargo feature `mpi` and a launcher (`mpirun -n P`), so it
+//! is not in [`Strategy::ALL`], the strategies one process can run by itself.
+//! Without the feature it still has its name, and asking for it says how to
+//! rebuild (`mpi_unavailable.rs`).
 
 pub mod child;
+#[cfg_attr(not(feature = "mpi"), path = "mpi_unavailable.rs")]
+pub mod mpi;
 pub mod panics;
 pub mod process;
 pub mod protocol;
@@ -40,13 +48,16 @@ pub enum Strategy {
     ThreadPool,
     Scoped(Schedule),
     Process(Schedule),
+    /// MPI ranks started by `mpirun` (feature `mpi`).
+    Mpi,
 }
 
 impl Strategy {
     /// The names accepted on the command line (the schedule defaults to dynamic).
-    pub const NAMES: [&'static str; 4] = ["serial", "thread-pool", "scoped", "process"];
+    pub const NAMES: [&'static str; 5] = ["serial", "thread-pool", "scoped", "process", "mpi"];
 
-    /// Every strategy with every schedule, in report order.
+    /// Every strategy one process runs by itself, with every schedule, in
+    /// report order (`mpi` comes after them; it needs `mpirun`).
     pub const ALL: [Strategy; 6] = [
         Strategy::Serial,
         Strategy::ThreadPool,
@@ -72,7 +83,7 @@ impl Strategy {
             Strategy::Scoped(_) | Strategy::Process(_) => Err(Error::new(format!(
                 "strategy '{name}' already names its schedule; drop --schedule {schedule}"
             ))),
-            Strategy::Serial | Strategy::ThreadPool => Err(Error::new(format!(
+            Strategy::Serial | Strategy::ThreadPool | Strategy::Mpi => Err(Error::new(format!(
                 "--schedule applies to the scoped and process strategies only, not to '{name}'"
             ))),
         }
@@ -85,6 +96,7 @@ impl Strategy {
             Strategy::ThreadPool => "thread-pool".into(),
             Strategy::Scoped(schedule) => format!("scoped-{schedule}"),
             Strategy::Process(schedule) => format!("process-{schedule}"),
+            Strategy::Mpi => "mpi".into(),
         }
     }
 
@@ -96,6 +108,7 @@ impl Strategy {
             Strategy::ThreadPool => thread_pool::run(job, workers),
             Strategy::Scoped(schedule) => scoped::run(job, workers, schedule),
             Strategy::Process(schedule) => process::run(job, workers, schedule),
+            Strategy::Mpi => mpi::run(job, workers),
         }
     }
 }
@@ -115,6 +128,7 @@ impl FromStr for Strategy {
             "thread-pool" => Strategy::ThreadPool,
             "scoped" => Strategy::Scoped(Schedule::Dynamic),
             "process" => Strategy::Process(Schedule::Dynamic),
+            "mpi" => Strategy::Mpi,
             _ => by_label.ok_or_else(|| {
                 Error::new(format!(
                     "unknown strategy '{name}' (choose {}, or scoped-static and similar)",
@@ -154,7 +168,7 @@ mod tests {
 
     #[test]
     fn labels_parse_back_to_the_same_strategy() {
-        for strategy in Strategy::ALL {
+        for strategy in Strategy::ALL.into_iter().chain([Strategy::Mpi]) {
             assert_eq!(strategy.label().parse::<Strategy>().unwrap(), strategy);
         }
     }
@@ -170,6 +184,7 @@ mod tests {
             Strategy::Process(Schedule::Dynamic)
         );
         assert!(Strategy::parse("serial", Some(Schedule::Static)).is_err());
+        assert!(Strategy::parse("mpi", Some(Schedule::Dynamic)).is_err());
         assert!(Strategy::parse("scoped-static", Some(Schedule::Dynamic)).is_err());
         let unknown = Strategy::parse("gpu", None).unwrap_err().to_string();
         assert!(
@@ -183,6 +198,17 @@ mod tests {
         assert!(check_workers(0).is_err());
         assert!(check_workers(MAX_WORKERS + 1).is_err());
         assert!(check_workers(MAX_WORKERS).is_ok());
+    }
+
+    #[cfg(not(feature = "mpi"))]
+    #[test]
+    fn mpi_without_the_feature_says_how_to_get_it() {
+        let workload = crate::workloads::integration::Integration::default();
+        let err = Strategy::Mpi
+            .run(&Job::new(&workload, 1), 1)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--features mpi"), "{err}");
     }
 
     #[test]
