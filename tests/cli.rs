@@ -194,3 +194,54 @@ fn help_teaches_the_strategies() {
         assert!(help.contains(expected), "{expected:?} missing in help");
     }
 }
+
+#[test]
+fn a_sweep_with_chosen_lists_writes_a_report_of_just_those_points() {
+    let dir = std::env::temp_dir().join(format!("speedup-cli-sweep-{}", std::process::id()));
+    let out = speedup(&[
+        "sweep",
+        "--workloads",
+        "linear-normal",
+        "--strategies",
+        "thread-pool,scoped-static",
+        "--workers",
+        "1,2",
+        "--repeats",
+        "1",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("speedup.json")).unwrap()).unwrap();
+    let mut points: Vec<String> = report["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {} {}",
+                m["workload"].as_str().unwrap(),
+                m["strategy"].as_str().unwrap(),
+                m["workers"]
+            )
+        })
+        .collect();
+    points.sort();
+    assert_eq!(
+        points,
+        [
+            "linear-normal scoped-static 1",
+            "linear-normal scoped-static 2",
+            "linear-normal serial 1",
+            "linear-normal thread-pool 1",
+            "linear-normal thread-pool 2",
+        ]
+    );
+    assert!(dir.join("report.md").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
