@@ -18,20 +18,28 @@ pub fn seed(text: &str) -> Result<u64, String> {
     whole_number(text)
 }
 
+/// A real number: `0.5`, `-2`, `1e-3` (NaN and infinities pass here; each
+/// workload says which values make sense).
+pub fn number(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .map_err(|_| "must be a number, like 0.5".to_string())
+}
+
+/// A whole number, written plainly (`1000000`), with separators
+/// (`1_000_000`) or in scientific notation (`1e6`).
 fn whole_number(text: &str) -> Result<u64, String> {
     let text = text.trim().replace('_', "");
     if let Ok(n) = text.parse::<u64>() {
         return Ok(n);
     }
-    let number = text.parse::<f64>();
-    Err(match number {
-        Ok(x) if x < 0.0 => "must not be negative".to_string(),
-        Ok(x) if x.fract() == 0.0 && x.is_finite() => {
-            format!("must be at most {} (2^64 - 1)", u64::MAX)
-        }
-        Ok(_) => "must be a whole number, like 1000".to_string(),
-        Err(_) => "must be a whole number, like 1000".to_string(),
-    })
+    const TWO_TO_64: f64 = 18_446_744_073_709_551_616.0;
+    match text.parse::<f64>() {
+        Ok(x) if x < 0.0 => Err("must not be negative".to_string()),
+        Ok(x) if x.fract() == 0.0 && x < TWO_TO_64 => Ok(x as u64),
+        Ok(x) if x.fract() == 0.0 => Err(format!("must be at most {} (2^64 - 1)", u64::MAX)),
+        _ => Err("must be a whole number, like 1000".to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -52,5 +60,11 @@ mod tests {
                 .contains("at most")
         );
         assert_eq!(seed("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(count("1e6"), Ok(1_000_000));
+        assert!(count("1e30").unwrap_err().contains("at most"));
+        assert!(count("inf").unwrap_err().contains("whole number"));
+        assert!(count("nan").unwrap_err().contains("whole number"));
+        assert_eq!(number("-0.25"), Ok(-0.25));
+        assert!(number("half").unwrap_err().contains("a number"));
     }
 }

@@ -53,9 +53,8 @@ pub fn worker_ladder(logical: usize, physical: usize) -> Vec<usize> {
 pub fn parse_workers(text: &str) -> Result<Vec<usize>> {
     let mut counts = Vec::new();
     for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let n: usize = item
-            .parse()
-            .map_err(|_| Error::new(format!("worker count '{item}' is not a whole number")))?;
+        let n = crate::flags::count(item)
+            .map_err(|e| Error::new(format!("worker count '{item}' {e}")))?;
         check_workers(n)?;
         counts.push(n);
     }

@@ -42,10 +42,10 @@ pub struct Integration {
     #[arg(long, value_name = "SAMPLES", default_value_t = Integration::default().samples, value_parser = crate::flags::count, allow_hyphen_values = true)]
     pub samples: usize,
     /// Lower end of the integration interval
-    #[arg(long, default_value_t = Integration::default().lower, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = Integration::default().lower, value_parser = crate::flags::number, allow_hyphen_values = true)]
     pub lower: f64,
     /// Upper end of the integration interval (must exceed --lower)
-    #[arg(long, default_value_t = Integration::default().upper, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = Integration::default().upper, value_parser = crate::flags::number, allow_hyphen_values = true)]
     pub upper: f64,
 }
 

@@ -55,7 +55,7 @@ pub struct Ma2 {
     #[arg(long, value_name = "N", conflicts_with = "quantile", value_parser = crate::flags::count, allow_hyphen_values = true)]
     pub n_sim: Option<usize>,
     /// Accept this fraction of simulations instead: n_sim = ceil(n_samples / Q), in (0, 1]
-    #[arg(long, value_name = "Q", allow_negative_numbers = true)]
+    #[arg(long, value_name = "Q", value_parser = crate::flags::number, allow_hyphen_values = true)]
     pub quantile: Option<f64>,
     /// Simulations per batch; one batch is one chunk of work
     #[arg(long, default_value_t = Ma2::default().batch_size, value_parser = crate::flags::count, allow_hyphen_values = true)]
