@@ -127,15 +127,16 @@ impl WorkerProcess {
         self.handle.set_waiting(false);
         match ready {
             Ok(true) => {}
-            Ok(false) if self.handle.exit_status().is_some_and(|s| s.success()) => {
+            Ok(false) => {
                 let exe = std::env::current_exe().unwrap_or_default();
-                return Err(Error::new(format!(
-                    "{} did not start as a worker: call speedup::worker_hook() first in main, \
-                     or add speedup::worker_test!() to the test file",
+                let hint = format!(
+                    "it ended without the READY line; is {} a speedup worker? Call \
+                     speedup::worker_hook() first in main, or add speedup::worker_test!() \
+                     to the test file",
                     exe.display()
-                )));
+                );
+                return Err(self.failed(Error::new(hint), "starting"));
             }
-            Ok(false) => return Err(self.failed(Error::new("no READY line"), "starting")),
             Err(err) => return Err(self.failed(err, "starting")),
         }
         if let Some(header) = header {
