@@ -133,9 +133,8 @@ impl Simulator {
 
     /// One series for `theta`, drawing its noise from `rng`.
     pub fn series(&self, theta: Theta, rng: &mut ChunkRng) -> Vec<f64> {
-        let w: Vec<f64> = (0..self.n_obs + 2)
-            .map(|_| self.normal.sample(rng))
-            .collect();
+        let mut w = vec![0.0; self.n_obs + 2];
+        self.normal.fill(&mut w, rng);
         w.windows(3)
             .map(|w| ma2_value(theta, w[0], w[1], w[2]))
             .collect()
@@ -152,8 +151,8 @@ impl Simulator {
     #[inline]
     pub fn summaries(&self, theta: Theta, rng: &mut ChunkRng, scratch: &mut Scratch) -> Summaries {
         let Scratch { noise, series } = scratch;
-        noise.clear();
-        noise.extend((0..self.n_obs + 2).map(|_| self.normal.sample(rng)));
+        noise.resize(self.n_obs + 2, 0.0);
+        self.normal.fill(noise, rng);
         series.clear();
         series.extend(noise.windows(3).map(|w| ma2_value(theta, w[0], w[1], w[2])));
         Summaries::of(series)
@@ -201,7 +200,8 @@ mod tests {
         let x = Simulator::new(5).series(theta, &mut chunk_rng(3, 0));
         let mut rng = chunk_rng(3, 0);
         let zig = Ziggurat::new();
-        let w: Vec<f64> = (0..7).map(|_| zig.sample(&mut rng)).collect();
+        let mut w = [0.0; 7];
+        zig.fill(&mut w, &mut rng);
         for j in 0..5 {
             assert_eq!(x[j], w[j + 2] + 0.6 * w[j + 1] + 0.2 * w[j]);
         }
