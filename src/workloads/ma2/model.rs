@@ -105,7 +105,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     }
     let tail = len - len % 4;
     let rest: f64 = a[tail..].iter().zip(&b[tail..]).map(|(x, y)| x * y).sum();
-    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + rest
+    (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]) + rest
 }
 
 /// One value of the series from three consecutive noise values.
