@@ -264,28 +264,86 @@ mod tests {
         }
     }
 
-    #[test]
-    fn draws_have_the_moments_and_tails_of_a_standard_normal() {
+    /// `n` draws from stream (11, 0): through `fill` in buffers of 102, as
+    /// `ma2` draws them, or one at a time through `sample`.
+    fn draws(n: usize, buffered: bool) -> Vec<f64> {
         let zig = Ziggurat::new();
         let mut rng = chunk_rng(11, 0);
-        let n = 1_000_000;
-        let (mut sum, mut squares, mut fourth, mut beyond_2, mut beyond_r) = (0.0, 0.0, 0.0, 0, 0);
-        for _ in 0..n {
-            let z = zig.sample(&mut rng);
-            sum += z;
-            squares += z * z;
-            fourth += z * z * z * z;
-            beyond_2 += (z.abs() > 2.0) as usize;
-            beyond_r += (z.abs() > R) as usize;
+        let mut z = vec![0.0; n];
+        if buffered {
+            z.chunks_mut(102)
+                .for_each(|chunk| zig.fill(chunk, &mut rng));
+        } else {
+            z.iter_mut().for_each(|z| *z = zig.sample(&mut rng));
         }
-        let n = n as f64;
-        // Standard errors: mean 0.001, variance 0.0014, kurtosis ~0.01.
-        assert!((sum / n).abs() < 0.005);
-        assert!((squares / n - 1.0).abs() < 0.007);
-        assert!((fourth / n - 3.0).abs() < 0.05);
-        // P(|Z| > 2) = 0.0455 (sd 0.0002), P(|Z| > R) = 2.58e-4 (sd 1.6e-5).
-        assert!((beyond_2 as f64 / n - 0.04550).abs() < 0.001);
-        assert!((beyond_r as f64 / n - 2.58e-4).abs() < 8e-5);
+        z
+    }
+
+    /// The standard normal CDF, through `erfc` by Abramowitz & Stegun 7.1.26
+    /// (absolute error below 1.5e-7, far below what the tests can resolve).
+    fn normal_cdf(x: f64) -> f64 {
+        let y = x.abs() / std::f64::consts::SQRT_2;
+        let t = 1.0 / (1.0 + 0.327_591_1 * y);
+        let poly = t
+            * (0.254_829_592
+                + t * (-0.284_496_736
+                    + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+        let upper = 0.5 * poly * (-y * y).exp();
+        if x < 0.0 { upper } else { 1.0 - upper }
+    }
+
+    /// The Kolmogorov-Smirnov distance between the draws and N(0, 1).
+    fn ks_distance(mut z: Vec<f64>) -> f64 {
+        z.sort_by(f64::total_cmp);
+        let n = z.len() as f64;
+        z.iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                let cdf = normal_cdf(x);
+                (cdf - i as f64 / n).max((i + 1) as f64 / n - cdf)
+            })
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn draws_have_the_moments_and_tails_of_a_standard_normal() {
+        for buffered in [true, false] {
+            let z = draws(1_000_000, buffered);
+            let n = z.len() as f64;
+            let moment = |k: i32| z.iter().map(|z| z.powi(k)).sum::<f64>() / n;
+            let beyond = |x: f64| z.iter().filter(|z| z.abs() > x).count() as f64 / n;
+            // Standard errors: mean 0.001, variance 0.0014, kurtosis ~0.01.
+            assert!(moment(1).abs() < 0.005, "{buffered}");
+            assert!((moment(2) - 1.0).abs() < 0.007, "{buffered}");
+            assert!((moment(4) - 3.0).abs() < 0.05, "{buffered}");
+            // P(|Z| > 2) = 0.0455 (sd 0.0002), P(|Z| > R) = 2.58e-4 (sd 1.6e-5).
+            assert!((beyond(2.0) - 0.04550).abs() < 0.001, "{buffered}");
+            assert!((beyond(R) - 2.58e-4).abs() < 8e-5, "{buffered}");
+        }
+    }
+
+    #[test]
+    fn draws_pass_a_kolmogorov_smirnov_test_against_the_normal_cdf() {
+        // At n = 10^6 a true N(0, 1) sample exceeds D = 1.95 / sqrt(n) with
+        // probability 0.001; a coarse grid, a wrong layer table or a lost
+        // sign would show here first.
+        for buffered in [true, false] {
+            let d = ks_distance(draws(1_000_000, buffered));
+            assert!(d < 1.95e-3, "buffered {buffered}: D = {d}");
+        }
+    }
+
+    #[test]
+    fn fill_finishes_every_slow_draw_whatever_the_length() {
+        // A draw that missed the fast path holds its raw bits until the slow
+        // path replaces them; left there, it would read as a subnormal number.
+        let zig = Ziggurat::new();
+        let mut rng = chunk_rng(4, 1);
+        for len in [1, 2, 63, 64, 65, 101, 1000] {
+            let mut z = vec![f64::NAN; len];
+            zig.fill(&mut z, &mut rng);
+            assert!(z.iter().all(|z| z.is_normal() || *z == 0.0), "length {len}");
+        }
     }
 
     #[test]
