@@ -14,8 +14,9 @@
 //! of magnitude). Then:
 //!
 //! - if `|x| < X[i+1]`, the point lies in the part of the layer that is under
-//!   the curve: accept `x`. This happens about 99% of the time, and costs
-//!   half a random number, one multiplication and one comparison;
+//!   the curve: accept `x`. This happens 98.5% of the time (the layers'
+//!   average of `X[i+1] / X[i]`), and costs half a random number, one
+//!   multiplication and one comparison;
 //! - otherwise (the layer's ragged right end) an exact accept-or-retry test
 //!   against `exp(-x²/2)`, or, in the base layer, a draw from the tail.
 //!
@@ -25,8 +26,8 @@
 //! **The resolution is the trade-off to notice.** A 64-bit draw could place
 //! `x` on a grid of 2^53 points; here each layer's positions lie on a grid of
 //! step `X[i] / 2^23`, at most 4.7e-7 (the base layer) and finer in the upper
-//! layers. Each draw thereby costs half a xoshiro step instead of a whole one,
-//! which is most of the generator's time. For `ma2`, whose summaries average
+//! layers. Each draw thereby costs half a xoshiro step instead of a whole one
+//! (a step was about 40% of a draw's instructions). For `ma2`, whose summaries average
 //! 100 products of normals and whose distances are compared at about 0.08, a
 //! grid of 5e-7 is invisible; a study of the far tails would want the 64-bit
 //! version (the tail beyond R, drawn by the slow path, keeps 53-bit
@@ -127,7 +128,7 @@ impl Ziggurat {
     /// The loop runs only the fast path, on a copy of the generator: with no
     /// call inside it, the compiler keeps the generator's four words in
     /// registers instead of loading and storing them around every draw. The
-    /// ~1% of draws that miss the fast path leave their bits in their slot
+    /// 1.5% of draws that miss the fast path leave their bits in their slot
     /// and a bit in `misses`; the slow path finishes them after the loop, in
     /// order, drawing its extra numbers after the block's. (So the values
     /// differ from 64 calls of [`Self::sample`]; the same stream always
