@@ -258,10 +258,12 @@ mod tests {
         assert!((x[0] - 3.910_757_959_537_09).abs() < 1e-10);
         assert!((x[2] - 3.449_278_298_560_964).abs() < 1e-10);
         assert!((x[255] - 0.215_241_895_913_273_8).abs() < 1e-9);
-        // The grid of each layer spans it: 2^23 steps from 0 to x[i].
+        // The sampler's edges are these, and each layer's grid spans it:
+        // 2^23 steps from 0 to x[i].
         let t = &*TABLES;
-        for i in 0..LAYERS {
-            assert_eq!(t.w[i] * SCALE, x[i]);
+        assert_eq!(t.x, x);
+        for (w, x) in t.w.iter().zip(&x) {
+            assert_eq!(w * SCALE, *x);
         }
     }
 
