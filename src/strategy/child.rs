@@ -166,6 +166,9 @@ impl WorkerProcess {
     pub fn finish(mut self, timeout: Duration) -> Result<()> {
         drop(self.stdin.take());
         let deadline = Instant::now() + timeout;
+        // A worker exits a fraction of a millisecond after its input closes:
+        // poll often at first, then less and less (a blocking wait could hang).
+        let mut pause = Duration::from_micros(20);
         let status = loop {
             if let Some(status) = self.handle.exit_status() {
                 break status;
@@ -174,7 +177,8 @@ impl WorkerProcess {
                 self.handle.stop(Stop::TimedOut(timeout));
                 return Err(self.failed(Error::new("it did not exit"), "shutting down"));
             }
-            std::thread::sleep(Duration::from_millis(1));
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(10));
         };
         if !status.success() {
             return Err(Error::new(format!(
