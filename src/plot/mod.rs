@@ -126,8 +126,9 @@ pub(crate) fn drawing(err: impl std::fmt::Display) -> Error {
 /// Colours that stay distinct for colour-blind readers (Okabe–Ito), in
 /// order, a purple for mpi (grey would pass for the core-count markers), then
 /// darker tones for curves that are not the library's own (a student's
-/// versions in the labs).
-pub const PALETTE: [RGBColor; 11] = [
+/// versions in the labs), and last a neutral grey for legend entries that
+/// stand for every colour at once ([`NEUTRAL`]).
+pub const PALETTE: [RGBColor; 12] = [
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
     RGBColor(0, 158, 115),
@@ -139,7 +140,12 @@ pub const PALETTE: [RGBColor; 11] = [
     RGBColor(140, 20, 60),
     RGBColor(70, 50, 150),
     RGBColor(20, 90, 50),
+    RGBColor(110, 110, 110),
 ];
+
+/// The neutral grey: the "Amdahl fit" legend entry explains dashed lines of
+/// every colour, so it must not look like any one strategy.
+pub const NEUTRAL: usize = 11;
 
 /// Where the colours for curves outside the library's strategies start.
 pub const EXTRA_COLORS: usize = 7;

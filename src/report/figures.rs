@@ -134,7 +134,7 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
         // One legend entry explains every dashed line.
         fits.push(Series {
             label: Some("Amdahl fit".into()),
-            color: 6,
+            color: crate::plot::NEUTRAL,
             points: Vec::new(),
             dashed: true,
             markers: false,
