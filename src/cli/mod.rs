@@ -16,8 +16,8 @@ const LONG_ABOUT: &str = "\
 Measure how parallel programs scale.
 
 A workload says what to compute (split into fixed chunks); a strategy says how
-to run the chunks: serially, on a rayon thread pool, on scoped threads, or in
-child processes. The same seed gives bit-identical results for every strategy
+to run the chunks: serially, on a rayon thread pool, on scoped threads, in
+child processes, or (built with --features mpi, under mpirun) on MPI ranks. The same seed gives bit-identical results for every strategy
 and worker count: compare the checksums.
 
 Start here:
