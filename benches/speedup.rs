@@ -34,13 +34,7 @@ const REPORT_DIR_ENV: &str = "SPEEDUP_REPORT_DIR";
 fn main() -> ExitCode {
     // First thing: a child started by the process strategy serves chunks here.
     speedup::worker_hook();
-    match bench() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    speedup::error::exit_code(bench())
 }
 
 fn bench() -> speedup::Result<()> {

@@ -48,8 +48,7 @@ enum Command {
 pub fn main() -> ExitCode {
     one_line_panics();
     if let Err(err) = speedup::interrupt::install() {
-        eprintln!("error: {err}");
-        return ExitCode::FAILURE;
+        return speedup::error::exit_code(Err(err));
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -61,14 +60,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::execute(args),
         Command::Labs(command) => labs::execute(command),
     };
-    speedup::interrupt::defer_to_handler();
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    speedup::error::exit_code(result)
 }
 
 /// Keeps panics to one line.

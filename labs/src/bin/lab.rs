@@ -59,8 +59,7 @@ fn main() -> ExitCode {
     speedup::worker_hook();
     // Ctrl-C or SIGTERM while timing: stop the worker processes first.
     if let Err(err) = speedup::interrupt::install() {
-        eprintln!("error: {err}");
-        return ExitCode::FAILURE;
+        return speedup::error::exit_code(Err(err));
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -77,15 +76,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = run(cli.command);
-    speedup::interrupt::defer_to_handler();
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    speedup::error::exit_code(run(cli.command))
 }
 
 fn run(command: Command) -> Result<()> {
