@@ -24,7 +24,11 @@ fn reads_back_what_a_criterion_run_wrote() {
             group.bench_with_input(
                 BenchmarkId::new(strategy, workers),
                 &workers,
-                |b, &workers| b.iter(|| (0..2_000 * workers as u64).map(black_box).sum::<u64>()),
+                // Ten times the work at 2 "workers": a gap no noise can close.
+                |b, &workers| {
+                    let n = 2_000 * 10u64.pow(workers - 1);
+                    b.iter(|| (0..n).map(black_box).sum::<u64>())
+                },
             );
         }
         group.finish();
@@ -51,7 +55,7 @@ fn reads_back_what_a_criterion_run_wrote() {
         );
         assert!(m.ci_low_s <= m.mean_s && m.mean_s <= m.ci_high_s, "{m:?}");
     }
-    // Twice the work per iteration takes longer: the units line up.
+    // Ten times the work per iteration takes longer: the units line up.
     assert!(scoped.median_s > serial.median_s, "{measurements:?}");
 
     // Results older than `since` belong to an earlier run and are skipped.
