@@ -70,11 +70,10 @@ impl AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        // Not committed (or the rename failed): remove the temporary file.
-        if self.file.is_some() || self.temp.exists() {
-            let _ = std::fs::remove_file(&self.temp);
-            interrupt::forget_temp_file(&self.temp);
-        }
+        // Not committed, or the rename failed: remove the temporary file. (After
+        // a commit it is gone already, and this does nothing.)
+        let _ = std::fs::remove_file(&self.temp);
+        interrupt::forget_temp_file(&self.temp);
     }
 }
 

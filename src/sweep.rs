@@ -197,11 +197,8 @@ pub fn measure_with(
                 "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
             ));
         }
-        if !cfg!(feature = "mpi") {
-            return Err(Error::new(
-                "the mpi strategy needs a speedup built with `--features mpi`",
-            ));
-        }
+        #[cfg(not(feature = "mpi"))]
+        return Err(crate::strategy::mpi::unavailable());
     }
     let mut measurements = Vec::new();
     for name in &grid.workloads {

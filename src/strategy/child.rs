@@ -72,6 +72,26 @@ impl Handle {
     fn exit_status(&self) -> Option<ExitStatus> {
         lock(&self.child).try_wait().ok().flatten()
     }
+
+    /// The exit status, once the child has exited, waiting at most `limit`.
+    ///
+    /// A worker exits a fraction of a millisecond after its input closes, so
+    /// this polls often at first, then less and less. (A blocking `wait`
+    /// would hang on a child that never exits.)
+    fn wait_for_exit(&self, limit: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + limit;
+        let mut pause = Duration::from_micros(20);
+        loop {
+            if let Some(status) = self.exit_status() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(10));
+        }
+    }
 }
 
 /// One child process and its pipes; killed and reaped when dropped.
@@ -165,20 +185,9 @@ impl WorkerProcess {
     /// Closes the child's input, then checks that it exits cleanly within `timeout`.
     pub fn finish(mut self, timeout: Duration) -> Result<()> {
         drop(self.stdin.take());
-        let deadline = Instant::now() + timeout;
-        // A worker exits a fraction of a millisecond after its input closes:
-        // poll often at first, then less and less (a blocking wait could hang).
-        let mut pause = Duration::from_micros(20);
-        let status = loop {
-            if let Some(status) = self.handle.exit_status() {
-                break status;
-            }
-            if Instant::now() > deadline {
-                self.handle.stop(Stop::TimedOut(timeout));
-                return Err(self.failed(Error::new("it did not exit"), "shutting down"));
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(10));
+        let Some(status) = self.handle.wait_for_exit(timeout) else {
+            self.handle.stop(Stop::TimedOut(timeout));
+            return Err(self.failed(Error::new("it did not exit"), "shutting down"));
         };
         if !status.success() {
             return Err(Error::new(format!(
@@ -202,16 +211,14 @@ impl WorkerProcess {
                 limit.as_secs_f64()
             ));
         }
-        if stopped.is_none() {
-            // A child that is closing down may need a moment to be reapable.
-            for _ in 0..50 {
-                if let Some(status) = self.handle.exit_status() {
-                    return Error::new(format!(
-                        "process worker {id} (pid {pid}) died while {doing} ({status}): {err}"
-                    ));
-                }
-                std::thread::sleep(Duration::from_millis(2));
-            }
+        // A child that is closing down may need a moment to be reapable.
+        let ended = stopped
+            .is_none()
+            .then(|| self.handle.wait_for_exit(Duration::from_millis(100)));
+        if let Some(Some(status)) = ended {
+            return Error::new(format!(
+                "process worker {id} (pid {pid}) died while {doing} ({status}): {err}"
+            ));
         }
         Error::new(format!(
             "process worker {id} (pid {pid}) failed while {doing}: {err}"

@@ -9,7 +9,7 @@ use crate::workloads::AnyWorkload;
 use crate::{Error, Result};
 
 /// What every use of the strategy says in this build.
-fn unavailable() -> Error {
+pub fn unavailable() -> Error {
     Error::new(
         "this speedup was built without MPI: rebuild with `--features mpi` \
          (needs an MPI library and libclang; see the README)",
