@@ -191,13 +191,14 @@ pub fn measure_with(
     seed: u64,
     mut progress: impl FnMut(&Point),
 ) -> Result<Vec<Measurement>> {
-    if grid.strategies.contains(&Strategy::Mpi) {
-        if launcher.is_none() {
-            return Err(Error::new(
-                "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
-            ));
-        }
-        #[cfg(not(feature = "mpi"))]
+    let has_mpi = grid.strategies.contains(&Strategy::Mpi);
+    if has_mpi && launcher.is_none() {
+        return Err(Error::new(
+            "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
+        ));
+    }
+    #[cfg(not(feature = "mpi"))]
+    if has_mpi {
         return Err(crate::strategy::mpi::unavailable());
     }
     let mut measurements = Vec::new();
