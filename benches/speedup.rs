@@ -1,35 +1,41 @@
 //! `cargo bench`: every strategy of every workload over a sweep of worker
-//! counts, then a speedup report.
+//! counts, and the machine ceiling beside them, then a speedup report.
 //!
-//! One criterion group per workload, one benchmark per (strategy, workers):
-//! `integration/scoped-static/2`. Serial runs once, as the baseline. After
-//! measuring, the results criterion saved are read back
-//! (`speedup::report::criterion`) and the report is written to
-//! `reports/<machine>/` (or `$SPEEDUP_REPORT_DIR`).
+//! criterion drives: one group per workload, one benchmark per point
+//! (`integration/scoped-static/2`, and `integration/ceiling/2` for two
+//! serial copies at once). Each benchmark times its point with
+//! `iter_custom`, and every run of the point is paired with serial runs
+//! right beside it (`speedup::measure::Bracket`): criterion's own figures
+//! show the point's time, and the report's speedups are medians of the
+//! per-pair ratios, so minutes of drift between one benchmark and the next
+//! cannot bias them. The pairs are kept and the report (JSON, Markdown,
+//! figures) is written to `reports/<machine>/` (or `$SPEEDUP_REPORT_DIR`).
+//! The first call of each benchmark (criterion's warm-up) is not kept.
 //!
 //! Knobs: `SPEEDUP_WORKERS=1,2,4`, `SPEEDUP_WORKLOADS=ma2,integration`, and
 //! criterion's own arguments (`cargo bench -- integration`, `-- --quick`).
 //!
 //! Settings suit slow iterations (a run takes tenths of a second): flat
-//! sampling, 10 samples, a short warm-up, and a 2 s measurement target, so
-//! each point costs about max(2 s, 10 runs). `--quick` doubles the runs per
-//! point until they agree within 5%, for at most the measurement time; that
-//! limit is cut to 0.8 s there, so a quick look stays quick.
+//! sampling, 10 samples, a 1 ms warm-up (one call) and a 0.5 s target, so a
+//! slow point costs 11 pairs and a fast one about 0.5 s of its own runs.
 
 use criterion::{BenchmarkId, Criterion, SamplingMode};
 use speedup::machine::Machine;
+use speedup::measure::{Bracket, Conditions, Group};
 use speedup::report::{self, Report};
 use speedup::seeds::DEFAULT_SEED;
-use speedup::sweep::{self, Grid, Point};
-use speedup::timed_run::timed;
-use speedup::workload::Workload;
-use speedup::workloads::{AnyWorkload, WorkloadVisitor};
+use speedup::sweep::{self, Grid};
+use speedup::{Error, Measurement};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant};
 
 /// Overrides the report directory.
 const REPORT_DIR_ENV: &str = "SPEEDUP_REPORT_DIR";
+
+/// How `cargo bench` takes its times, as the report states it.
+const METHOD: &str = "cargo bench (criterion 0.8, flat sampling, iter_custom): \
+each point's runs back to back, each run between two serial runs";
 
 fn main() -> ExitCode {
     // First thing: a child started by the process strategy serves chunks here.
@@ -38,81 +44,109 @@ fn main() -> ExitCode {
 }
 
 fn bench() -> speedup::Result<()> {
+    let started = Instant::now();
     let grid = Grid::from_env()?;
-    let criterion_dir = criterion_dir();
-    let started = SystemTime::now();
-    let mut criterion = Criterion::default()
-        .output_directory(&criterion_dir)
-        .configure_from_args();
-    for name in &grid.workloads {
-        let points = grid.points_of(name);
-        AnyWorkload::with_defaults(name)?.visit(Register {
-            criterion: &mut criterion,
-            points: &points,
-        });
+    let conditions = Conditions::now(METHOD);
+    let mut criterion = Criterion::default().configure_from_args();
+    let mut groups = sweep::groups(&grid, None, DEFAULT_SEED)?;
+    let total: usize = groups.iter().map(|g| g.contestants.len()).sum();
+    let mut measurements = Vec::new();
+    let mut done = 0;
+    for group in &mut groups {
+        println!(
+            "== [{done}/{total} points done, {:.0} s] {}: {} points, each run paired with serial",
+            started.elapsed().as_secs_f64(),
+            group.workload,
+            group.contestants.len()
+        );
+        done += group.contestants.len();
+        measurements.extend(bench_group(&mut criterion, group)?);
     }
     criterion.final_summary();
 
-    let measurements = report::criterion::read_measurements(&criterion_dir, Some(started))?;
     if measurements.is_empty() {
         println!("no benchmark ran (filtered out?), so no report was written");
         return Ok(());
     }
+    let rounds = measurements.iter().map(|m| m.samples).min().unwrap_or(0);
     let machine = Machine::detect();
     let dir = std::env::var_os(REPORT_DIR_ENV)
         .map(PathBuf::from)
         .unwrap_or_else(|| report::default_dir(&machine));
     let startup = sweep::startup_costs(&grid)?;
-    let report = Report::new(machine, measurements, startup)?;
+    let report =
+        Report::new(machine, measurements, startup)?.with_conditions(conditions.finish(rounds));
     let path = report::write(&dir, &report)?;
-    println!("speedup report: {}", path.display());
+    println!(
+        "speedup report: {} (measured in {:.1} min)",
+        path.display(),
+        started.elapsed().as_secs_f64() / 60.0
+    );
     Ok(())
 }
 
-/// Where criterion keeps its results: the same rule criterion follows
-/// (`$CRITERION_HOME`, else `$CARGO_TARGET_DIR/criterion`, else
-/// `target/criterion`), made explicit so the reader looks in the same place.
-fn criterion_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return home.into();
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    target.join("criterion")
-}
-
-/// Registers one workload's points as benchmarks, whichever workload it is.
-struct Register<'a> {
-    criterion: &'a mut Criterion,
-    points: &'a [Point],
-}
-
-impl WorkloadVisitor for Register<'_> {
-    type Output = ();
-
-    fn visit<W: Workload>(self, workload: W) {
-        let quick = std::env::args().any(|arg| arg == "--quick");
-        let mut group = self.criterion.benchmark_group(W::NAME);
-        group
-            .sampling_mode(SamplingMode::Flat)
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(300))
-            .measurement_time(Duration::from_millis(if quick { 800 } else { 2000 }))
-            // The report computes its own intervals from the samples.
-            .nresamples(1_000);
-        for point in self.points {
-            group.bench_with_input(
-                BenchmarkId::new(point.strategy.label(), point.workers),
-                point,
-                |b, point| {
-                    b.iter(|| {
-                        timed(&workload, point.strategy, point.workers, DEFAULT_SEED)
-                            .expect("a benchmark run failed")
-                    })
-                },
-            );
+/// Benchmarks every point of one workload; returns the measurements of the
+/// points that ran (a criterion filter may skip some).
+fn bench_group(criterion: &mut Criterion, group: &mut Group) -> speedup::Result<Vec<Measurement>> {
+    let mut benchmarks = criterion.benchmark_group(&group.workload);
+    benchmarks
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_millis(500))
+        // The report computes its own intervals, from the pairs.
+        .nresamples(1_000);
+    let serial = &mut group.serial;
+    let mut measurements = Vec::new();
+    for contestant in &mut group.contestants {
+        let mut pairs = Vec::new();
+        let mut bracket: Option<Bracket> = None;
+        let mut calls = 0;
+        let mut failure: Option<Error> = None;
+        let id = BenchmarkId::new(&contestant.strategy, contestant.workers);
+        benchmarks.bench_function(id, |b| {
+            b.iter_custom(|iters| {
+                let mut point_time = Duration::ZERO;
+                for _ in 0..iters {
+                    if failure.is_some() {
+                        break;
+                    }
+                    let pair = match bracket.as_mut() {
+                        Some(bracket) => bracket.pair(serial, &mut contestant.run),
+                        None => Bracket::start(serial).and_then(|started| {
+                            bracket.insert(started).pair(serial, &mut contestant.run)
+                        }),
+                    };
+                    match pair {
+                        Ok(pair) => {
+                            // The first call is criterion's warm-up: first-touch costs.
+                            if calls > 0 {
+                                pairs.push(pair);
+                            }
+                            point_time += Duration::from_secs_f64(pair.0);
+                        }
+                        Err(err) => failure = Some(err),
+                    }
+                }
+                calls += 1;
+                point_time.max(Duration::from_nanos(1))
+            })
+        });
+        if let Some(err) = failure {
+            return Err(err.context(format!(
+                "{}/{}/{}",
+                group.workload, contestant.strategy, contestant.workers
+            )));
         }
-        group.finish();
+        if !pairs.is_empty() {
+            measurements.push(Measurement::from_pairs(
+                &group.workload,
+                &contestant.strategy,
+                contestant.workers,
+                &pairs,
+            ));
+        }
     }
+    benchmarks.finish();
+    Ok(measurements)
 }

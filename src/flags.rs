@@ -26,6 +26,17 @@ pub fn number(text: &str) -> Result<f64, String> {
         .map_err(|_| "must be a number, like 0.5".to_string())
 }
 
+/// A precision target in percent: `5%`, `5` or `2.5%`, above 0 and below
+/// 100; returned as a share (0.05).
+pub fn percent(text: &str) -> Result<f64, String> {
+    let digits = text.trim().trim_end_matches('%');
+    match digits.parse::<f64>() {
+        Ok(p) if p > 0.0 && p < 100.0 => Ok(p / 100.0),
+        Ok(_) => Err("must be a percentage above 0 and below 100, like 5%".into()),
+        Err(_) => Err("must be a percentage, like 5%".into()),
+    }
+}
+
 /// A whole number, written plainly (`1000000`), with separators
 /// (`1_000_000`) or in scientific notation (`1e6`).
 fn whole_number(text: &str) -> Result<u64, String> {
@@ -45,6 +56,15 @@ fn whole_number(text: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_are_shares_with_or_without_the_sign() {
+        assert_eq!(percent("5%"), Ok(0.05));
+        assert_eq!(percent("2.5"), Ok(0.025));
+        assert!(percent("0%").unwrap_err().contains("above 0"));
+        assert!(percent("100").unwrap_err().contains("below 100"));
+        assert!(percent("five").unwrap_err().contains("like 5%"));
+    }
 
     #[test]
     fn counts_accept_whole_numbers_and_explain_everything_else() {

@@ -39,6 +39,7 @@ pub mod interrupt;
 pub mod labs;
 pub mod launcher;
 pub mod machine;
+pub mod measure;
 pub mod measurement;
 pub mod normal;
 pub mod plot;

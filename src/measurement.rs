@@ -4,7 +4,13 @@
 //! Criterion benches, `speedup sweep` and the labs all produce these, and the
 //! report reads nothing else, so a figure never depends on how its numbers
 //! were taken. Times are in seconds.
+//!
+//! A measurement keeps its raw runs: each run's time and the time of the
+//! serial runs taken right beside it (`crate::measure::rounds`). The
+//! speedup comes from those pairs ([`Measurement::paired_speedup`]), and
+//! `speedup.json` keeps them so a report can be recomputed from scratch.
 
+use crate::measure::MedianInterval;
 use serde::{Deserialize, Serialize};
 
 /// Timing of one (workload, strategy, workers) point.
@@ -20,6 +26,14 @@ pub struct Measurement {
     pub ci_high_s: f64,
     /// How many timings the statistics summarise.
     pub samples: usize,
+    /// Every timed run, in the order taken (empty in reports made before
+    /// runs were kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times_s: Vec<f64>,
+    /// For each run, the serial time beside it: the mean of the serial runs
+    /// just before and just after (empty when the runs were not paired).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serial_s: Vec<f64>,
 }
 
 impl Measurement {
@@ -58,7 +72,52 @@ impl Measurement {
             ci_low_s: (mean - half_width).max(0.0),
             ci_high_s: mean + half_width,
             samples: n,
+            times_s: Vec::new(),
+            serial_s: Vec::new(),
         }
+    }
+
+    /// Summarises paired runs `(point time, serial time beside it)`.
+    pub fn from_pairs(
+        workload: &str,
+        strategy: &str,
+        workers: usize,
+        pairs: &[(f64, f64)],
+    ) -> Measurement {
+        let (times, serial): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+        Measurement {
+            times_s: times.clone(),
+            serial_s: serial,
+            ..Measurement::from_samples(workload, strategy, workers, &times)
+        }
+    }
+
+    /// Whether every run has its serial partner.
+    pub fn is_paired(&self) -> bool {
+        !self.times_s.is_empty() && self.times_s.len() == self.serial_s.len()
+    }
+
+    /// The speedup over serial as the median of the per-pair ratios
+    /// `serial / point`, with its interval; `None` for unpaired measurements.
+    pub fn paired_speedup(&self) -> Option<MedianInterval> {
+        if !self.is_paired() {
+            return None;
+        }
+        let ratios: Vec<f64> = self
+            .times_s
+            .iter()
+            .zip(&self.serial_s)
+            .map(|(point, serial)| serial / point)
+            .collect();
+        MedianInterval::of(&ratios)
+    }
+
+    /// The median of the serial runs taken beside this point, if paired.
+    pub fn serial_median_s(&self) -> Option<f64> {
+        self.is_paired()
+            .then(|| MedianInterval::of(&self.serial_s))
+            .flatten()
+            .map(|m| m.median)
     }
 }
 
@@ -90,6 +149,20 @@ mod tests {
         assert!((m.ci_high_s - (4.0 + half)).abs() < 1e-12);
         assert_eq!(m.ci_low_s, 0.0, "clamped at zero");
         assert_eq!(m.samples, 4);
+    }
+
+    #[test]
+    fn paired_runs_give_the_median_of_their_ratios() {
+        let pairs = [(0.5, 1.0), (0.6, 1.5), (0.25, 1.0), (1.0, 2.0), (0.5, 1.1)];
+        let m = Measurement::from_pairs("w", "s", 2, &pairs);
+        assert!(m.is_paired());
+        assert_eq!(m.samples, 5);
+        // Ratios 2.0, 2.5, 4.0, 2.0, 2.2: median 2.2; the medians' ratio would be 1.1 / 0.5.
+        assert_eq!(m.paired_speedup().unwrap().median, 2.2);
+        assert_eq!(m.serial_median_s(), Some(1.1));
+        assert_eq!(m.median_s, 0.5);
+        let unpaired = Measurement::from_samples("w", "s", 2, &[0.5]);
+        assert_eq!(unpaired.paired_speedup(), None);
     }
 
     #[test]

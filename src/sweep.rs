@@ -2,13 +2,18 @@
 //!
 //! A study runs every (workload × strategy × workers) point of a [`Grid`].
 //! Serial runs once per workload, at one worker: it is the baseline every
-//! speedup is divided by. `cargo bench` measures the grid with criterion;
-//! [`measure`] (behind `speedup sweep`) measures it with a plain clock, the
-//! median of a few runs after a warm-up. Both yield [`Measurement`]s, and the
-//! report reads nothing else. The mpi strategy is measured only when a grid
-//! names it, through a [`Launcher`] (one `mpirun` per run; `launcher.rs`).
+//! speedup is divided by, and its runs are paired with every other run
+//! (`crate::measure`). Beside the strategies, each workload gets the machine
+//! ceiling at every worker count above one (p serial copies at once).
+//! [`groups`] turns a grid into the closures the measurement engine times:
+//! `speedup sweep` runs them in interleaved rounds ([`measure`]), `cargo
+//! bench` hands them to criterion one by one. Both yield [`Measurement`]s,
+//! and the report reads nothing else. The mpi strategy is measured only when
+//! a grid names it, through a [`Launcher`] (one `mpirun` per run;
+//! `launcher.rs`).
 
 use crate::launcher::Launcher;
+use crate::measure::{CEILING, Contestant, Event, Group, Plan, Run, copies_at_once, run_rounds};
 use crate::measurement::Measurement;
 use crate::strategy::{Strategy, check_workers, process};
 use crate::timed_run::timed;
@@ -16,6 +21,7 @@ use crate::workload::Workload;
 use crate::workloads::{AnyWorkload, NAMES, WorkloadVisitor};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Overrides the worker counts: `SPEEDUP_WORKERS=1,2,4`.
 pub const WORKERS_ENV: &str = "SPEEDUP_WORKERS";
@@ -149,7 +155,7 @@ impl Grid {
     pub fn points_of(&self, workload: &str) -> Vec<Point> {
         let mut points = Vec::new();
         for &strategy in &self.strategies {
-            let counts: &[usize] = if strategy == Strategy::Serial {
+            let counts: &[usize] = if strategy == Strategy::BASELINE {
                 &[1]
             } else {
                 &self.workers
@@ -163,6 +169,16 @@ impl Grid {
         points
     }
 
+    /// The worker counts at which the machine ceiling is measured: every
+    /// count above one, when the grid has a parallel strategy (at one
+    /// worker the ceiling is the serial point itself).
+    pub fn ceiling_counts(&self) -> Vec<usize> {
+        if self.strategies.iter().all(|&s| s == Strategy::BASELINE) {
+            return Vec::new();
+        }
+        self.workers.iter().copied().filter(|&p| p > 1).collect()
+    }
+
     /// Every point, workload by workload.
     pub fn points(&self) -> Vec<Point> {
         self.workloads
@@ -172,25 +188,37 @@ impl Grid {
     }
 }
 
-/// Measures every point of `grid`: one warm-up run, then the median of
-/// `repeats` timed runs. `progress` is called after each point.
+/// Measures every point of `grid` in `plan.rounds` interleaved rounds, each
+/// run paired with serial runs beside it (`crate::measure::rounds`), plus
+/// the machine ceiling at every worker count above one.
 pub fn measure(
     grid: &Grid,
-    repeats: usize,
+    plan: &Plan,
     seed: u64,
-    progress: impl FnMut(&Point),
+    on: impl FnMut(Event),
 ) -> Result<Vec<Measurement>> {
-    measure_with(grid, None, repeats, seed, progress)
+    measure_with(grid, None, plan, seed, on)
 }
 
 /// [`measure`], launching the mpi strategy's runs with `launcher`.
 pub fn measure_with(
     grid: &Grid,
     launcher: Option<&Launcher>,
-    repeats: usize,
+    plan: &Plan,
     seed: u64,
-    mut progress: impl FnMut(&Point),
+    on: impl FnMut(Event),
 ) -> Result<Vec<Measurement>> {
+    let mut groups = groups(grid, launcher, seed)?;
+    run_rounds(&mut groups, plan, on)
+}
+
+/// The rounds' groups of `grid`: per workload, its points and the ceiling,
+/// each a closure that runs once and returns seconds.
+pub fn groups<'a>(
+    grid: &Grid,
+    launcher: Option<&'a Launcher>,
+    seed: u64,
+) -> Result<Vec<Group<'a>>> {
     let has_mpi = grid.strategies.contains(&Strategy::Mpi);
     if has_mpi && launcher.is_none() {
         return Err(Error::new(
@@ -201,56 +229,76 @@ pub fn measure_with(
     if has_mpi {
         return Err(crate::strategy::mpi::unavailable());
     }
-    let mut measurements = Vec::new();
-    for name in &grid.workloads {
-        let points = grid.points_of(name);
-        let visitor = MeasurePoints {
-            points: &points,
-            launcher,
-            repeats: repeats.max(1),
-            seed,
-            progress: &mut progress,
-        };
-        measurements.extend(AnyWorkload::with_defaults(name)?.visit(visitor)?);
-    }
-    Ok(measurements)
+    grid.workloads
+        .iter()
+        .map(|name| {
+            AnyWorkload::with_defaults(name)?.visit(GroupOf {
+                points: grid.points_of(name),
+                ceiling: grid.ceiling_counts(),
+                launcher,
+                seed,
+            })
+        })
+        .collect()
 }
 
-/// Times a list of points of one workload, whichever workload it is.
-struct MeasurePoints<'a, F> {
-    points: &'a [Point],
+/// Builds one workload's [`Group`], whichever workload it is.
+struct GroupOf<'a> {
+    points: Vec<Point>,
+    ceiling: Vec<usize>,
     launcher: Option<&'a Launcher>,
-    repeats: usize,
     seed: u64,
-    progress: &'a mut F,
 }
 
-impl<F: FnMut(&Point)> WorkloadVisitor for MeasurePoints<'_, F> {
-    type Output = Result<Vec<Measurement>>;
+impl<'a> WorkloadVisitor for GroupOf<'a> {
+    type Output = Result<Group<'a>>;
 
-    fn visit<W: Workload>(self, workload: W) -> Result<Vec<Measurement>> {
-        let mut measurements = Vec::new();
-        for point in self.points {
-            let run = || -> Result<f64> {
-                if let (Strategy::Mpi, Some(launcher)) = (point.strategy, self.launcher) {
-                    return launcher.time(W::NAME, point.workers, self.seed);
-                }
-                let (_, wall) = timed(&workload, point.strategy, point.workers, self.seed)?;
-                Ok(wall.as_secs_f64())
-            };
-            run()?; // warm-up: caches, page faults, the first process spawn
-            let times = (0..self.repeats)
-                .map(|_| run())
-                .collect::<Result<Vec<_>>>()?;
-            measurements.push(Measurement::from_samples(
-                W::NAME,
-                &point.strategy.label(),
-                point.workers,
-                &times,
-            ));
-            (self.progress)(point);
+    fn visit<W: Workload>(self, workload: W) -> Result<Group<'a>> {
+        workload.validate()?;
+        let workload = Arc::new(workload);
+        let seed = self.seed;
+        let run = |strategy: Strategy, workers: usize| -> Run<'a> {
+            let workload = Arc::clone(&workload);
+            let launcher = self.launcher;
+            Box::new(move || match (strategy, launcher) {
+                (Strategy::Mpi, Some(launcher)) => launcher.time(W::NAME, workers, seed),
+                _ => Ok(timed(&*workload, strategy, workers, seed)?.1.as_secs_f64()),
+            })
+        };
+        let mut contestants: Vec<Contestant<'a>> = self
+            .points
+            .iter()
+            .map(|point| Contestant {
+                strategy: point.strategy.label(),
+                workers: point.workers,
+                run: run(point.strategy, point.workers),
+            })
+            .collect();
+        for copies in self.ceiling {
+            let workload = Arc::clone(&workload);
+            contestants.push(Contestant {
+                strategy: CEILING.into(),
+                workers: copies,
+                run: Box::new(move || {
+                    let workload: &W = &workload;
+                    // Each copy a whole serial run with a seed of its own.
+                    copies_at_once(copies, &|copy| {
+                        timed(
+                            workload,
+                            Strategy::BASELINE,
+                            1,
+                            seed.wrapping_add(copy as u64),
+                        )
+                        .map(drop)
+                    })
+                }),
+            });
         }
-        Ok(measurements)
+        Ok(Group {
+            workload: W::NAME.to_string(),
+            serial: run(Strategy::BASELINE, 1),
+            contestants,
+        })
     }
 }
 
@@ -272,7 +320,7 @@ pub fn startup_cost(workers: usize) -> Result<StartupCost> {
 /// The median of `tries` timings (seconds).
 fn median_of(tries: usize, mut time: impl FnMut() -> Result<f64>) -> Result<f64> {
     let times = (0..tries).map(|_| time()).collect::<Result<Vec<_>>>()?;
-    Ok(Measurement::from_samples("", "", 1, &times).median_s)
+    Ok(crate::measure::MedianInterval::of(&times).map_or(0.0, |m| m.median))
 }
 
 /// What launching an MPI job costs beyond its work, for the smallest and

@@ -2,6 +2,7 @@
 //! `speedup report` redrawing them from speedup.json alone.
 
 use speedup::machine::Machine;
+use speedup::measure::CEILING;
 use speedup::measurement::Measurement;
 use speedup::plot::svg_texts;
 use speedup::report::figures::CHART_SIZE;
@@ -22,17 +23,14 @@ fn machine(physical: usize, logical: usize) -> Machine {
     }
 }
 
-/// Amdahl-shaped times (serial fraction 5%) with a ±5% interval.
+/// Amdahl-shaped times (serial fraction 5%), each run paired with a serial
+/// run of 1 s, with a little jitter whose median is zero; and a machine
+/// ceiling of 0.9 per worker up to the 8 logical CPUs.
 fn measurements(max_workers: usize) -> Vec<Measurement> {
-    let point = |strategy: &str, workers: usize, t: f64| Measurement {
-        workload: "integration".into(),
-        strategy: strategy.into(),
-        workers,
-        median_s: t,
-        mean_s: t,
-        ci_low_s: t * 0.95,
-        ci_high_s: t * 1.05,
-        samples: 10,
+    let jitter = [1.0, 1.01, 0.99, 1.02, 0.98, 1.0, 1.0];
+    let point = |strategy: &str, workers: usize, t: f64| {
+        let pairs: Vec<(f64, f64)> = jitter.iter().map(|j| (t / j, 1.0)).collect();
+        Measurement::from_pairs("integration", strategy, workers, &pairs)
     };
     let mut all = vec![point("serial", 1, 1.0)];
     for strategy in ["thread-pool", "scoped-static"] {
@@ -40,7 +38,34 @@ fn measurements(max_workers: usize) -> Vec<Measurement> {
             all.push(point(strategy, p, 0.05 + 0.95 / p as f64));
         }
     }
+    for p in 2..=max_workers {
+        let ceiling = 0.9 * p.min(8) as f64;
+        all.push(point(CEILING, p, p as f64 / ceiling));
+    }
     all
+}
+
+/// The same study as a report written before runs were paired: summaries
+/// only, no raw runs, no ceiling, no conditions.
+fn old_style_json(max_workers: usize) -> String {
+    let mut rows = Vec::new();
+    for m in measurements(max_workers) {
+        if m.strategy == CEILING {
+            continue;
+        }
+        rows.push(serde_json::json!({
+            "workload": m.workload, "strategy": m.strategy, "workers": m.workers,
+            "median_s": m.median_s, "mean_s": m.mean_s, "ci_low_s": m.median_s * 0.95,
+            "ci_high_s": m.median_s * 1.05, "samples": 10
+        }));
+    }
+    serde_json::json!({
+        "machine": machine(4, 8),
+        "measurements": rows,
+        "derived": [],
+        "amdahl": [],
+    })
+    .to_string()
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -96,6 +121,7 @@ fn writes_every_file_with_the_numbers_and_the_figure_elements() {
         "8 logical CPUs",
         "oversubscribed: workers > 8 logical CPUs",
         "speedup over serial (×)",
+        "machine ceiling (p serial copies at once)",
     ] {
         assert!(
             texts.iter().any(|t| t == expected),
@@ -119,6 +145,17 @@ fn writes_every_file_with_the_numbers_and_the_figure_elements() {
     assert!(md.contains("![integration: speedup](integration-speedup.png)"));
     assert!(md.contains("serial fraction 5.0%"), "{md}");
     assert!(md.contains("Process start-up cost"), "{md}");
+    // 8 workers: the machine gives 7.2×; thread-pool's 1/(0.05 + 0.95/8) = 5.93× is 82% of it.
+    assert!(
+        md.contains("The machine itself gives 7.20× at 8") && md.contains("reaches 82% of that"),
+        "{md}"
+    );
+    assert!(md.contains("| thread-pool | 8 | 5.93× |"), "{md}");
+    assert!(md.contains("| machine ceiling | 8 | 7.20× |"), "{md}");
+    assert!(!md.contains("predates"), "{md}");
+    let d = report.derived("integration", "thread-pool", 8).unwrap();
+    assert!((d.of_ceiling.unwrap() - d.speedup / 7.2).abs() < 1e-12);
+    assert_eq!(report.ceiling("integration").len(), 16, "1 (serial) to 16");
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert_eq!(html.matches("<svg").count(), 3, "figures inlined");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -143,6 +180,37 @@ fn report_command_redraws_the_figures_from_speedup_json_alone() {
         original
     );
     assert!(dir.join("overview.png").is_file() && dir.join("report.md").is_file());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_report_from_before_pairing_still_renders_and_says_so() {
+    let dir = scratch("old");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("speedup.json"), old_style_json(16)).unwrap();
+    let out = speedup(&["report", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(md.contains("predates paired measurement"), "{md}");
+    assert!(md.contains("conditions not recorded"), "{md}");
+    assert!(
+        md.contains("serial fraction 5.0%"),
+        "the old numbers still fit: {md}"
+    );
+    assert!(
+        !md.contains("machine ceiling |"),
+        "no ceiling was measured: {md}"
+    );
+    let svg = std::fs::read_to_string(dir.join("integration-speedup.svg")).unwrap();
+    assert!(
+        !svg_texts(&svg)
+            .iter()
+            .any(|t| t.contains("machine ceiling"))
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

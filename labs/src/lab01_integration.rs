@@ -175,27 +175,26 @@ pub fn static_imbalance(samples: usize, workers: usize) -> f64 {
 }
 
 /// Task 6: times your four versions at the default size (10,000 estimates),
-/// then the library's strategies on its `integration` workload.
-pub fn measurements(options: &crate::timing::Options) -> Vec<Measurement> {
-    use crate::timing::{add_reference, measure};
-    let (samples, seed, r) = (10_000, speedup::seeds::DEFAULT_SEED, options.repeats);
-    let name = "integration";
-    let mut out = vec![measure(name, "student-serial", 1, r, || {
-        convergence_serial(samples, seed)
-    })];
+/// then the library's strategies on its `integration` workload, all in the
+/// same interleaved rounds.
+pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Measurement>> {
+    let (samples, seed) = (10_000, speedup::seeds::DEFAULT_SEED);
+    let mut study = crate::timing::Study::new(Some("integration"));
+    study.serial(
+        "integration",
+        move || convergence_serial(samples, seed),
+        &options.workers,
+    );
     type Version = fn(usize, u64, usize) -> Vec<f64>;
     let versions: [(&str, Version); 3] = [
-        ("student-rayon", convergence_rayon),
-        ("student-scoped-static", convergence_scoped_static),
-        ("student-scoped-dynamic", convergence_scoped_dynamic),
+        ("rayon", convergence_rayon),
+        ("scoped-static", convergence_scoped_static),
+        ("scoped-dynamic", convergence_scoped_dynamic),
     ];
     for (label, version) in versions {
         for &workers in &options.workers {
-            out.push(measure(name, label, workers, r, || {
-                version(samples, seed, workers)
-            }));
+            study.version(label, workers, move || version(samples, seed, workers));
         }
     }
-    add_reference(name, options, &mut out);
-    out
+    study.measure(options)
 }

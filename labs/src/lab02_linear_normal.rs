@@ -190,44 +190,41 @@ fn sized(n: usize) -> String {
 }
 
 /// Times your versions at 100,000 draws over the worker counts, then serial
-/// against 2 workers over [`BREAK_EVEN_SIZES`], then the library reference.
-pub fn measurements(options: &crate::timing::Options) -> Vec<Measurement> {
-    use crate::timing::{add_reference, measure};
-    let (seed, r) = (speedup::seeds::DEFAULT_SEED, options.repeats);
-    let mut out = vec![measure("linear-normal", "student-serial", 1, r, || {
-        y_serial(100_000, seed)
-    })];
+/// against 2 workers over [`BREAK_EVEN_SIZES`], then the library reference,
+/// all in the same interleaved rounds.
+pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Measurement>> {
+    let seed = speedup::seeds::DEFAULT_SEED;
+    let mut study = crate::timing::Study::new(Some("linear-normal"));
+    study.serial(
+        "linear-normal",
+        move || y_serial(100_000, seed),
+        &options.workers,
+    );
     for &workers in &options.workers {
-        out.push(measure(
-            "linear-normal",
-            "student-parallel",
-            workers,
-            r,
-            || y_parallel(100_000, seed, workers),
-        ));
+        study.version("parallel", workers, move || {
+            y_parallel(100_000, seed, workers)
+        });
     }
     for n in BREAK_EVEN_SIZES {
-        out.push(measure(&sized(n), "student-serial", 1, r, || {
-            y_serial(n, seed)
-        }));
-        out.push(measure(&sized(n), "student-parallel", 2, r, || {
-            y_parallel(n, seed, 2)
-        }));
+        study
+            .serial(&sized(n), move || y_serial(n, seed), &[])
+            .version("parallel", 2, move || y_parallel(n, seed, 2));
     }
-    add_reference("linear-normal", options, &mut out);
-    out
+    study.measure(options)
 }
 
 /// Your break-even size at 2 workers, and the convention the data support.
 pub fn analysis(all: &[Measurement]) -> String {
-    let time = |n: usize, strategy: &str| {
+    // Each parallel run was paired with serial runs beside it: serial time
+    // 1 and parallel time 1/speedup say who wins, free of drift.
+    let speedup = |n: usize| {
         all.iter()
-            .find(|m| m.workload == sized(n) && m.strategy == strategy)
-            .map(|m| m.median_s)
+            .find(|m| m.workload == sized(n) && m.strategy == "student-parallel")
+            .and_then(crate::timing::speedup)
     };
     let points: Vec<(usize, f64, f64)> = BREAK_EVEN_SIZES
         .iter()
-        .filter_map(|&n| Some((n, time(n, "student-serial")?, time(n, "student-parallel")?)))
+        .filter_map(|&n| Some((n, 1.0, 1.0 / speedup(n)?)))
         .collect();
     let (_, variance) = mean_and_variance(&y_serial(100_000, speedup::seeds::DEFAULT_SEED));
     let even = match break_even(&points) {

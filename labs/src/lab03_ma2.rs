@@ -256,25 +256,23 @@ pub fn three_significant(x: f64) -> String {
 }
 
 /// Times your serial and threaded rejection at the tutorial's settings, then
-/// the library's strategies (processes included) on its `ma2` workload.
-pub fn measurements(options: &crate::timing::Options) -> Vec<Measurement> {
-    use crate::timing::{add_reference, measure};
-    let (settings, seed, r) = (
-        Settings::default(),
-        speedup::seeds::DEFAULT_SEED,
-        options.repeats,
-    );
+/// the library's strategies (processes included) on its `ma2` workload, all
+/// in the same interleaved rounds.
+pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Measurement>> {
+    let (settings, seed) = (Settings::default(), speedup::seeds::DEFAULT_SEED);
     let observed = observed_summaries(settings.n_obs, seed);
-    let mut out = vec![measure("ma2", "student-serial", 1, r, || {
-        rejection_serial(&settings, observed, seed)
-    })];
+    let mut study = crate::timing::Study::new(Some("ma2"));
+    study.serial(
+        "ma2",
+        move || rejection_serial(&settings, observed, seed),
+        &options.workers,
+    );
     for &workers in &options.workers {
-        out.push(measure("ma2", "student-threads", workers, r, || {
+        study.version("threads", workers, move || {
             rejection_threads(&settings, observed, seed, workers)
-        }));
+        });
     }
-    add_reference("ma2", options, &mut out);
-    out
+    study.measure(options)
 }
 
 /// Your posterior at the tutorial's settings, in ELFI's layout.

@@ -119,7 +119,7 @@ pub fn speedup_curve(all: &[Measurement], workload: &str, strategy: &str) -> Vec
 /// The sweep (integration, 1..=2×CPUs) plus the start-up of bare processes
 /// and threads at the same counts.
 pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Measurement>> {
-    use crate::timing::measure;
+    use crate::timing::repeat_timed;
     let counts = sweep_counts(num_cpus::get());
     let grid = speedup::sweep::Grid {
         workloads: vec!["integration".into()],
@@ -127,14 +127,19 @@ pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Mea
         workers: counts.clone(),
     };
     let seed = speedup::seeds::DEFAULT_SEED;
-    let mut out = speedup::sweep::measure(&grid, options.repeats, seed, |_| {})?;
+    let plan = speedup::measure::Plan::rounds(options.rounds);
+    let runs = grid.points().len() + grid.ceiling_counts().len();
+    let mut bar = speedup::measure::RoundsBar::new(plan.rounds, runs);
+    let measured = speedup::sweep::measure(&grid, &plan, seed, |e| bar.on(e));
+    bar.finish();
+    let mut out = measured?;
     for &workers in &counts {
         let mut failed = None;
-        out.push(measure(
+        out.push(repeat_timed(
             STARTUP,
             "process",
             workers,
-            options.repeats,
+            options.rounds,
             || {
                 if let Err(err) = speedup::strategy::process::startup_time(workers) {
                     failed = Some(err);
@@ -144,11 +149,11 @@ pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Mea
         if let Some(err) = failed {
             return Err(err);
         }
-        out.push(measure(
+        out.push(repeat_timed(
             STARTUP,
             "threads",
             workers,
-            options.repeats,
+            options.rounds,
             || {
                 std::thread::scope(|scope| {
                     for _ in 0..workers {

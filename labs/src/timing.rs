@@ -1,17 +1,27 @@
 //! Timing your code with the project's harness, next to the library's own.
 //!
-//! Every lab's `time` command ends up here: the student's versions are timed
-//! as closures ([`measure`]), the library's strategies on its own workload
-//! ([`library_reference`]), and both become [`Measurement`]s, the one type the
-//! report and its figures read. [`measurements`] is the entry point that
-//! returns them all, so a caller can print them ([`table`]), save them
-//! ([`save`]) or hand them to the report writer.
+//! Every lab's `time` command ends up here. Your versions are closures: a
+//! lab puts them in a [`Study`] (your serial version first, then each
+//! parallel version at each worker count), and [`Study::measure`] times
+//! them with the engine behind `cargo bench` and `speedup sweep`
+//! (`speedup::measure`): interleaved rounds in a fresh random order, each
+//! run between two runs of your serial version, speedups as medians of the
+//! per-run ratios with 95% intervals. Beside your curve it measures the
+//! machine ceiling: p copies of your serial version at once, what this
+//! machine gives p independent jobs. The library's strategies run in the
+//! same rounds, so your numbers and the library's are taken side by side.
+//!
+//! Everything comes back as [`Measurement`]s, the one type the report and
+//! its figures read: print them ([`table`]), save them ([`save`]) or hand
+//! them to the report writer.
 
 use speedup::atomic_file::AtomicFile;
+use speedup::measure::{CEILING, Contestant, Group, Plan, RoundsBar, copies_at_once, run_rounds};
 use speedup::sweep::Grid;
 use speedup::{Measurement, Result, Strategy};
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Label prefix of the student's own versions in a table or report.
@@ -22,100 +32,173 @@ pub const STUDENT: &str = "student-";
 pub struct Options {
     /// Worker counts to time each parallel version at.
     pub workers: Vec<usize>,
-    /// Timed runs per point (after one untimed warm-up).
-    pub repeats: usize,
+    /// Rounds: each runs every version once, paired with serial runs.
+    pub rounds: usize,
     /// Also time the library's strategies on its own workload.
     pub reference: bool,
 }
 
 impl Default for Options {
-    /// 1 to the number of logical CPUs, 3 repeats, with the reference.
+    /// 1 to the number of logical CPUs, 7 rounds, with the reference.
     fn default() -> Self {
         Options {
             workers: (1..=num_cpus::get()).collect(),
-            repeats: 3,
+            rounds: 7,
             reference: true,
         }
     }
 }
 
-/// Times `run` `repeats` times after one warm-up run.
-///
-/// The warm-up pays for first-touch costs (page faults, lazy pool start-up)
-/// that would otherwise land on the first sample; `black_box` keeps the
-/// optimiser from discarding a result nobody reads.
-pub fn measure<T>(
+/// Seconds one call of `run` takes; `black_box` keeps the optimiser from
+/// discarding a result nobody reads.
+pub fn time_once<T>(run: impl FnOnce() -> T) -> f64 {
+    let start = Instant::now();
+    black_box(run());
+    start.elapsed().as_secs_f64()
+}
+
+/// Times `run` `rounds` times after one untimed warm-up: for costs that
+/// have no serial version to pair with, such as starting workers.
+pub fn repeat_timed<T>(
     workload: &str,
     strategy: &str,
     workers: usize,
-    repeats: usize,
+    rounds: usize,
     mut run: impl FnMut() -> T,
 ) -> Measurement {
     black_box(run());
-    let times: Vec<f64> = (0..repeats.max(1))
-        .map(|_| {
-            let start = Instant::now();
-            black_box(run());
-            start.elapsed().as_secs_f64()
-        })
-        .collect();
+    let times: Vec<f64> = (0..rounds.max(1)).map(|_| time_once(&mut run)).collect();
     Measurement::from_samples(workload, strategy, workers, &times)
 }
 
-/// The library's strategies on its own workload `name` (default parameters),
-/// measured exactly as `speedup sweep` measures them.
-///
-/// Looked up by name at run time: a workload that this build of `speedup`
-/// does not have gives an error, which callers report and skip.
-pub fn library_reference(name: &str, options: &Options) -> Result<Vec<Measurement>> {
-    let grid = Grid {
-        workloads: vec![name.to_string()],
-        strategies: Strategy::ALL.to_vec(),
-        workers: options.workers.clone(),
-    };
-    speedup::sweep::measure(&grid, options.repeats, speedup::seeds::DEFAULT_SEED, |_| {})
+/// The versions of one lab, to be timed together.
+pub struct Study<'a> {
+    groups: Vec<Group<'a>>,
+    reference: Option<String>,
 }
 
-/// Appends the library reference for `name` to `out`, or says why there is none.
-pub fn add_reference(name: &str, options: &Options, out: &mut Vec<Measurement>) {
-    if !options.reference {
-        return;
+impl<'a> Study<'a> {
+    /// An empty study; with `reference`, the library's strategies on its own
+    /// workload of that name are timed in the same rounds.
+    pub fn new(reference: Option<&str>) -> Study<'a> {
+        Study {
+            groups: Vec::new(),
+            reference: reference.map(String::from),
+        }
     }
-    match library_reference(name, options) {
-        Ok(reference) => out.extend(reference),
-        Err(err) => eprintln!("note: no library reference ({err})"),
+
+    /// Starts a workload whose versions are compared with your `serial`
+    /// version (labelled `student-serial`). With `ceiling` worker counts,
+    /// it also times that many copies of `serial` at once: the machine
+    /// ceiling beside your curve.
+    pub fn serial<T>(
+        &mut self,
+        workload: &str,
+        serial: impl Fn() -> T + Send + Sync + 'a,
+        ceiling: &[usize],
+    ) -> &mut Self {
+        let serial = Arc::new(serial);
+        let run = |serial: &Arc<_>| {
+            let serial = Arc::clone(serial);
+            Box::new(move || Ok(time_once(&*serial))) as speedup::measure::Run<'a>
+        };
+        let mut contestants = vec![Contestant {
+            strategy: format!("{STUDENT}serial"),
+            workers: 1,
+            run: run(&serial),
+        }];
+        for &copies in ceiling.iter().filter(|&&p| p > 1) {
+            let serial = Arc::clone(&serial);
+            contestants.push(Contestant {
+                strategy: CEILING.into(),
+                workers: copies,
+                run: Box::new(move || {
+                    let serial = &*serial;
+                    copies_at_once(copies, &|_| {
+                        black_box(serial());
+                        Ok(())
+                    })
+                }),
+            });
+        }
+        self.groups.push(Group {
+            workload: workload.into(),
+            serial: run(&serial),
+            contestants,
+        });
+        self
+    }
+
+    /// Adds one of your parallel versions at `workers` to the workload
+    /// started last (labelled `student-<label>`).
+    pub fn version<T>(
+        &mut self,
+        label: &str,
+        workers: usize,
+        mut run: impl FnMut() -> T + 'a,
+    ) -> &mut Self {
+        let group = self
+            .groups
+            .last_mut()
+            .expect("a study starts with its serial version");
+        group.contestants.push(Contestant {
+            strategy: format!("{STUDENT}{label}"),
+            workers,
+            run: Box::new(move || Ok(time_once(&mut run))),
+        });
+        self
+    }
+
+    /// Times everything in interleaved, paired rounds, with a progress bar.
+    pub fn measure(mut self, options: &Options) -> Result<Vec<Measurement>> {
+        let library = options
+            .reference
+            .then_some(self.reference.as_deref())
+            .flatten();
+        if let Some(name) = library {
+            let grid = Grid {
+                workloads: vec![name.to_string()],
+                strategies: Strategy::ALL.to_vec(),
+                workers: options.workers.clone(),
+            };
+            match speedup::sweep::groups(&grid, None, speedup::seeds::DEFAULT_SEED) {
+                Ok(groups) => self.groups.extend(groups),
+                Err(err) => eprintln!("note: no library reference ({err})"),
+            }
+        }
+        let runs: usize = self.groups.iter().map(|g| g.contestants.len()).sum();
+        let mut bar = RoundsBar::new(options.rounds, runs);
+        let measured = run_rounds(&mut self.groups, &Plan::rounds(options.rounds), |e| {
+            bar.on(e)
+        });
+        bar.finish();
+        measured
     }
 }
 
-/// The serial time a row's speedup is measured against: the student's serial
-/// version for the student's rows, the library's serial strategy for its own.
-fn baseline(all: &[Measurement], row: &Measurement) -> Option<f64> {
-    let serial = if row.strategy.starts_with(STUDENT) {
-        format!("{STUDENT}serial")
-    } else {
-        "serial".to_string()
-    };
-    all.iter()
-        .find(|m| m.workload == row.workload && m.strategy == serial)
-        .map(|m| m.median_s)
+/// A row's speedup: the median of its per-run ratios to the serial runs
+/// beside it (your serial version for your rows, the library's for its own).
+pub fn speedup(row: &Measurement) -> Option<f64> {
+    row.paired_speedup().map(|s| s.median)
 }
 
-/// Speedup of `row`: baseline median over this median.
-pub fn speedup(all: &[Measurement], row: &Measurement) -> Option<f64> {
-    baseline(all, row).map(|serial| serial / row.median_s)
-}
-
-/// A plain-text table: one row per measurement, with its speedup.
+/// A plain-text table: one row per measurement, with its speedup and interval.
 pub fn table(all: &[Measurement]) -> String {
     let mut out = format!(
-        "{:<24} {:<24} {:>7} {:>12} {:>8}\n",
-        "workload", "strategy", "workers", "median (s)", "speedup"
+        "{:<24} {:<24} {:>7} {:>12} {:>8} {:>15}\n",
+        "workload", "strategy", "workers", "median (s)", "speedup", "95% interval"
     );
     for row in all {
-        let speedup = speedup(all, row).map_or("-".to_string(), |s| format!("{s:.2}"));
+        let (speedup, interval) = match row.paired_speedup() {
+            Some(s) => (
+                format!("{:.2}", s.median),
+                format!("{:.2}–{:.2}", s.low, s.high),
+            ),
+            None => ("-".to_string(), String::new()),
+        };
         out.push_str(&format!(
-            "{:<24} {:<24} {:>7} {:>12.5} {:>8}\n",
-            row.workload, row.strategy, row.workers, row.median_s, speedup
+            "{:<24} {:<24} {:>7} {:>12.5} {:>8} {:>15}\n",
+            row.workload, row.strategy, row.workers, row.median_s, speedup, interval
         ));
     }
     out
@@ -134,9 +217,9 @@ pub fn save(path: &Path, all: &[Measurement]) -> Result<()> {
 /// Every measurement of lab `lab`: the student's versions and the reference.
 pub fn measurements(lab: u32, options: &Options) -> Result<Vec<Measurement>> {
     match lab {
-        1 => Ok(crate::lab01_integration::measurements(options)),
-        2 => Ok(crate::lab02_linear_normal::measurements(options)),
-        3 => Ok(crate::lab03_ma2::measurements(options)),
+        1 => crate::lab01_integration::measurements(options),
+        2 => crate::lab02_linear_normal::measurements(options),
+        3 => crate::lab03_ma2::measurements(options),
         4 => crate::lab04_limits::measurements(options),
         _ => Err(speedup::labs::lab(lab as usize).unwrap_err()),
     }
@@ -155,40 +238,53 @@ pub fn analysis(lab: u32, all: &[Measurement]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn m(workload: &str, strategy: &str, workers: usize, t: f64) -> Measurement {
-        Measurement::from_samples(workload, strategy, workers, &[t])
-    }
+    use std::cell::Cell;
 
     #[test]
-    fn speedups_use_the_matching_serial_baseline() {
-        let all = vec![
-            m("integration", "student-serial", 1, 2.0),
-            m("integration", "student-rayon", 2, 1.0),
-            m("integration", "serial", 1, 1.0),
-            m("integration", "thread-pool", 2, 0.25),
-            m("other", "thread-pool", 2, 0.25),
-        ];
-        assert_eq!(speedup(&all, &all[1]), Some(2.0));
-        assert_eq!(speedup(&all, &all[3]), Some(4.0));
-        assert_eq!(speedup(&all, &all[4]), None);
+    fn a_study_times_every_version_paired_with_the_students_serial() {
+        let calls = Cell::new(0);
+        let mut study = Study::new(None);
+        study
+            .serial(
+                "w",
+                || std::thread::sleep(std::time::Duration::from_millis(20)),
+                &[2],
+            )
+            .version("nap", 2, || {
+                calls.set(calls.get() + 1);
+                std::thread::sleep(std::time::Duration::from_millis(2))
+            });
+        let options = Options {
+            workers: vec![2],
+            rounds: 6,
+            reference: true,
+        };
+        let all = study.measure(&options).unwrap();
+        let labels: Vec<_> = all
+            .iter()
+            .map(|m| (m.strategy.as_str(), m.workers))
+            .collect();
+        assert_eq!(
+            labels,
+            [("student-serial", 1), (CEILING, 2), ("student-nap", 2)]
+        );
+        assert_eq!(calls.get(), 7, "one untimed warm-up and one run per round");
+        assert!(all.iter().all(|m| m.is_paired() && m.samples == 6));
+        // Ratios are serial / version, not the reverse: a 2 ms nap beside 20 ms ones.
+        let nap = speedup(&all[2]).unwrap();
+        assert!(nap > 1.0, "sleeping 2 ms against 20 ms: {nap}");
         let text = table(&all);
-        assert!(text.contains("student-rayon"), "{text}");
-        assert!(text.lines().nth(2).unwrap().trim_end().ends_with("2.00"));
-    }
-
-    #[test]
-    fn measure_runs_the_closure_once_more_than_the_repeats() {
-        let mut calls = 0;
-        let m = measure("w", "s", 3, 4, || calls += 1);
-        assert_eq!((calls, m.samples, m.workers), (5, 4, 3));
+        assert!(
+            text.contains("student-nap") && text.contains("95% interval"),
+            "{text}"
+        );
     }
 
     #[test]
     fn saved_measurements_read_back() {
         let dir = std::env::temp_dir().join(format!("labs-save-{}", std::process::id()));
         let path = dir.join("lab.json");
-        let all = vec![m("w", "serial", 1, 0.5)];
+        let all = vec![Measurement::from_pairs("w", "serial", 1, &[(0.5, 0.5)])];
         save(&path, &all).unwrap();
         let back: Vec<Measurement> =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();

@@ -16,8 +16,8 @@ pub fn default_workers() -> usize {
     num_cpus::get().clamp(1, MAX_WORKERS)
 }
 
-/// A repeat count: a whole number from 1 to 1000.
-pub fn repeats(text: &str) -> Result<usize, String> {
+/// A round count: a whole number from 1 to 1000.
+pub fn rounds(text: &str) -> Result<usize, String> {
     match count(text)? {
         n @ 1..=1000 => Ok(n),
         _ => Err("must be from 1 to 1000".into()),

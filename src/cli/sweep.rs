@@ -1,14 +1,16 @@
-//! `speedup sweep`: the benchmark grid without criterion, for a quick look.
+//! `speedup sweep`: the benchmark grid without criterion.
 //!
-//! Each point is the median of a few wall-clock runs after one warm-up run:
-//! cruder than criterion's statistics, but the default grid takes under a
-//! minute on a laptop, and it writes the very same report.
+//! Every point runs once per round, in a fresh random order each round, and
+//! every run is paired with serial runs beside it (`speedup::measure`): the
+//! speedups are medians of per-pair ratios with 95% intervals, and the
+//! report is the very one `cargo bench` writes. `--until 5%` buys precision
+//! with time: rounds are added until every interval is within 5%.
 
 use super::args;
 use super::stdout;
-use indicatif::{ProgressBar, ProgressStyle};
 use speedup::launcher::Launcher;
 use speedup::machine::Machine;
+use speedup::measure::{Conditions, Plan, RoundsBar};
 use speedup::report::{self, Report};
 use speedup::seeds::DEFAULT_SEED;
 use speedup::strategy::process::DEFAULT_TIMEOUT;
@@ -17,15 +19,26 @@ use speedup::{Error, Result, Strategy};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Rounds a sweep runs by default: one more than the six a 95% interval needs.
+pub const DEFAULT_ROUNDS: usize = 7;
+
 const AFTER_HELP: &str = "\
 Examples:
   speedup sweep
   speedup sweep --workloads integration --strategies serial,scoped --workers 1,2,4
-  speedup sweep --repeats 5 --out my-report
+  speedup sweep --rounds 10 --out my-report
+  speedup sweep --workloads ma2 --workers 1,2 --until 5% --max-rounds 30
   speedup sweep --strategies thread-pool,mpi --launcher \"mpirun -n {workers}\"
 
+How it measures: each round runs every point once, in a fresh random order,
+as S P S P S ... where S is a serial run; each point's speedup is the median
+of serial/point over the rounds, with a 95% interval from order statistics.
+Beside the strategies it runs p serial copies at once: the machine ceiling,
+what p independent jobs get here. Six rounds are the fewest for a 95%
+interval; noisy machines need more (--until).
+
 Then open DIR/report.md or DIR/report.html. `cargo bench` measures the same
-grid with criterion's statistics and writes the same report.
+grid under criterion and writes the same report.
 
 The mpi strategy (a build with --features mpi) is measured only with a
 --launcher: one MPI job per run, timed inside rank 0; the launch cost is
@@ -51,9 +64,17 @@ pub struct SweepArgs {
     #[arg(long, value_parser = parse_workers_arg, value_name = "LIST", allow_hyphen_values = true)]
     workers: Option<List<usize>>,
 
-    /// Timed runs per point (after one warm-up run); the median is reported
-    #[arg(long, default_value_t = 3, value_parser = args::repeats, value_name = "K", allow_hyphen_values = true)]
-    repeats: usize,
+    /// Rounds: each runs every point once, paired with serial runs (the least, with --until)
+    #[arg(long, alias = "repeats", default_value_t = DEFAULT_ROUNDS, value_parser = args::rounds, value_name = "K", allow_hyphen_values = true)]
+    rounds: usize,
+
+    /// Add rounds until every speedup's 95% interval is within this share of it, e.g. 5%
+    #[arg(long, value_parser = speedup::flags::percent, value_name = "PCT", allow_hyphen_values = true)]
+    until: Option<f64>,
+
+    /// The most rounds --until may run
+    #[arg(long, default_value_t = 30, value_parser = args::rounds, value_name = "K", allow_hyphen_values = true)]
+    max_rounds: usize,
 
     /// Report directory [default: reports/<machine>]
     #[arg(long, value_name = "DIR")]
@@ -71,6 +92,10 @@ pub struct SweepArgs {
     #[arg(long, value_name = "TEMPLATE")]
     launcher: Option<String>,
 }
+
+/// How `speedup sweep` takes its times, as the report states it.
+const METHOD: &str =
+    "speedup sweep: interleaved rounds in random order, each run between two serial runs";
 
 fn parse_workloads_arg(text: &str) -> Result<Vec<String>, String> {
     parse_workloads(text).map_err(|e| e.to_string())
@@ -116,23 +141,23 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     std::fs::create_dir_all(&dir)
         .map_err(|e| speedup::Error::new(format!("cannot create {}: {e}", dir.display())))?;
 
-    let points = grid.points().len() as u64;
-    let bar = ProgressBar::new(points).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed} < {eta}]")
-            .expect("the template is valid"),
-    );
+    let plan = Plan {
+        rounds: args.rounds,
+        until: args.until,
+        max_rounds: args.max_rounds.max(args.rounds),
+        order_seed: args.seed,
+    };
+    let runs_per_round = grid.points().len() + grid.workloads.len() * grid.ceiling_counts().len();
+    let conditions = Conditions::now(METHOD);
+    let mut bar = RoundsBar::new(plan.rounds, runs_per_round);
     let measurements =
-        sweep::measure_with(&grid, launcher.as_ref(), args.repeats, args.seed, |point| {
-            bar.set_message(format!(
-                "{} {} ×{}",
-                point.workload, point.strategy, point.workers
-            ));
-            bar.inc(1);
-        });
-    bar.finish_and_clear();
+        sweep::measure_with(&grid, launcher.as_ref(), &plan, args.seed, |e| bar.on(e));
+    bar.finish();
     let measurements = measurements?;
+    let rounds = measurements.first().map_or(0, |m| m.samples);
     let startup = sweep::startup_costs(&grid)?;
-    let mut report = Report::new(machine, measurements, startup)?;
+    let mut report =
+        Report::new(machine, measurements, startup)?.with_conditions(conditions.finish(rounds));
     if let Some(launcher) = &launcher {
         report.mpi_launch = sweep::launch_costs(&grid, launcher)?;
     }

@@ -9,12 +9,19 @@
 //! - the **oversubscribed** region (more workers than logical CPUs) shaded
 //!   and labelled: there, extra workers can only cost;
 //! - **CI whiskers** on every point: a gap smaller than the whiskers is noise;
+//! - the **machine ceiling** as a grey band (its interval) around a grey
+//!   line: what p independent serial jobs get at once, the most a parallel
+//!   code could hope for on this machine;
 //! - fitted curves (Amdahl's law) **dashed**, so model and measurement never
 //!   look alike.
+//!
+//! [`CurveChart::draw`] reads as the list of those layers, bottom to top;
+//! each layer is one small method.
 
 use super::{FAMILY, Figure, color, drawing};
 use crate::Result;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -49,6 +56,14 @@ pub enum Ideal {
     Level(f64),
 }
 
+/// A shaded band with a line through it: the machine ceiling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub label: String,
+    /// `(x, low, mid, high)`, in increasing x.
+    pub points: Vec<(f64, f64, f64, f64)>,
+}
+
 /// A chart of curves against workers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CurveChart {
@@ -57,6 +72,8 @@ pub struct CurveChart {
     pub y_label: String,
     pub series: Vec<Series>,
     pub ideal: Option<Ideal>,
+    /// The machine ceiling, drawn under the series.
+    pub band: Option<Band>,
     pub physical_cores: Option<usize>,
     pub logical_cpus: Option<usize>,
     /// The largest worker count shown.
@@ -88,6 +105,7 @@ impl CurveChart {
             .iter()
             .flat_map(|s| &s.points)
             .map(|p| p.y)
+            .chain(self.band.iter().flat_map(|b| b.points.iter().map(|p| p.2)))
             .fold(0.0, f64::max);
         // Whiskers may extend the axis, but not so far that they flatten the curves.
         let highest_whisker = self
@@ -111,13 +129,55 @@ impl CurveChart {
     }
 }
 
+/// The plotting area of a curve chart, in workers × value coordinates.
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// What every layer needs: the scale and the axis ends.
+struct Frame {
+    scale: Scale,
+    x_end: f64,
+    y_top: f64,
+}
+
+impl Frame {
+    fn clamp(&self, y: f64) -> f64 {
+        y.clamp(0.0, self.y_top)
+    }
+
+    fn note(&self) -> TextStyle<'static> {
+        (FAMILY, self.scale.px(21.0))
+            .into_font()
+            .color(&RGBColor(70, 70, 70))
+    }
+}
+
 impl Figure for CurveChart {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
-        let scale = Scale(f64::from(area.dim_in_pixel().1) / 800.0);
-        let x_end = self.x_max.max(1.0) + 0.5;
-        let y_top = self.y_top();
-        let clamp = |y: f64| y.clamp(0.0, y_top);
+        let frame = Frame {
+            scale: Scale(f64::from(area.dim_in_pixel().1) / 800.0),
+            x_end: self.x_max.max(1.0) + 0.5,
+            y_top: self.y_top(),
+        };
+        let mut chart = self.axes(area, &frame)?;
+        self.oversubscribed(&mut chart, &frame)?;
+        self.core_markers(&mut chart, &frame)?;
+        self.ceiling(&mut chart, &frame)?;
+        self.ideal(&mut chart, &frame)?;
+        for series in &self.series {
+            draw_series(&mut chart, &frame, series)?;
+        }
+        legend(&mut chart, &frame)
+    }
+}
 
+impl CurveChart {
+    /// Title, axes and grid.
+    fn axes<'a, DB: DrawingBackend>(
+        &self,
+        area: &'a DrawingArea<DB, Shift>,
+        frame: &Frame,
+    ) -> Result<Chart<'a, DB>> {
+        let scale = &frame.scale;
         let mut chart = ChartBuilder::on(area)
             .caption(
                 &self.title,
@@ -126,7 +186,7 @@ impl Figure for CurveChart {
             .margin(scale.px(24.0))
             .x_label_area_size(scale.px(80.0))
             .y_label_area_size(scale.px(95.0))
-            .build_cartesian_2d(0.5..x_end, 0.0..y_top)
+            .build_cartesian_2d(0.5..frame.x_end, 0.0..frame.y_top)
             .map_err(drawing)?;
         chart
             .configure_mesh()
@@ -147,29 +207,42 @@ impl Figure for CurveChart {
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()
             .map_err(drawing)?;
+        Ok(chart)
+    }
 
-        let note = (FAMILY, scale.px(21.0))
-            .into_font()
-            .color(&RGBColor(70, 70, 70));
-        // Oversubscribed: more workers than logical CPUs; labelled top right.
-        if let Some(logical) = self.logical_cpus.filter(|&l| (l as f64) < self.x_max) {
-            let from = logical as f64;
-            chart
-                .draw_series([Rectangle::new(
-                    [(from, 0.0), (x_end, y_top)],
-                    RGBColor(220, 50, 32).mix(0.08).filled(),
-                )])
-                .map_err(drawing)?;
-            chart
-                .draw_series([Text::new(
-                    format!("oversubscribed: workers > {logical} logical CPUs "),
-                    (x_end, y_top * 0.985),
-                    note.clone().pos(Pos::new(HPos::Right, VPos::Top)),
-                )])
-                .map_err(drawing)?;
-        }
-        // Markers at the physical cores and the logical CPUs, labelled at the
-        // bottom, where speedup curves rarely go.
+    /// More workers than logical CPUs: shaded, labelled top right.
+    fn oversubscribed<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Chart<'a, DB>,
+        frame: &Frame,
+    ) -> Result<()> {
+        let Some(logical) = self.logical_cpus.filter(|&l| (l as f64) < self.x_max) else {
+            return Ok(());
+        };
+        let (x_end, y_top) = (frame.x_end, frame.y_top);
+        chart
+            .draw_series([Rectangle::new(
+                [(logical as f64, 0.0), (x_end, y_top)],
+                RGBColor(220, 50, 32).mix(0.08).filled(),
+            )])
+            .map_err(drawing)?;
+        chart
+            .draw_series([Text::new(
+                format!("oversubscribed: workers > {logical} logical CPUs "),
+                (x_end, y_top * 0.985),
+                frame.note().pos(Pos::new(HPos::Right, VPos::Top)),
+            )])
+            .map_err(drawing)?;
+        Ok(())
+    }
+
+    /// Vertical lines at the physical cores and the logical CPUs, labelled
+    /// at the bottom, where speedup curves rarely go.
+    fn core_markers<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Chart<'a, DB>,
+        frame: &Frame,
+    ) -> Result<()> {
         let mut markers = Vec::new();
         match (self.physical_cores, self.logical_cpus) {
             (Some(p), Some(l)) if p == l => {
@@ -184,112 +257,179 @@ impl Figure for CurveChart {
             let x = *at as f64;
             chart
                 .draw_series(LineSeries::new(
-                    [(x, 0.0), (x, y_top)],
-                    RGBColor(90, 90, 90).stroke_width(scale.px(2.0)),
+                    [(x, 0.0), (x, frame.y_top)],
+                    RGBColor(90, 90, 90).stroke_width(frame.scale.px(2.0)),
                 ))
                 .map_err(drawing)?;
-            let y = y_top * (0.015 + 0.055 * i as f64);
+            let y = frame.y_top * (0.015 + 0.055 * i as f64);
             chart
                 .draw_series([Text::new(
                     format!(" {text}"),
                     (x, y),
-                    note.clone().pos(Pos::new(HPos::Left, VPos::Bottom)),
+                    frame.note().pos(Pos::new(HPos::Left, VPos::Bottom)),
                 )])
                 .map_err(drawing)?;
         }
+        Ok(())
+    }
 
-        // The ideal line, in the legend and labelled on the line itself.
-        if let Some(ideal) = self.ideal {
-            let (start, end) = match ideal {
-                Ideal::Diagonal => {
-                    let e = x_end.min(y_top);
-                    ((0.5, 0.5), (e, e))
-                }
-                Ideal::Level(level) => ((0.5, level), (x_end, level)),
-            };
-            let style = BLACK.stroke_width(scale.px(2.0));
-            chart
-                .draw_series(LineSeries::new([start, end], style))
-                .map_err(drawing)?
-                .label("ideal")
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
-            let at = match ideal {
-                Ideal::Diagonal => (end.0 * 0.93, end.1 * 0.93),
-                Ideal::Level(level) => (0.6, level),
-            };
-            chart
-                .draw_series([Text::new(
-                    "  ideal",
-                    at,
-                    (FAMILY, scale.px(22.0))
-                        .into_font()
-                        .style(FontStyle::Italic)
-                        .color(&BLACK)
-                        .pos(Pos::new(HPos::Left, VPos::Top)),
-                )])
-                .map_err(drawing)?;
-        }
-
-        for series in &self.series {
-            let colour = color(series.color);
-            let style = colour.stroke_width(scale.px(if series.dashed { 2.5 } else { 3.5 }));
-            let points: Vec<(f64, f64)> = series.points.iter().map(|p| (p.x, clamp(p.y))).collect();
-            let dash = (scale.px(12.0), scale.px(8.0));
-            let drawn = if series.dashed {
-                chart.draw_series(DashedLineSeries::new(points.clone(), dash.0, dash.1, style))
-            } else {
-                chart.draw_series(LineSeries::new(points.clone(), style))
-            }
-            .map_err(drawing)?;
-            if let Some(label) = &series.label {
-                let dashed = series.dashed;
-                // A dashed line's legend sample is two dashes; a solid one's, one line.
-                let gap = if dashed { (9, 15) } else { (12, 12) };
-                drawn.label(label).legend(move |(x, y)| {
-                    EmptyElement::at((x, y))
-                        + PathElement::new([(0, 0), (gap.0, 0)], style)
-                        + PathElement::new([(gap.1, 0), (24, 0)], style)
-                });
-            }
-            if series.markers {
-                let radius = scale.px(6.0);
-                chart
-                    .draw_series(
-                        points
-                            .iter()
-                            .map(|&p| Circle::new(p, radius, colour.filled())),
-                    )
-                    .map_err(drawing)?;
-            }
-            let whisker = colour.stroke_width(scale.px(2.0));
-            let cap = scale.px(14.0);
-            chart
-                .draw_series(series.points.iter().filter_map(|p| {
-                    let (low, high) = p.ci?;
-                    Some(ErrorBar::new_vertical(
-                        p.x,
-                        clamp(low),
-                        clamp(p.y),
-                        clamp(high),
-                        whisker,
-                        cap,
-                    ))
-                }))
-                .map_err(drawing)?;
-        }
-
+    /// The machine ceiling: its interval as a grey band, its median as a
+    /// grey line with small squares, in the legend.
+    fn ceiling<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Chart<'a, DB>,
+        frame: &Frame,
+    ) -> Result<()> {
+        let Some(band) = self.band.as_ref().filter(|b| !b.points.is_empty()) else {
+            return Ok(());
+        };
+        let grey = RGBColor(120, 120, 120);
+        let outline: Vec<(f64, f64)> = band
+            .points
+            .iter()
+            .map(|p| (p.0, frame.clamp(p.1)))
+            .chain(band.points.iter().rev().map(|p| (p.0, frame.clamp(p.3))))
+            .collect();
         chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .margin(scale.px(14.0))
-            .legend_area_size(scale.px(34.0))
-            .label_font((FAMILY, scale.px(20.0)))
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(160, 160, 160))
-            .draw()
+            .draw_series([Polygon::new(outline, grey.mix(0.22).filled())])
+            .map_err(drawing)?;
+        let line = grey.stroke_width(frame.scale.px(3.0));
+        let mids: Vec<(f64, f64)> = band
+            .points
+            .iter()
+            .map(|p| (p.0, frame.clamp(p.2)))
+            .collect();
+        let side = frame.scale.px(6.0) as i32;
+        chart
+            .draw_series(LineSeries::new(mids.clone(), line))
+            .map_err(drawing)?
+            .label(&band.label)
+            .legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + Rectangle::new([(0, -side), (24, side)], grey.mix(0.22).filled())
+                    + PathElement::new([(0, 0), (24, 0)], line)
+            });
+        chart
+            .draw_series(mids.iter().map(|&p| {
+                EmptyElement::at(p) + Rectangle::new([(-side, -side), (side, side)], grey.filled())
+            }))
             .map_err(drawing)?;
         Ok(())
     }
+
+    /// The ideal line, in the legend and labelled on the line itself.
+    fn ideal<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Chart<'a, DB>,
+        frame: &Frame,
+    ) -> Result<()> {
+        let Some(ideal) = self.ideal else {
+            return Ok(());
+        };
+        let (start, end) = match ideal {
+            Ideal::Diagonal => {
+                let e = frame.x_end.min(frame.y_top);
+                ((0.5, 0.5), (e, e))
+            }
+            Ideal::Level(level) => ((0.5, level), (frame.x_end, level)),
+        };
+        let style = BLACK.stroke_width(frame.scale.px(2.0));
+        chart
+            .draw_series(LineSeries::new([start, end], style))
+            .map_err(drawing)?
+            .label("ideal")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+        let at = match ideal {
+            Ideal::Diagonal => (end.0 * 0.93, end.1 * 0.93),
+            Ideal::Level(level) => (0.6, level),
+        };
+        chart
+            .draw_series([Text::new(
+                "  ideal",
+                at,
+                (FAMILY, frame.scale.px(22.0))
+                    .into_font()
+                    .style(FontStyle::Italic)
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Top)),
+            )])
+            .map_err(drawing)?;
+        Ok(())
+    }
+}
+
+/// One series: its line (dashed for models), dots and CI whiskers.
+fn draw_series<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    frame: &Frame,
+    series: &Series,
+) -> Result<()> {
+    let scale = &frame.scale;
+    let colour = color(series.color);
+    let style = colour.stroke_width(scale.px(if series.dashed { 2.5 } else { 3.5 }));
+    let points: Vec<(f64, f64)> = series
+        .points
+        .iter()
+        .map(|p| (p.x, frame.clamp(p.y)))
+        .collect();
+    let dash = (scale.px(12.0), scale.px(8.0));
+    let drawn = if series.dashed {
+        chart.draw_series(DashedLineSeries::new(points.clone(), dash.0, dash.1, style))
+    } else {
+        chart.draw_series(LineSeries::new(points.clone(), style))
+    }
+    .map_err(drawing)?;
+    if let Some(label) = &series.label {
+        // A dashed line's legend sample is two dashes; a solid one's, one line.
+        let gap = if series.dashed { (9, 15) } else { (12, 12) };
+        drawn.label(label).legend(move |(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new([(0, 0), (gap.0, 0)], style)
+                + PathElement::new([(gap.1, 0), (24, 0)], style)
+        });
+    }
+    if series.markers {
+        let radius = scale.px(6.0);
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|&p| Circle::new(p, radius, colour.filled())),
+            )
+            .map_err(drawing)?;
+    }
+    let whisker = colour.stroke_width(scale.px(2.0));
+    let cap = scale.px(14.0);
+    chart
+        .draw_series(series.points.iter().filter_map(|p| {
+            let (low, high) = p.ci?;
+            Some(ErrorBar::new_vertical(
+                p.x,
+                frame.clamp(low),
+                frame.clamp(p.y),
+                frame.clamp(high),
+                whisker,
+                cap,
+            ))
+        }))
+        .map_err(drawing)?;
+    Ok(())
+}
+
+/// The legend, top left.
+fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>, frame: &Frame) -> Result<()> {
+    let scale = &frame.scale;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .margin(scale.px(14.0))
+        .legend_area_size(scale.px(34.0))
+        .label_font((FAMILY, scale.px(20.0)))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()
+        .map_err(drawing)?;
+    Ok(())
 }
 
 impl Figure for Panels {

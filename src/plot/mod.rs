@@ -25,7 +25,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
 
-pub use curves::{CurveChart, CurvePoint, Ideal, Panels, Series};
+pub use curves::{Band, CurveChart, CurvePoint, Ideal, Panels, Series};
 pub use pairs::pairs;
 
 /// Something that draws itself on any plotters backend.

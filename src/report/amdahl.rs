@@ -10,10 +10,16 @@
 //! origin in `x = 1 - 1/p`, `y = 1/S - 1/p`, so least squares gives
 //! `f = Σxy / Σx²` in one line. The fit uses only points up to the physical
 //! core count: past it, workers share cores, and the slowdown that causes is
-//! not a serial fraction.
+//! not a serial fraction. And it needs at least [`MIN_POINTS`] worker counts
+//! above one (at p = 1, x = 0 and a point says nothing about f): through
+//! one or two points, any law fits, and a "serial fraction" from them is
+//! noise dressed as a finding.
 
 use super::derived::Derived;
 use serde::{Deserialize, Serialize};
+
+/// The fewest worker counts in `2..=cores` a fit is made from.
+pub const MIN_POINTS: usize = 3;
 
 /// The fitted law for one (workload, strategy).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,14 +52,47 @@ pub fn serial_fraction(points: &[(usize, f64)]) -> Option<f64> {
     (sxx > 0.0).then(|| (sxy / sxx).clamp(0.0, 1.0))
 }
 
-/// Fits every (workload, strategy) of `derived` on its points up to
-/// `physical_cores` workers (or, on a one-core machine, up to `logical_cpus`).
-pub fn fit_all(derived: &[Derived], physical_cores: usize, logical_cpus: usize) -> Vec<AmdahlFit> {
-    let limit = if physical_cores >= 2 {
+/// The largest worker count a fit may use: the physical cores (or, on a
+/// one-core machine, the logical CPUs).
+pub fn fit_limit(physical_cores: usize, logical_cpus: usize) -> usize {
+    if physical_cores >= 2 {
         physical_cores
     } else {
         logical_cpus
-    };
+    }
+}
+
+/// Why (workload, strategy) has no fit: too few worker counts within the
+/// cores. `None` when it has enough.
+pub fn too_few_points(
+    derived: &[Derived],
+    workload: &str,
+    strategy: &str,
+    limit: usize,
+) -> Option<String> {
+    let counts: Vec<String> = derived
+        .iter()
+        .filter(|d| d.workload == workload && d.strategy == strategy)
+        .filter(|d| (2..=limit).contains(&d.workers))
+        .map(|d| d.workers.to_string())
+        .collect();
+    (counts.len() < MIN_POINTS).then(|| {
+        let had = if counts.is_empty() {
+            "none".to_string()
+        } else {
+            format!("{} ({} workers)", counts.len(), counts.join(", "))
+        };
+        format!(
+            "a fit needs at least {MIN_POINTS} worker counts from 2 to {limit} (the physical \
+             cores); this study has {had}"
+        )
+    })
+}
+
+/// Fits every (workload, strategy) of `derived` that has at least
+/// [`MIN_POINTS`] worker counts in `2..=fit_limit(..)`, on those points.
+pub fn fit_all(derived: &[Derived], physical_cores: usize, logical_cpus: usize) -> Vec<AmdahlFit> {
+    let limit = fit_limit(physical_cores, logical_cpus);
     let mut fits = Vec::new();
     let mut seen: Vec<(&str, &str)> = Vec::new();
     for d in derived {
@@ -64,9 +103,13 @@ pub fn fit_all(derived: &[Derived], physical_cores: usize, logical_cpus: usize) 
         seen.push(key);
         let points: Vec<(usize, f64)> = derived
             .iter()
-            .filter(|o| (o.workload.as_str(), o.strategy.as_str()) == key && o.workers <= limit)
+            .filter(|o| (o.workload.as_str(), o.strategy.as_str()) == key)
+            .filter(|o| (2..=limit).contains(&o.workers))
             .map(|o| (o.workers, o.speedup))
             .collect();
+        if points.len() < MIN_POINTS {
+            continue;
+        }
         if let Some(f) = serial_fraction(&points) {
             fits.push(AmdahlFit {
                 workload: d.workload.clone(),
@@ -104,9 +147,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn fits_ignore_points_past_the_physical_cores() {
-        let d = |p: usize, s: f64| Derived {
+    fn d(p: usize, s: f64) -> Derived {
+        Derived {
             workload: "w".into(),
             strategy: "scoped-static".into(),
             workers: p,
@@ -115,18 +157,38 @@ mod tests {
             speedup_ci_high: s,
             efficiency: s / p as f64,
             karp_flatt: None,
-        };
+            of_ceiling: None,
+            noisy: false,
+        }
+    }
+
+    #[test]
+    fn fits_ignore_points_past_the_physical_cores() {
         // Up to 4 cores the law holds with f = 0.2; at 8 workers it collapses.
         let derived = vec![
             d(1, 1.0),
             d(2, amdahl(0.2, 2)),
+            d(3, amdahl(0.2, 3)),
             d(4, amdahl(0.2, 4)),
             d(8, 1.0),
         ];
+        assert_eq!(too_few_points(&derived, "w", "scoped-static", 4), None);
         let fits = fit_all(&derived, 4, 8);
         assert_eq!(fits.len(), 1);
         assert!((fits[0].serial_fraction - 0.2).abs() < 1e-12);
         assert!((fits[0].max_speedup.unwrap() - 5.0).abs() < 1e-9);
         assert!((fits[0].predict(4.0) - amdahl(0.2, 4)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn two_points_within_the_cores_give_no_fit_and_say_why() {
+        // A 2-core machine: 1 and 2 workers within the cores, 3 and 4 beyond.
+        let derived = vec![d(1, 1.0), d(2, 1.6), d(3, 1.5), d(4, 1.4)];
+        assert!(fit_all(&derived, 2, 2).is_empty());
+        let why = too_few_points(&derived, "w", "scoped-static", 2).unwrap();
+        assert!(
+            why.contains("at least 3") && why.contains("has 1 (2 workers)"),
+            "{why}"
+        );
     }
 }

@@ -7,6 +7,7 @@
 use super::figures::{Quantity, both_formats, measured_series, overview_size};
 use super::{Report, write_files};
 use crate::plot::{CurveChart, Ideal, Panels};
+use crate::strategy::Strategy;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -52,7 +53,7 @@ pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
             let mut x_max: f64 = 1.0;
             for (report, label, dashed) in [(a, &labels[0], false), (b, &labels[1], true)] {
                 for strategy in report.strategies(workload) {
-                    if strategy == "serial" {
+                    if strategy == Strategy::BASELINE_LABEL {
                         continue;
                     }
                     let mut s = measured_series(report, workload, strategy, Quantity::Speedup);
@@ -71,6 +72,7 @@ pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
                 physical_cores: same_machine.then_some(a.machine.physical_cores),
                 logical_cpus: same_machine.then_some(a.machine.logical_cpus),
                 x_max,
+                band: None,
             }
         })
         .collect();

@@ -30,12 +30,22 @@ pub enum Block {
     },
 }
 
-const HOW_TO_READ: &str = "How to read the figures: each coloured line is one strategy, \
-its dots the median times and its whiskers 95% confidence intervals. The black line is the \
-ideal (speedup equal to workers); dashed lines are Amdahl's law fitted to the points up to \
-the physical core count. Vertical grey lines mark the physical cores and logical CPUs; \
-the shaded region on the right is oversubscribed (more workers than logical CPUs), where \
-extra workers can only cost.";
+const HOW_TO_READ: &str = "How to read the figures: each coloured line is one strategy. \
+Every run of a point was timed between two serial runs; a dot is the median of the per-run \
+ratios serial / point, and its whiskers the 95% interval of that median (from order \
+statistics: no assumption about how times are distributed). The black line is the ideal \
+(speedup equal to workers). The grey band is the machine ceiling: p independent serial \
+copies run at once, what this machine delivers to p jobs that share nothing; a curve close \
+to the band is limited by the machine, a curve far below it by its own overhead. Dashed \
+lines are Amdahl's law, fitted only where at least three worker counts lie within the \
+physical cores. Vertical grey lines mark the physical cores and logical CPUs; the shaded \
+region on the right is oversubscribed (more workers than logical CPUs), where extra workers \
+can only cost.";
+
+const UNPAIRED: &str = "This report predates paired measurement and the machine ceiling: \
+each point was timed on its own, minutes away from the serial runs, and its speedup is a \
+ratio of two medians. Drift between the two can bias it; re-measure with `cargo bench` or \
+`speedup sweep` for paired speedups and the ceiling.";
 
 /// The report's content.
 pub fn outline(report: &Report) -> Vec<Block> {
@@ -52,7 +62,10 @@ pub fn outline(report: &Report) -> Vec<Block> {
                 vec!["rustc".into(), m.rustc.clone()],
                 vec!["speedup".into(), m.speedup_version.clone()],
                 vec!["date".into(), m.date.clone()],
-            ],
+            ]
+            .into_iter()
+            .chain(conditions_rows(report))
+            .collect(),
         },
         Block::Paragraph(HOW_TO_READ.into()),
         Block::Figure {
@@ -60,6 +73,12 @@ pub fn outline(report: &Report) -> Vec<Block> {
             caption: "Speedup of every workload".into(),
         },
     ];
+    if !report.is_paired() {
+        blocks.push(Block::Paragraph(UNPAIRED.into()));
+    }
+    if let Some(line) = findings::noise(report) {
+        blocks.push(Block::Paragraph(line));
+    }
     if let Some(line) = findings::process_startup(report) {
         blocks.push(Block::Paragraph(line));
     }
@@ -79,9 +98,83 @@ pub fn outline(report: &Report) -> Vec<Block> {
                 caption: format!("{workload}: {caption}"),
             });
         }
+        blocks.push(speedup_table(report, workload));
         blocks.push(amdahl_table(report, workload));
     }
     blocks
+}
+
+/// The measuring conditions, as rows of the machine table.
+fn conditions_rows(report: &Report) -> Vec<Vec<String>> {
+    let Some(c) = &report.conditions else {
+        return vec![vec!["measured".into(), "conditions not recorded".into()]];
+    };
+    let or_unknown = |v: Option<String>| v.unwrap_or_else(|| "unknown".into());
+    vec![
+        vec!["measured with".into(), c.method.clone()],
+        vec!["rounds".into(), c.rounds.to_string()],
+        vec![
+            "load average (1 min)".into(),
+            format!(
+                "{} before, {} after",
+                or_unknown(c.load_before.map(|l| format!("{l:.2}"))),
+                or_unknown(c.load_after.map(|l| format!("{l:.2}")))
+            ),
+        ],
+        vec!["CPU governor".into(), or_unknown(c.governor.clone())],
+        vec![
+            "SMT".into(),
+            or_unknown(c.smt.map(|on| if on { "on" } else { "off" }.to_string())),
+        ],
+        vec!["build profile".into(), c.profile.clone()],
+    ]
+}
+
+/// Every point's speedup with its interval, its share of the ceiling,
+/// Karp–Flatt and a flag where the interval is wide.
+fn speedup_table(report: &Report, workload: &str) -> Block {
+    let rows = report
+        .derived
+        .iter()
+        .filter(|d| d.workload == workload)
+        .map(|d| {
+            vec![
+                d.strategy.clone(),
+                d.workers.to_string(),
+                format!("{:.2}×", d.speedup),
+                format!("{:.2}–{:.2}", d.speedup_ci_low, d.speedup_ci_high),
+                d.of_ceiling
+                    .map_or("–".into(), |s| format!("{:.0}%", s * 100.0)),
+                d.karp_flatt.map_or("–".into(), |e| format!("{e:.3}")),
+                if d.noisy { "noisy" } else { "" }.into(),
+            ]
+        })
+        .chain(report.ceiling(workload).into_iter().map(|c| {
+            vec![
+                "machine ceiling".into(),
+                c.workers.to_string(),
+                format!("{:.2}×", c.speedup),
+                format!("{:.2}–{:.2}", c.ci_low, c.ci_high),
+                "100%".into(),
+                "–".into(),
+                String::new(),
+            ]
+        }))
+        .collect();
+    Block::Table {
+        header: [
+            "strategy",
+            "workers",
+            "speedup",
+            "95% interval",
+            "of ceiling",
+            "Karp–Flatt",
+            "",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
 }
 
 /// Workers down, strategies across: time · speedup · efficiency.
@@ -122,6 +215,14 @@ fn times_table(report: &Report, workload: &str) -> Block {
 }
 
 fn amdahl_table(report: &Report, workload: &str) -> Block {
+    if !report.amdahl.iter().any(|f| f.workload == workload) {
+        return Block::Paragraph(format!(
+            "No Amdahl fit for {workload}: a fit needs at least {} worker counts from 2 up to \
+             the {} physical cores.",
+            super::amdahl::MIN_POINTS,
+            report.machine.physical_cores
+        ));
+    }
     let rows = report
         .amdahl
         .iter()

@@ -2,13 +2,13 @@
 //!
 //! Drawing lives in [`crate::plot`]; this file only decides the content:
 //! one line per parallel strategy (serial is the baseline every speedup is
-//! divided by, so it is not a line), its CI whiskers, and its Amdahl fit
-//! dashed in the same colour.
+//! divided by, so it is not a line), its CI whiskers, its Amdahl fit
+//! dashed in the same colour, and the machine ceiling as a grey band.
 
 use super::Report;
 use crate::Result;
 use crate::plot::{
-    CurveChart, CurvePoint, EXTRA_COLORS, Figure, Format, Ideal, Panels, Series, render,
+    Band, CurveChart, CurvePoint, EXTRA_COLORS, Figure, Format, Ideal, Panels, Series, render,
 };
 use crate::strategy::Strategy;
 
@@ -99,7 +99,7 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
     let mut fits = Vec::new();
     let mut extra = crate::plot::EXTRA_COLORS..;
     for strategy in report.strategies(workload) {
-        if strategy == "serial" {
+        if strategy == Strategy::BASELINE_LABEL {
             continue;
         }
         let mut measured = measured_series(report, workload, strategy, quantity);
@@ -163,7 +163,32 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
         physical_cores: Some(machine.physical_cores),
         logical_cpus: Some(machine.logical_cpus),
         x_max,
+        band: ceiling_band(report, workload, quantity),
     }
+}
+
+/// The machine ceiling of `workload` as a band (per worker for efficiency).
+pub fn ceiling_band(report: &Report, workload: &str, quantity: Quantity) -> Option<Band> {
+    let points: Vec<(f64, f64, f64, f64)> = report
+        .ceiling(workload)
+        .into_iter()
+        .map(|c| {
+            let per = match quantity {
+                Quantity::Speedup => 1.0,
+                Quantity::Efficiency => c.workers as f64,
+            };
+            (
+                c.workers as f64,
+                c.ci_low / per,
+                c.speedup / per,
+                c.ci_high / per,
+            )
+        })
+        .collect();
+    (points.len() > 1).then(|| Band {
+        label: "machine ceiling (p serial copies at once)".into(),
+        points,
+    })
 }
 
 /// Every workload's speedup chart side by side.

@@ -5,14 +5,24 @@
 //! computed, never written by hand, so it stays true when the numbers change.
 
 use super::Report;
+use super::amdahl;
+use super::derived::NOISY_WIDTH;
+use crate::strategy::Strategy;
 
 /// A slowdown smaller than this is called noise, not a cost.
 const NOISE: f64 = 0.02;
+
+/// A strategy reaching this share of the machine ceiling is limited by the
+/// machine, not by its own overhead.
+const AT_CEILING: f64 = 0.95;
 
 /// The findings about one workload.
 pub fn for_workload(report: &Report, workload: &str) -> Vec<String> {
     let mut lines = Vec::new();
     lines.extend(best(report, workload));
+    lines.extend(ceiling(report, workload));
+    lines.extend(one_worker_drift(report, workload));
+    lines.extend(noisy_points(report, workload));
     lines.extend(oversubscription(report, workload));
     lines.extend(serial_fraction(report, workload));
     if lines.is_empty() {
@@ -96,13 +106,160 @@ fn oversubscription(report: &Report, workload: &str) -> Option<String> {
     ))
 }
 
-/// The Amdahl fit of the fastest strategy, in words.
+/// What the machine itself delivers at the most workers within the logical
+/// CPUs, and how close each strategy comes to it there.
+pub fn ceiling(report: &Report, workload: &str) -> Option<String> {
+    let logical = report.machine.logical_cpus;
+    let top = report
+        .ceiling(workload)
+        .into_iter()
+        .filter(|c| c.workers > 1 && c.workers <= logical)
+        .max_by_key(|c| c.workers)?;
+    let p = top.workers;
+    let mut at_p: Vec<_> = report
+        .derived
+        .iter()
+        .filter(|d| d.workload == workload && d.workers == p)
+        .filter_map(|d| Some((d, d.of_ceiling?)))
+        .filter(|(d, _)| d.strategy != Strategy::BASELINE_LABEL)
+        .collect();
+    at_p.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let machine = format!(
+        "The machine itself gives {:.2}× at {p} ({p} independent serial copies at once; \
+         95% interval {:.2}–{:.2}×), not {p}×",
+        top.speedup, top.ci_low, top.ci_high
+    );
+    let Some((best, share)) = at_p.first() else {
+        return Some(format!("{machine}."));
+    };
+    let verdict = if *share >= AT_CEILING {
+        format!(
+            "so {} is limited by the machine, not by its own overhead",
+            best.strategy
+        )
+    } else {
+        format!(
+            "so {:.0}% is lost to {}'s own overhead (start-up, scheduling, moving results)",
+            (1.0 - share) * 100.0,
+            best.strategy
+        )
+    };
+    let shares: Vec<String> = at_p
+        .iter()
+        .map(|(d, share)| format!("{} {:.0}%", d.strategy, share * 100.0))
+        .collect();
+    Some(format!(
+        "{machine}. {} reaches {:.0}% of that ({:.2}×), {verdict}. Share of the ceiling at {p}: {}.",
+        best.strategy,
+        share * 100.0,
+        best.speedup,
+        shares.join(", ")
+    ))
+}
+
+/// Thread strategies at one worker do the serial work plus almost nothing;
+/// an interval that excludes 1.0 there is overhead or drift.
+fn one_worker_drift(report: &Report, workload: &str) -> Option<String> {
+    let off: Vec<String> = report
+        .derived
+        .iter()
+        .filter(|d| d.workload == workload && d.workers == 1)
+        .filter(|d| is_thread_strategy(&d.strategy))
+        .filter(|d| d.speedup_ci_low > 1.0 || d.speedup_ci_high < 1.0)
+        .map(|d| {
+            format!(
+                "{} {:.2}× ({:.2}–{:.2})",
+                d.strategy, d.speedup, d.speedup_ci_low, d.speedup_ci_high
+            )
+        })
+        .collect();
+    (!off.is_empty()).then(|| {
+        format!(
+            "At one worker these thread strategies differ from serial beyond their interval: {}. \
+             One thread does the serial work, so this is overhead or drift: rerun with more \
+             rounds to tell which.",
+            off.join(", ")
+        )
+    })
+}
+
+fn is_thread_strategy(label: &str) -> bool {
+    label == Strategy::ThreadPool.label() || label.starts_with("scoped")
+}
+
+/// Points whose interval is wider than [`NOISY_WIDTH`] of the estimate.
+fn noisy_points(report: &Report, workload: &str) -> Option<String> {
+    let noisy: Vec<String> = report
+        .derived
+        .iter()
+        .filter(|d| d.workload == workload && d.noisy)
+        .map(|d| {
+            format!(
+                "{} at {} (±{:.0}%)",
+                d.strategy,
+                d.workers,
+                (d.speedup_ci_high - d.speedup_ci_low) / d.speedup * 50.0
+            )
+        })
+        .collect();
+    (!noisy.is_empty()).then(|| {
+        format!(
+            "Noisy: {} point{} with an interval wider than {:.0}% of the speedup: {}. More \
+             rounds narrow them (`speedup sweep --until 5%`).",
+            noisy.len(),
+            if noisy.len() == 1 { "" } else { "s" },
+            NOISY_WIDTH * 100.0,
+            noisy.join(", ")
+        )
+    })
+}
+
+/// How steady the machine was: serial against serial, per workload, and the
+/// load around the measurements.
+pub fn noise(report: &Report) -> Option<String> {
+    let serial: Vec<String> = report
+        .derived
+        .iter()
+        .filter(|d| d.strategy == Strategy::BASELINE_LABEL && d.workers == 1)
+        .filter(|_| report.is_paired())
+        .map(|d| {
+            format!(
+                "{} {:.3}× ({:.3}–{:.3})",
+                d.workload, d.speedup, d.speedup_ci_low, d.speedup_ci_high
+            )
+        })
+        .collect();
+    let load = report.conditions.as_ref().and_then(|c| {
+        Some(format!(
+            " The 1-minute load average was {:.2} before and {:.2} after measuring, on {} logical CPUs.",
+            c.load_before?, c.load_after?, report.machine.logical_cpus
+        ))
+    });
+    if serial.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Noise: serial timed against the serial runs beside it should give 1.000×; here {}. \
+         The interval's width is this machine's noise floor for every speedup below.{}",
+        serial.join(", "),
+        load.unwrap_or_default()
+    ))
+}
+
+/// The Amdahl fit of the fastest strategy, in words, or why there is none.
 fn serial_fraction(report: &Report, workload: &str) -> Option<String> {
     let best = report
         .derived
         .iter()
         .filter(|d| d.workload == workload && d.workers > 1)
         .max_by(|a, b| a.speedup.total_cmp(&b.speedup))?;
+    let limit = amdahl::fit_limit(report.machine.physical_cores, report.machine.logical_cpus);
+    if let Some(why) = amdahl::too_few_points(&report.derived, workload, &best.strategy, limit) {
+        return Some(format!(
+            "No Amdahl fit: {why}. Through one or two points any serial fraction fits; \
+             a machine with more cores, or the 16-core reference report, shows the law."
+        ));
+    }
     let fit = report.fit(workload, &best.strategy)?;
     let cap = match fit.max_speedup {
         Some(max) => format!("no number of workers can make it more than {max:.1}× faster"),
@@ -122,7 +279,7 @@ pub fn process_startup(report: &Report) -> Option<String> {
     let shortest = report
         .measurements
         .iter()
-        .filter(|m| m.strategy == "serial")
+        .filter(|m| m.strategy == crate::Strategy::BASELINE_LABEL)
         .min_by(|a, b| a.median_s.total_cmp(&b.median_s));
     let share = shortest
         .map(|m| {
@@ -229,9 +386,81 @@ mod tests {
             "{lines:?}"
         );
         assert!(
-            lines.iter().any(|l| l.contains("serial fraction 0.0%")),
-            "{lines:?}"
+            lines
+                .iter()
+                .any(|l| l.starts_with("No Amdahl fit") && l.contains("at least 3")),
+            "two cores leave one worker count to fit: {lines:?}"
         );
+    }
+
+    fn paired(strategy: &str, workers: usize, ratios: &[f64]) -> Measurement {
+        let pairs: Vec<(f64, f64)> = ratios.iter().map(|r| (1.0 / r, 1.0)).collect();
+        Measurement::from_pairs("w", strategy, workers, &pairs)
+    }
+
+    #[test]
+    fn the_ceiling_finding_says_who_is_limited_by_what() {
+        let steady = |s: f64| [s; 7];
+        let r = report(vec![
+            paired("serial", 1, &steady(1.0)),
+            paired("thread-pool", 2, &steady(1.58)),
+            paired("process-static", 2, &steady(1.2)),
+            paired(crate::measure::CEILING, 2, &steady(0.8)),
+        ]);
+        let text = ceiling(&r, "w").unwrap();
+        assert!(
+            text.contains("The machine itself gives 1.60× at 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "thread-pool reaches 99% of that (1.58×), so thread-pool is limited by the machine"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("process-static 75%"), "{text}");
+
+        let r = report(vec![
+            paired("serial", 1, &steady(1.0)),
+            paired("process-static", 2, &steady(1.2)),
+            paired(crate::measure::CEILING, 2, &steady(0.8)),
+        ]);
+        let text = ceiling(&r, "w").unwrap();
+        assert!(
+            text.contains("so 25% is lost to process-static's own overhead"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn one_worker_thread_runs_off_one_and_wide_intervals_are_flagged() {
+        let r = report(vec![
+            paired("serial", 1, &[1.0; 7]),
+            // Every pair says 13% slower: outside any interval around 1.0.
+            paired(
+                "thread-pool",
+                1,
+                &[0.86, 0.87, 0.88, 0.87, 0.86, 0.88, 0.87],
+            ),
+            paired("scoped-static", 1, &[0.98, 1.01, 1.0, 0.99, 1.02, 1.0, 1.0]),
+            paired("scoped-dynamic", 2, &[1.5, 1.9, 1.7, 1.3, 1.8, 1.6, 1.7]),
+        ]);
+        let lines = for_workload(&r, "w");
+        let drift = lines
+            .iter()
+            .find(|l| l.contains("overhead or drift"))
+            .unwrap();
+        assert!(
+            drift.contains("thread-pool 0.87×") && !drift.contains("scoped-static"),
+            "{drift}"
+        );
+        let noisy = lines.iter().find(|l| l.starts_with("Noisy")).unwrap();
+        assert!(
+            noisy.contains("1 point") && noisy.contains("scoped-dynamic at 2"),
+            "{noisy}"
+        );
+        let noise = noise(&r).unwrap();
+        assert!(noise.contains("w 1.000× (1.000–1.000)"), "{noise}");
     }
 
     #[test]

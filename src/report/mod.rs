@@ -16,11 +16,10 @@
 //! Rooms: [`derived`] (speedup, efficiency, Karp–Flatt), [`amdahl`] (the
 //! fit), [`findings`] (sentences), [`figures`] (charts), [`document`]
 //! (Markdown and HTML from one outline), [`compare`] (two reports, one
-//! figure), [`criterion`] (reading `cargo bench` results).
+//! figure).
 
 pub mod amdahl;
 pub mod compare;
-pub mod criterion;
 pub mod derived;
 pub mod document;
 pub mod figures;
@@ -28,11 +27,12 @@ pub mod findings;
 
 use crate::atomic_file::write_all_atomically;
 use crate::machine::Machine;
+use crate::measure::{CEILING, Conditions};
 use crate::measurement::Measurement;
 use crate::sweep::StartupCost;
 use crate::{Error, Result};
 use amdahl::AmdahlFit;
-use derived::Derived;
+use derived::{CeilingRow, Derived};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -44,8 +44,18 @@ pub const DATA_FILE: &str = "speedup.json";
 pub struct Report {
     pub machine: Machine,
     pub measurements: Vec<Measurement>,
+    /// The raw runs of the machine ceiling: p serial copies at once, paired
+    /// with serial runs like every point (absent in older reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<Measurement>,
     pub derived: Vec<Derived>,
+    /// What p independent serial jobs get on this machine, per workload.
+    #[serde(default)]
+    pub ceiling: Vec<CeilingRow>,
     pub amdahl: Vec<AmdahlFit>,
+    /// How and under what load the times were taken (absent in older reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Conditions>,
     /// Time to start worker processes, for the findings (absent in reports
     /// that did not measure it).
     #[serde(default)]
@@ -57,12 +67,16 @@ pub struct Report {
 }
 
 impl Report {
-    /// Derives speedups and fits Amdahl's law from `measurements`.
+    /// Derives speedups, the machine ceiling and Amdahl fits from
+    /// `measurements` (the ceiling's runs, labelled [`CEILING`], among them).
     pub fn new(
         machine: Machine,
-        mut measurements: Vec<Measurement>,
+        measurements: Vec<Measurement>,
         process_startup: Vec<StartupCost>,
     ) -> Result<Report> {
+        let (copies, mut measurements): (Vec<_>, Vec<_>) = measurements
+            .into_iter()
+            .partition(|m| m.strategy == CEILING);
         check(&measurements)?;
         // Registry order of workloads, report order of strategies (so colours
         // and legends agree everywhere), then workers.
@@ -78,16 +92,28 @@ impl Report {
                 m.workers,
             )
         });
-        let derived = derived::derive_all(&measurements);
+        let ceiling = derived::ceilings(&measurements, &copies);
+        let derived = derived::derive_all(&measurements, &ceiling);
         let amdahl = amdahl::fit_all(&derived, machine.physical_cores, machine.logical_cpus);
         Ok(Report {
             machine,
             measurements,
+            copies,
             derived,
+            ceiling,
             amdahl,
+            conditions: None,
             process_startup,
             mpi_launch: Vec::new(),
         })
+    }
+
+    /// The same report with the conditions it was measured under.
+    pub fn with_conditions(self, conditions: Conditions) -> Report {
+        Report {
+            conditions: Some(conditions),
+            ..self
+        }
     }
 
     /// Reads `dir/speedup.json` and recomputes what is derived from it.
@@ -101,10 +127,13 @@ impl Report {
         })?;
         let stored: Report = serde_json::from_str(&text)
             .map_err(|e| Error::new(format!("{} is not a speedup report: {e}", path.display())))?;
-        let report = Report::new(stored.machine, stored.measurements, stored.process_startup)
+        let mut measurements = stored.measurements;
+        measurements.extend(stored.copies);
+        let report = Report::new(stored.machine, measurements, stored.process_startup)
             .map_err(|e| e.context(path.display()))?;
         Ok(Report {
             mpi_launch: stored.mpi_launch,
+            conditions: stored.conditions,
             ..report
         })
     }
@@ -150,6 +179,20 @@ impl Report {
             .find(|d| d.workload == workload && d.strategy == strategy && d.workers == workers)
     }
 
+    /// The machine ceiling of `workload`, by worker count.
+    pub fn ceiling(&self, workload: &str) -> Vec<&CeilingRow> {
+        self.ceiling
+            .iter()
+            .filter(|c| c.workload == workload)
+            .collect()
+    }
+
+    /// Whether the times were taken in pairs with serial (reports made
+    /// before the measurement engine was not).
+    pub fn is_paired(&self) -> bool {
+        self.measurements.iter().all(Measurement::is_paired)
+    }
+
     /// The Amdahl fit of one (workload, strategy), if there is one.
     pub fn fit(&self, workload: &str, strategy: &str) -> Option<&AmdahlFit> {
         self.amdahl
@@ -176,7 +219,7 @@ fn check(measurements: &[Measurement]) -> Result<()> {
                 m.workload, m.strategy, m.workers
             )));
         }
-        if derived::baseline(measurements, &m.workload).is_none() {
+        if !m.is_paired() && derived::baseline(measurements, &m.workload).is_none() {
             return Err(Error::new(format!(
                 "{} has no serial measurement at 1 worker, so no speedup can be computed \
                  (measure it again with serial included)",

@@ -56,6 +56,11 @@ impl Strategy {
     /// The names accepted on the command line (the schedule defaults to dynamic).
     pub const NAMES: [&'static str; 5] = ["serial", "thread-pool", "scoped", "process", "mpi"];
 
+    /// The strategy every speedup is measured against.
+    pub const BASELINE: Strategy = Strategy::Serial;
+    /// Its label in measurements and reports.
+    pub const BASELINE_LABEL: &'static str = "serial";
+
     /// Every strategy one process runs by itself, with every schedule, in
     /// report order (`mpi` comes after them; it needs `mpirun`).
     pub const ALL: [Strategy; 6] = [
@@ -92,7 +97,7 @@ impl Strategy {
     /// The name used in reports, with the schedule where there is one.
     pub fn label(&self) -> String {
         match self {
-            Strategy::Serial => "serial".into(),
+            Strategy::Serial => Strategy::BASELINE_LABEL.into(),
             Strategy::ThreadPool => "thread-pool".into(),
             Strategy::Scoped(schedule) => format!("scoped-{schedule}"),
             Strategy::Process(schedule) => format!("process-{schedule}"),

@@ -2,12 +2,15 @@
 //!
 //! ```text
 //! cargo run -p speedup-labs --release -- time 1
-//! cargo run -p speedup-labs --release -- time 2 --workers 1,2 --repeats 5
+//! cargo run -p speedup-labs --release -- time 2 --workers 1,2 --rounds 9
 //! ```
 //!
+//! Your versions and the library's strategies run in the same interleaved
+//! rounds, each run paired with serial runs beside it (see `timing.rs`).
 //! Prints a table (your versions as `student-*`, then the library's
-//! strategies), the lab's own analysis, and saves every measurement as JSON
-//! in `labs/results/labN.json`, the format the report reads.
+//! strategies) with speedups and their 95% intervals, the lab's own
+//! analysis, and saves every measurement as JSON in `labs/results/labN.json`,
+//! the format the report reads.
 
 use clap::{Parser, Subcommand};
 use speedup::Result;
@@ -34,9 +37,9 @@ enum Command {
         /// Worker counts, comma-separated [default: 1 to the logical CPUs]
         #[arg(long, value_delimiter = ',', value_parser = parse_workers)]
         workers: Vec<usize>,
-        /// Timed runs per point, after one warm-up
-        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
-        repeats: u32,
+        /// Rounds: each runs every version once, between two serial runs (6 or more give 95% intervals)
+        #[arg(long, alias = "repeats", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=100))]
+        rounds: u32,
         /// Skip the library's reference strategies
         #[arg(long)]
         no_reference: bool,
@@ -83,13 +86,13 @@ fn run(command: Command) -> Result<()> {
     let Command::Time {
         lab,
         workers,
-        repeats,
+        rounds,
         no_reference,
         out,
     } = command;
     speedup::labs::lab(lab as usize)?;
     let mut options = Options {
-        repeats: repeats as usize,
+        rounds: rounds as usize,
         reference: !no_reference,
         ..Options::default()
     };

@@ -1,0 +1,86 @@
+//! The machine's ceiling: what p independent serial jobs get at once.
+//!
+//! "Ideal speedup equals p" assumes p cores that do not slow each other
+//! down. Real cores share caches, memory bandwidth and power (turbo clocks
+//! drop when more cores are busy); SMT siblings share a core; on a cloud VM
+//! a "CPU" may be a hyperthread whose twin serves another tenant. None of
+//! that is the parallel code's fault.
+//!
+//! So beside every curve we measure the machine itself: p copies of the
+//! whole serial run, each on its own thread with its own seed, sharing
+//! nothing. If they take `T_copies` while one takes `T_serial`, the machine
+//! delivered
+//!
+//! ```text
+//! ceiling(p) = p · T_serial / T_copies
+//! ```
+//!
+//! times the work of one core. A strategy at p workers that reaches, say,
+//! 97% of `ceiling(p)` has almost no overhead of its own: what it lacks of
+//! p is the machine's limit, not the code's. At p = 1 the ceiling is serial
+//! against serial, the serial point itself.
+
+use crate::{Error, Result};
+use std::time::Instant;
+
+/// The strategy label the ceiling's runs carry in measurements.
+pub const CEILING: &str = "ceiling";
+
+/// Runs `run(copy)` for `copy` in `0..copies`, all at once on threads of
+/// their own, and returns the wall time until the last one finished.
+pub fn copies_at_once(copies: usize, run: &(dyn Fn(usize) -> Result<()> + Sync)) -> Result<f64> {
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..copies)
+            .map(|copy| scope.spawn(move || run(copy)))
+            .collect();
+        for handle in handles {
+            handle
+                .join()
+                .map_err(|_| Error::new("a serial copy of the machine ceiling panicked"))??;
+        }
+        Ok::<(), Error>(())
+    })?;
+    Ok(start.elapsed().as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Barrier;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn every_copy_runs_once_and_all_at_once() {
+        let ran = AtomicUsize::new(0);
+        let seen = std::sync::Mutex::new(Vec::new());
+        // A barrier that opens only when all four copies wait at it: run one
+        // after another, they would never get past it.
+        let together = Barrier::new(4);
+        let wall = copies_at_once(4, &|copy| {
+            together.wait();
+            ran.fetch_add(1, Ordering::Relaxed);
+            seen.lock().unwrap().push(copy);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(ran.load(Ordering::Relaxed), 4);
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
+        assert_eq!(seen, [0, 1, 2, 3], "each copy has its own index");
+        assert!(wall > 0.0);
+    }
+
+    #[test]
+    fn a_failing_copy_fails_the_measurement() {
+        let err = copies_at_once(2, &|copy| {
+            if copy == 1 {
+                Err(Error::new("copy 1 broke"))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("copy 1 broke"), "{err}");
+    }
+}

@@ -1,0 +1,34 @@
+//! How every time in this project is taken: the measurement engine.
+//!
+//! `cargo bench`, `speedup sweep` and the labs' `time` command all measure
+//! the same way, so every figure rests on the same method:
+//!
+//! - [`rounds`]: points run in **interleaved rounds**, each in a fresh
+//!   random order, and every run is **paired** with serial runs right beside
+//!   it; a speedup is the median of the per-pair ratios `serial / point`.
+//! - [`interval`]: the **95% interval** of that median, from order
+//!   statistics alone (no assumption about how times are distributed).
+//! - [`copies`]: the **machine ceiling**, p independent serial copies at
+//!   once, so a reader can tell a code's overhead from a machine's limit.
+//! - [`conditions`]: what was going on (load, governor, SMT, profile).
+//! - [`progress`]: a bar that says which point runs and how wide the
+//!   widest interval still is.
+//!
+//! The reading list behind it: Hoefler and Belli, "Scientific benchmarking
+//! of parallel computing systems: twelve ways to tell the masses when
+//! reporting performance results" (SC '15): report medians with
+//! nonparametric intervals, state the baseline and the machine's conditions;
+//! Google Benchmark's `--benchmark_enable_random_interleaving`; pyperf's many
+//! short runs instead of one long one.
+
+pub mod conditions;
+pub mod copies;
+pub mod interval;
+pub mod progress;
+pub mod rounds;
+
+pub use conditions::Conditions;
+pub use copies::{CEILING, copies_at_once};
+pub use interval::MedianInterval;
+pub use progress::RoundsBar;
+pub use rounds::{Bracket, Contestant, Event, Group, Plan, Run, run_rounds};

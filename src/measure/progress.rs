@@ -1,0 +1,68 @@
+//! A progress bar for interleaved rounds, shared by `speedup sweep` and the
+//! labs' `time` command.
+//!
+//! A sweep takes minutes; a silent terminal for minutes looks like a hang.
+//! The bar counts runs, names the point running now, and after each round
+//! says how wide the widest speedup interval still is: the number that
+//! `--until` waits on.
+
+use super::rounds::Event;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Shows the rounds' progress on standard error (hidden when it is not a terminal).
+pub struct RoundsBar {
+    bar: ProgressBar,
+    runs_per_round: u64,
+    widest: String,
+}
+
+impl RoundsBar {
+    /// A bar for `rounds` rounds of `runs_per_round` timed points each.
+    pub fn new(rounds: usize, runs_per_round: usize) -> RoundsBar {
+        let bar = ProgressBar::new((rounds * runs_per_round) as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed} < {eta}]")
+                .expect("the template is valid"),
+        );
+        RoundsBar {
+            bar,
+            runs_per_round: runs_per_round as u64,
+            widest: String::new(),
+        }
+    }
+
+    /// Takes one event of [`super::run_rounds`].
+    pub fn on(&mut self, event: Event) {
+        match event {
+            Event::Ran {
+                round,
+                workload,
+                strategy,
+                workers,
+            } => {
+                let done = self.bar.position() + 1;
+                if done > self.bar.length().unwrap_or(0) {
+                    // `--until` added a round.
+                    self.bar.inc_length(self.runs_per_round);
+                }
+                self.bar.set_message(format!(
+                    "round {} {workload} {strategy} ×{workers}{}",
+                    round + 1,
+                    self.widest
+                ));
+                self.bar.inc(1);
+            }
+            Event::RoundDone { widest, .. } => {
+                self.widest = if widest.is_finite() {
+                    format!(" (widest interval ±{:.1}%)", widest * 100.0)
+                } else {
+                    String::new()
+                };
+            }
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}
