@@ -206,8 +206,8 @@ fn a_sweep_with_chosen_lists_writes_a_report_of_just_those_points() {
         "thread-pool,scoped-static",
         "--workers",
         "1,2",
-        "--repeats",
-        "1",
+        "--rounds",
+        "2",
         "--out",
         dir.to_str().unwrap(),
     ]);
@@ -242,6 +242,69 @@ fn a_sweep_with_chosen_lists_writes_a_report_of_just_those_points() {
             "linear-normal thread-pool 2",
         ]
     );
+    // Every point keeps its runs, each with the serial time beside it.
+    for m in report["measurements"].as_array().unwrap() {
+        assert_eq!(m["times_s"].as_array().unwrap().len(), 2, "{m}");
+        assert_eq!(m["serial_s"].as_array().unwrap().len(), 2, "{m}");
+    }
+    // The machine ceiling at 2: two serial copies at once, paired too.
+    let copies = report["copies"].as_array().unwrap();
+    assert_eq!(copies.len(), 1);
+    assert_eq!(
+        (
+            copies[0]["strategy"].as_str(),
+            copies[0]["workers"].as_u64()
+        ),
+        (Some("ceiling"), Some(2))
+    );
+    let ceiling: Vec<u64> = report["ceiling"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["workers"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ceiling, [1, 2]);
+    for d in report["derived"].as_array().unwrap() {
+        assert!(d["of_ceiling"].as_f64().unwrap() > 0.0, "{d}");
+        assert!(d["noisy"].is_boolean(), "{d}");
+    }
+    assert_eq!(report["conditions"]["rounds"], 2);
     assert!(dir.join("report.md").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn until_adds_rounds_up_to_the_maximum() {
+    let dir = std::env::temp_dir().join(format!("speedup-cli-until-{}", std::process::id()));
+    let out = speedup(&[
+        "sweep",
+        "--workloads",
+        "linear-normal",
+        "--strategies",
+        "process-static",
+        "--workers",
+        "2",
+        "--rounds",
+        "2",
+        "--until",
+        "0.001%",
+        "--max-rounds",
+        "4",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("speedup.json")).unwrap()).unwrap();
+    // No real machine times process start-up within 0.001% in 4 rounds:
+    // the maximum ends the sweep.
+    assert_eq!(report["conditions"]["rounds"], 4);
+    for m in report["measurements"].as_array().unwrap() {
+        assert_eq!(m["samples"], 4, "{m}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

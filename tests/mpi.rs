@@ -226,7 +226,7 @@ mod under_mpirun {
             "mpi",
             "--workers",
             "1,2",
-            "--repeats",
+            "--rounds",
             "1",
             "--launcher",
             "mpirun -n {workers}",
