@@ -16,8 +16,14 @@
 //!    time drawing normals, by the inlined ziggurat of [`normal`].
 //! 4. [`timed_run`]: one run, timed, with a [`Checksum`] of every output bit:
 //!    the proof that every strategy and worker count agrees.
+//! 5. [`measure`]: how every time is taken. Runs go in interleaved rounds,
+//!    each between two serial runs; a speedup is the median of the per-run
+//!    ratios with a 95% interval, and beside every curve stands the machine
+//!    ceiling (p serial copies at once). [`sweep`] turns a grid of points
+//!    into what the engine runs; [`report`] turns the results into numbers,
+//!    sentences and figures.
 //!
-//! 5. [`labs`]: instructor tooling for the workbook in `labs/` (student
+//! 6. [`labs`]: instructor tooling for the workbook in `labs/` (student
 //!    edition, per-task checking).
 //!
 //! The promise everything else rests on: **same seed and parameters, same

@@ -149,6 +149,13 @@ impl<'a> Study<'a> {
         self
     }
 
+    fn has_ceiling(&self, workload: &str) -> bool {
+        self.groups
+            .iter()
+            .filter(|g| g.workload == workload)
+            .any(|g| g.contestants.iter().any(|c| c.strategy == CEILING))
+    }
+
     /// Times everything in interleaved, paired rounds, with a progress bar.
     pub fn measure(mut self, options: &Options) -> Result<Vec<Measurement>> {
         let library = options
@@ -162,7 +169,15 @@ impl<'a> Study<'a> {
                 workers: options.workers.clone(),
             };
             match speedup::sweep::groups(&grid, None, speedup::seeds::DEFAULT_SEED) {
-                Ok(groups) => self.groups.extend(groups),
+                Ok(groups) => {
+                    for mut group in groups {
+                        // One ceiling per workload: yours, copies of your serial version.
+                        if self.has_ceiling(&group.workload) {
+                            group.contestants.retain(|c| c.strategy != CEILING);
+                        }
+                        self.groups.push(group);
+                    }
+                }
                 Err(err) => eprintln!("note: no library reference ({err})"),
             }
         }

@@ -185,7 +185,7 @@ pub fn ceiling_band(report: &Report, workload: &str, quantity: Quantity) -> Opti
             )
         })
         .collect();
-    (points.len() > 1).then(|| Band {
+    (!points.is_empty()).then(|| Band {
         label: "machine ceiling (p serial copies at once)".into(),
         points,
     })
