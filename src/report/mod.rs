@@ -208,7 +208,13 @@ fn check(measurements: &[Measurement]) -> Result<()> {
     }
     for m in measurements {
         let times = [m.median_s, m.mean_s, m.ci_low_s, m.ci_high_s];
+        let runs_ok = m
+            .times_s
+            .iter()
+            .chain(&m.serial_s)
+            .all(|t| t.is_finite() && *t > 0.0);
         if m.workers == 0
+            || !runs_ok
             || m.samples == 0
             || times.iter().any(|t| !t.is_finite() || *t < 0.0)
             || m.median_s <= 0.0
@@ -283,4 +289,26 @@ pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 /// Where a machine's reports go by default: `reports/<machine slug>`.
 pub fn default_dir(machine: &Machine) -> PathBuf {
     Path::new("reports").join(machine.slug())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_of_zero_or_infinite_time_is_refused_by_name() {
+        let machine = Machine::detect();
+        let good = Measurement::from_pairs("w", "serial", 1, &[(1.0, 1.0)]);
+        for bad in [0.0, f64::INFINITY, f64::NAN] {
+            let broken = Measurement::from_pairs("w", "thread-pool", 2, &[(0.5, 1.0), (bad, 1.0)]);
+            let err = Report::new(machine.clone(), vec![good.clone(), broken], Vec::new())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("w / thread-pool / 2 workers has impossible values"),
+                "{err}"
+            );
+        }
+        assert!(Report::new(machine, vec![good], Vec::new()).is_ok());
+    }
 }
