@@ -144,12 +144,18 @@ pub fn ceiling(report: &Report, workload: &str) -> Option<String> {
             best.strategy
         )
     };
+    let wide = best.noisy || (top.ci_high - top.ci_low) / top.speedup > NOISY_WIDTH;
+    let caveat = if wide {
+        " The intervals here are wide, so read these shares loosely (more rounds: `--until 5%`)."
+    } else {
+        ""
+    };
     let shares: Vec<String> = at_p
         .iter()
         .map(|(d, share)| format!("{} {:.0}%", d.strategy, share * 100.0))
         .collect();
     Some(format!(
-        "{machine}. {} reaches {:.0}% of that ({:.2}×), {verdict}. Share of the ceiling at {p}: {}.",
+        "{machine}. {} reaches {:.0}% of that ({:.2}×), {verdict}. Share of the ceiling at {p}: {}.{caveat}",
         best.strategy,
         share * 100.0,
         best.speedup,
@@ -419,6 +425,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("process-static 75%"), "{text}");
+        assert!(!text.contains("loosely"), "steady pairs: {text}");
 
         let r = report(vec![
             paired("serial", 1, &steady(1.0)),
