@@ -73,7 +73,7 @@ fn linear_normal(criterion: &mut Criterion) {
     for n in [10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000] {
         let workload = LinearNormal { n };
         group.throughput(Throughput::Elements(n as u64));
-        for strategy in Strategy::ALL {
+        for strategy in Strategy::all() {
             let workers = if strategy == Strategy::Serial { 1 } else { 2 };
             let id = BenchmarkId::new(format!("{}/{workers}", strategy.label()), n);
             group.bench_function(id, |b| {

@@ -15,7 +15,7 @@
 use crate::launcher::Launcher;
 use crate::measure::{CEILING, Contestant, Event, Group, Plan, Run, copies_at_once, run_rounds};
 use crate::measurement::Measurement;
-use crate::strategy::{Strategy, check_workers, process};
+use crate::strategy::{Strategy, TABLE, check_workers, process};
 use crate::timed_run::timed;
 use crate::workload::Workload;
 use crate::workloads::{AnyWorkload, NAMES, WorkloadVisitor};
@@ -89,11 +89,14 @@ pub fn parse_strategies(text: &str) -> Result<Vec<Strategy>> {
     let mut strategies = Vec::new();
     for name in split_names(text) {
         match name.as_str() {
-            "scoped" | "process" => strategies.extend(
-                Strategy::ALL
-                    .into_iter()
-                    .filter(|s| s.label().starts_with(&format!("{name}-"))),
-            ),
+            // A family name in a sweep means every schedule of it.
+            family if TABLE.iter().filter(|e| e.family() == family).count() > 1 => strategies
+                .extend(
+                    TABLE
+                        .iter()
+                        .filter(|e| e.family() == family)
+                        .map(|e| e.strategy),
+                ),
             _ => strategies.push(name.parse()?),
         }
     }
@@ -134,7 +137,7 @@ impl Grid {
     pub fn full() -> Grid {
         Grid {
             workloads: NAMES.iter().map(|s| s.to_string()).collect(),
-            strategies: Strategy::ALL.to_vec(),
+            strategies: Strategy::all(),
             workers: worker_ladder(num_cpus::get(), num_cpus::get_physical()),
         }
     }
@@ -269,7 +272,7 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
             .points
             .iter()
             .map(|point| Contestant {
-                strategy: point.strategy.label(),
+                strategy: point.strategy.label().into(),
                 workers: point.workers,
                 run: run(point.strategy, point.workers),
             })

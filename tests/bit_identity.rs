@@ -20,7 +20,7 @@ fn integration_is_bit_identical_for_every_strategy_and_worker_count() {
     let (serial, _) = timed(&study, Strategy::Serial, 1, 42).unwrap();
     let serial_bits: Vec<u64> = serial.areas.iter().map(|a| a.to_bits()).collect();
     assert_eq!(serial_bits.len(), 2000);
-    for strategy in Strategy::ALL {
+    for strategy in Strategy::all() {
         for workers in WORKER_COUNTS {
             let (output, _) = timed(&study, strategy, workers, 42).unwrap();
             let bits: Vec<u64> = output.areas.iter().map(|a| a.to_bits()).collect();

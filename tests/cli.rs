@@ -190,8 +190,18 @@ fn help_teaches_the_strategies() {
         "--seed",
         "integration",
         "checksum",
+        "Strategies:",
     ] {
         assert!(help.contains(expected), "{expected:?} missing in help");
+    }
+    // Every strategy of the table has its line.
+    for entry in speedup::strategy::TABLE {
+        assert!(
+            help.lines()
+                .any(|l| l.trim_start().starts_with(entry.label) && l.contains(entry.help)),
+            "{} missing in help",
+            entry.label
+        );
     }
 }
 

@@ -16,7 +16,7 @@ where
     W::Output: PartialEq + std::fmt::Debug,
 {
     let (reference, _) = timed(workload, Strategy::Serial, 1, seed).expect("serial run");
-    for strategy in Strategy::ALL {
+    for strategy in Strategy::all() {
         for workers in WORKERS {
             let (output, _) = timed(workload, strategy, workers, seed).expect("run");
             assert_eq!(

@@ -172,7 +172,7 @@ pub fn analysis(all: &[Measurement]) -> String {
     let cores = num_cpus::get_physical();
     let mut out = String::new();
     for strategy in SWEPT {
-        let curve = speedup_curve(all, "integration", &strategy.label());
+        let curve = speedup_curve(all, "integration", strategy.label());
         out.push_str(&format!(
             "\n{}\n{:>7} {:>8} {:>10} {:>11}\n",
             strategy.label(),

@@ -165,7 +165,7 @@ impl<'a> Study<'a> {
         if let Some(name) = library {
             let grid = Grid {
                 workloads: vec![name.to_string()],
-                strategies: Strategy::ALL.to_vec(),
+                strategies: Strategy::all(),
                 workers: options.workers.clone(),
             };
             match speedup::sweep::groups(&grid, None, speedup::seeds::DEFAULT_SEED) {

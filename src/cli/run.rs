@@ -24,17 +24,17 @@ checksum stays the same, only the wall time changes.";
 
 /// Run one workload once with one strategy and print what it computed.
 #[derive(Debug, clap::Args)]
-#[command(after_help = AFTER_HELP, allow_negative_numbers = true)]
+#[command(after_help = format!("{}\n\n{AFTER_HELP}", Strategy::help_table()), allow_negative_numbers = true)]
 pub struct RunArgs {
     #[command(subcommand)]
     workload: AnyWorkload,
 
-    /// serial, thread-pool, scoped, process (scoped and process take --schedule) or mpi (under mpirun)
     #[arg(
         long,
         global = true,
         default_value = "thread-pool",
-        value_name = "STRATEGY"
+        value_name = "STRATEGY",
+        help = Strategy::help()
     )]
     strategy: String,
 

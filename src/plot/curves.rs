@@ -18,7 +18,7 @@
 //! [`CurveChart::draw`] reads as the list of those layers, bottom to top;
 //! each layer is one small method.
 
-use super::{FAMILY, Figure, color, drawing};
+use super::{FAMILY, Figure, drawing};
 use crate::Result;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -38,8 +38,7 @@ pub struct CurvePoint {
 pub struct Series {
     /// The legend entry; `None` keeps the line out of the legend.
     pub label: Option<String>,
-    /// Index into [`PALETTE`](super::PALETTE).
-    pub color: usize,
+    pub color: RGBColor,
     pub points: Vec<CurvePoint>,
     /// Dashed lines are models or the second report of a comparison.
     pub dashed: bool,
@@ -365,7 +364,7 @@ fn draw_series<'a, DB: DrawingBackend + 'a>(
     series: &Series,
 ) -> Result<()> {
     let scale = &frame.scale;
-    let colour = color(series.color);
+    let colour = series.color;
     let style = colour.stroke_width(scale.px(if series.dashed { 2.5 } else { 3.5 }));
     let points: Vec<(f64, f64)> = series
         .points

@@ -123,32 +123,30 @@ pub(crate) fn drawing(err: impl std::fmt::Display) -> Error {
     Error::new(format!("drawing a figure failed: {err}"))
 }
 
-/// Colours that stay distinct for colour-blind readers (Okabe–Ito), in
-/// order, a purple for mpi (grey would pass for the core-count markers), then
-/// darker tones for curves that are not the library's own (a student's
-/// versions in the labs), and last a neutral grey for legend entries that
-/// stand for every colour at once ([`NEUTRAL`]).
-pub const PALETTE: [RGBColor; 12] = [
+/// Colours that stay distinct for colour-blind readers (Okabe–Ito), for
+/// figures that are not about strategies (the pair plot). Each strategy's
+/// own colour is in its row of `crate::strategy::TABLE`.
+pub const PALETTE: [RGBColor; 6] = [
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
     RGBColor(0, 158, 115),
     RGBColor(204, 121, 167),
     RGBColor(213, 94, 0),
     RGBColor(86, 180, 233),
-    RGBColor(120, 70, 170),
+];
+
+/// Darker tones for curves that are not the library's strategies (a
+/// student's versions in the labs), used in turn.
+pub const EXTRA: [RGBColor; 4] = [
     RGBColor(130, 80, 30),
     RGBColor(140, 20, 60),
     RGBColor(70, 50, 150),
     RGBColor(20, 90, 50),
-    RGBColor(110, 110, 110),
 ];
 
-/// The neutral grey: the "Amdahl fit" legend entry explains dashed lines of
+/// A neutral grey: the "Amdahl fit" legend entry explains dashed lines of
 /// every colour, so it must not look like any one strategy.
-pub const NEUTRAL: usize = 11;
-
-/// Where the colours for curves outside the library's strategies start.
-pub const EXTRA_COLORS: usize = 7;
+pub const NEUTRAL: RGBColor = RGBColor(110, 110, 110);
 
 /// The palette colour `index`, cycling.
 pub fn color(index: usize) -> RGBColor {

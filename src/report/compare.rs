@@ -53,7 +53,7 @@ pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
             let mut x_max: f64 = 1.0;
             for (report, label, dashed) in [(a, &labels[0], false), (b, &labels[1], true)] {
                 for strategy in report.strategies(workload) {
-                    if strategy == Strategy::BASELINE_LABEL {
+                    if strategy == Strategy::BASELINE.label() {
                         continue;
                     }
                     let mut s = measured_series(report, workload, strategy, Quantity::Speedup);

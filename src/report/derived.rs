@@ -113,7 +113,7 @@ pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
 pub fn ceilings(measurements: &[Measurement], copies: &[Measurement]) -> Vec<CeilingRow> {
     let serial_points = measurements
         .iter()
-        .filter(|m| m.strategy == Strategy::BASELINE_LABEL && m.workers == 1);
+        .filter(|m| m.strategy == Strategy::BASELINE.label() && m.workers == 1);
     serial_points
         .chain(copies.iter().filter(|m| m.strategy == CEILING))
         .filter_map(|m| {
@@ -146,7 +146,7 @@ pub fn derive_all(measurements: &[Measurement], ceiling: &[CeilingRow]) -> Vec<D
 /// The serial measurement of `workload` (one worker), if it was measured.
 pub fn baseline<'a>(measurements: &'a [Measurement], workload: &str) -> Option<&'a Measurement> {
     measurements.iter().find(|m| {
-        m.workload == workload && m.strategy == Strategy::BASELINE_LABEL && m.workers == 1
+        m.workload == workload && m.strategy == Strategy::BASELINE.label() && m.workers == 1
     })
 }
 

@@ -8,9 +8,10 @@
 use super::Report;
 use crate::Result;
 use crate::plot::{
-    Band, CurveChart, CurvePoint, EXTRA_COLORS, Figure, Format, Ideal, Panels, Series, render,
+    Band, CurveChart, CurvePoint, EXTRA, Figure, Format, Ideal, NEUTRAL, Panels, Series, render,
 };
-use crate::strategy::Strategy;
+use crate::strategy::{Strategy, TABLE};
+use plotters::style::RGBColor;
 
 /// Pixel size of one chart.
 pub const CHART_SIZE: (u32, u32) = (1280, 800);
@@ -33,15 +34,14 @@ impl Quantity {
     }
 }
 
-/// The palette index of a strategy: its place in [`Strategy::ALL`], then
-/// mpi, so a strategy has the same colour in every figure of every report.
-/// Other labels (a student's curves) get [`EXTRA_COLORS`].
-pub fn strategy_color(label: &str) -> usize {
-    Strategy::ALL
+/// A library strategy's colour, from its row of the strategy table, so it is
+/// the same in every figure of every report; `None` for other labels (a
+/// student's curves), which get [`EXTRA`] colours in turn.
+pub fn strategy_color(label: &str) -> Option<RGBColor> {
+    TABLE
         .iter()
-        .chain(&[Strategy::Mpi])
-        .position(|s| s.label() == label)
-        .unwrap_or(EXTRA_COLORS)
+        .find(|e| e.label == label)
+        .map(|e| RGBColor(e.color.0, e.color.1, e.color.2))
 }
 
 /// The file name of a workload's figure, without extension.
@@ -74,7 +74,7 @@ pub fn measured_series(
         .collect();
     Series {
         label: Some(strategy.to_string()),
-        color: strategy_color(strategy),
+        color: strategy_color(strategy).unwrap_or(EXTRA[0]),
         points,
         dashed: false,
         markers: true,
@@ -97,15 +97,15 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
     let x_max = x_max(report, workload);
     let mut series = Vec::new();
     let mut fits = Vec::new();
-    let mut extra = crate::plot::EXTRA_COLORS..;
+    let mut extra = EXTRA.iter().cycle();
     for strategy in report.strategies(workload) {
-        if strategy == Strategy::BASELINE_LABEL {
+        if strategy == Strategy::BASELINE.label() {
             continue;
         }
         let mut measured = measured_series(report, workload, strategy, quantity);
         // Curves that are not the library's (a student's) each get a colour of their own.
-        if measured.color >= EXTRA_COLORS {
-            measured.color = extra.next().expect("unbounded");
+        if strategy_color(strategy).is_none() {
+            measured.color = *extra.next().expect("a cycle never ends");
         }
         let color = measured.color;
         series.push(measured);
@@ -134,7 +134,7 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
         // One legend entry explains every dashed line.
         fits.push(Series {
             label: Some("Amdahl fit".into()),
-            color: crate::plot::NEUTRAL,
+            color: NEUTRAL,
             points: Vec::new(),
             dashed: true,
             markers: false,
@@ -248,13 +248,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_library_strategy_has_its_own_colour_and_others_share_the_extras() {
-        let library: Vec<usize> = Strategy::ALL
-            .iter()
-            .chain(&[Strategy::Mpi])
-            .map(|s| strategy_color(&s.label()))
-            .collect();
-        assert_eq!(library, (0..EXTRA_COLORS).collect::<Vec<_>>());
-        assert_eq!(strategy_color("student-threads"), EXTRA_COLORS);
+    fn library_strategies_have_their_table_colour_and_others_get_extras() {
+        let mpi = strategy_color(Strategy::Mpi.label()).unwrap();
+        assert_eq!(mpi, RGBColor(120, 70, 170));
+        assert_eq!(strategy_color("student-threads"), None);
+        assert!(TABLE.iter().all(|e| strategy_color(e.label).is_some()));
     }
 }

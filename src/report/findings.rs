@@ -121,7 +121,7 @@ pub fn ceiling(report: &Report, workload: &str) -> Option<String> {
         .iter()
         .filter(|d| d.workload == workload && d.workers == p)
         .filter_map(|d| Some((d, d.of_ceiling?)))
-        .filter(|(d, _)| d.strategy != Strategy::BASELINE_LABEL)
+        .filter(|(d, _)| d.strategy != Strategy::BASELINE.label())
         .collect();
     at_p.sort_by(|a, b| b.1.total_cmp(&a.1));
     let machine = format!(
@@ -190,7 +190,10 @@ fn one_worker_drift(report: &Report, workload: &str) -> Option<String> {
 }
 
 fn is_thread_strategy(label: &str) -> bool {
-    label == Strategy::ThreadPool.label() || label.starts_with("scoped")
+    matches!(
+        label.parse::<Strategy>(),
+        Ok(Strategy::ThreadPool | Strategy::Scoped(_))
+    )
 }
 
 /// Points whose interval is wider than [`NOISY_WIDTH`] of the estimate.
@@ -226,7 +229,7 @@ pub fn noise(report: &Report) -> Option<String> {
     let serial: Vec<String> = report
         .derived
         .iter()
-        .filter(|d| d.strategy == Strategy::BASELINE_LABEL && d.workers == 1)
+        .filter(|d| d.strategy == Strategy::BASELINE.label() && d.workers == 1)
         .filter(|_| report.is_paired())
         .map(|d| {
             format!(
@@ -285,7 +288,7 @@ pub fn process_startup(report: &Report) -> Option<String> {
     let shortest = report
         .measurements
         .iter()
-        .filter(|m| m.strategy == crate::Strategy::BASELINE_LABEL)
+        .filter(|m| m.strategy == crate::Strategy::BASELINE.label())
         .min_by(|a, b| a.median_s.total_cmp(&b.median_s));
     let share = shortest
         .map(|m| {

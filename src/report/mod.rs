@@ -84,7 +84,10 @@ impl Report {
             let workload = crate::workloads::NAMES
                 .iter()
                 .position(|n| *n == m.workload);
-            let strategy = figures::strategy_color(&m.strategy);
+            let strategy = crate::strategy::TABLE
+                .iter()
+                .position(|e| e.label == m.strategy)
+                .unwrap_or(usize::MAX);
             (
                 workload.unwrap_or(usize::MAX),
                 m.workload.clone(),

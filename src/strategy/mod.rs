@@ -12,8 +12,11 @@
 //! same bits whatever ran it. Strategies are picked by name at run time, the
 //! way ELFI's `set_client('multiprocessing')` picks a client.
 //!
+//! Every strategy is listed once, in [`TABLE`] (`table.rs`): names, labels,
+//! colours and help lines all come from there.
+//!
 //! `mpi` needs the cargo feature `mpi` and a launcher (`mpirun -n P`), so it
-//! is not in [`Strategy::ALL`], the strategies one process can run by itself.
+//! is not in [`Strategy::all`], the strategies one process can run by itself.
 //! Without the feature it still has its name, and asking for it says how to
 //! rebuild (`mpi_unavailable.rs`).
 
@@ -26,11 +29,13 @@ pub mod protocol;
 pub mod schedule;
 pub mod scoped;
 pub mod serial;
+pub mod table;
 pub mod thread_pool;
 pub mod watchdog;
 pub mod worker;
 
 pub use schedule::{ChunkQueue, Schedule};
+pub use table::{Entry, TABLE};
 
 use crate::workload::{Job, Workload};
 use crate::{Error, Result};
@@ -53,24 +58,72 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    /// The names accepted on the command line (the schedule defaults to dynamic).
-    pub const NAMES: [&'static str; 5] = ["serial", "thread-pool", "scoped", "process", "mpi"];
-
     /// The strategy every speedup is measured against.
     pub const BASELINE: Strategy = Strategy::Serial;
-    /// Its label in measurements and reports.
-    pub const BASELINE_LABEL: &'static str = "serial";
 
-    /// Every strategy one process runs by itself, with every schedule, in
-    /// report order (`mpi` comes after them; it needs `mpirun`).
-    pub const ALL: [Strategy; 6] = [
-        Strategy::Serial,
-        Strategy::ThreadPool,
-        Strategy::Scoped(Schedule::Static),
-        Strategy::Scoped(Schedule::Dynamic),
-        Strategy::Process(Schedule::Static),
-        Strategy::Process(Schedule::Dynamic),
-    ];
+    /// This strategy's row of the [`TABLE`].
+    pub fn entry(&self) -> &'static Entry {
+        TABLE
+            .iter()
+            .find(|e| e.strategy == *self)
+            .expect("every strategy has an entry (see table.rs)")
+    }
+
+    /// The name used in reports, with the schedule where there is one.
+    pub fn label(&self) -> &'static str {
+        self.entry().label
+    }
+
+    /// The schedule, for strategies that have one.
+    pub fn schedule(&self) -> Option<Schedule> {
+        match *self {
+            Strategy::Scoped(schedule) | Strategy::Process(schedule) => Some(schedule),
+            Strategy::Serial | Strategy::ThreadPool | Strategy::Mpi => None,
+        }
+    }
+
+    /// Every strategy one process runs by itself, every schedule, in report
+    /// order (`mpi` needs `mpirun`, so it is not among them).
+    pub fn all() -> Vec<Strategy> {
+        TABLE
+            .iter()
+            .filter(|e| !e.needs_launcher)
+            .map(|e| e.strategy)
+            .collect()
+    }
+
+    /// The names accepted on the command line: labels and schedule families
+    /// (`scoped`, whose schedule defaults to dynamic).
+    pub fn names() -> Vec<&'static str> {
+        let mut names: Vec<&str> = TABLE.iter().map(Entry::family).collect();
+        names.dedup();
+        names
+    }
+
+    /// The `--strategy` help text, from the table.
+    pub fn help() -> String {
+        let mut scheduled: Vec<&str> = TABLE
+            .iter()
+            .filter(|e| e.strategy.schedule().is_some())
+            .map(Entry::family)
+            .collect();
+        scheduled.dedup();
+        format!(
+            "{} ({} take --schedule; {} under mpirun)",
+            Strategy::names().join(", "),
+            scheduled.join(" and "),
+            Strategy::Mpi.label()
+        )
+    }
+
+    /// One line per strategy, for the end of `--help`.
+    pub fn help_table() -> String {
+        let lines: Vec<String> = TABLE
+            .iter()
+            .map(|e| format!("  {:<16} {}", e.label, e.help))
+            .collect();
+        format!("Strategies:\n{}", lines.join("\n"))
+    }
 
     /// Parses a strategy name and an optional `--schedule`.
     ///
@@ -81,27 +134,24 @@ impl Strategy {
         let Some(schedule) = schedule else {
             return Ok(strategy);
         };
-        match strategy {
-            Strategy::Scoped(_) if name == "scoped" => Ok(Strategy::Scoped(schedule)),
-            Strategy::Process(_) if name == "process" => Ok(Strategy::Process(schedule)),
-            Strategy::Scoped(s) | Strategy::Process(s) if s == schedule => Ok(strategy),
-            Strategy::Scoped(_) | Strategy::Process(_) => Err(Error::new(format!(
-                "strategy '{name}' already names its schedule; drop --schedule {schedule}"
-            ))),
-            Strategy::Serial | Strategy::ThreadPool | Strategy::Mpi => Err(Error::new(format!(
+        match strategy.schedule() {
+            None => Err(Error::new(format!(
                 "--schedule applies to the scoped and process strategies only, not to '{name}'"
             ))),
+            Some(own) if own == schedule => Ok(strategy),
+            Some(_) if strategy.entry().label == name => Err(Error::new(format!(
+                "strategy '{name}' already names its schedule; drop --schedule {schedule}"
+            ))),
+            Some(_) => Ok(strategy.with_schedule(schedule)),
         }
     }
 
-    /// The name used in reports, with the schedule where there is one.
-    pub fn label(&self) -> String {
+    /// The same strategy with another schedule (itself if it has none).
+    fn with_schedule(self, schedule: Schedule) -> Strategy {
         match self {
-            Strategy::Serial => Strategy::BASELINE_LABEL.into(),
-            Strategy::ThreadPool => "thread-pool".into(),
-            Strategy::Scoped(schedule) => format!("scoped-{schedule}"),
-            Strategy::Process(schedule) => format!("process-{schedule}"),
-            Strategy::Mpi => "mpi".into(),
+            Strategy::Scoped(_) => Strategy::Scoped(schedule),
+            Strategy::Process(_) => Strategy::Process(schedule),
+            other => other,
         }
     }
 
@@ -120,28 +170,30 @@ impl Strategy {
 
 impl fmt::Display for Strategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.label())
+        f.write_str(self.label())
     }
 }
 
 impl FromStr for Strategy {
     type Err = Error;
+    /// A label (`scoped-static`), or a family name (`scoped`) with its
+    /// default schedule, dynamic.
     fn from_str(name: &str) -> Result<Strategy> {
-        let by_label = Strategy::ALL.into_iter().find(|s| s.label() == name);
-        let strategy = match name {
-            "serial" => Strategy::Serial,
-            "thread-pool" => Strategy::ThreadPool,
-            "scoped" => Strategy::Scoped(Schedule::Dynamic),
-            "process" => Strategy::Process(Schedule::Dynamic),
-            "mpi" => Strategy::Mpi,
-            _ => by_label.ok_or_else(|| {
+        TABLE
+            .iter()
+            .find(|e| e.label == name)
+            .or_else(|| {
+                TABLE.iter().find(|e| {
+                    e.family() == name && e.strategy.schedule() == Some(Schedule::Dynamic)
+                })
+            })
+            .map(|e| e.strategy)
+            .ok_or_else(|| {
                 Error::new(format!(
                     "unknown strategy '{name}' (choose {}, or scoped-static and similar)",
-                    Strategy::NAMES.join(", ")
+                    Strategy::names().join(", ")
                 ))
-            })?,
-        };
-        Ok(strategy)
+            })
     }
 }
 
@@ -173,7 +225,7 @@ mod tests {
 
     #[test]
     fn labels_parse_back_to_the_same_strategy() {
-        for strategy in Strategy::ALL.into_iter().chain([Strategy::Mpi]) {
+        for strategy in TABLE.map(|e| e.strategy) {
             assert_eq!(strategy.label().parse::<Strategy>().unwrap(), strategy);
         }
     }
@@ -195,6 +247,11 @@ mod tests {
         assert!(
             unknown.contains("'gpu'") && unknown.contains("thread-pool"),
             "{unknown}"
+        );
+        assert!(Strategy::help_table().contains("\n  scoped-static    fresh scoped threads"));
+        assert_eq!(
+            Strategy::help(),
+            "serial, thread-pool, scoped, process, mpi (scoped and process take --schedule; mpi under mpirun)"
         );
     }
 
