@@ -40,7 +40,7 @@ each point's runs back to back, each run between two serial runs";
 fn main() -> ExitCode {
     // First thing: a child started by the process strategy serves chunks here.
     speedup::worker_hook();
-    speedup::error::exit_code(bench())
+    speedup::exit::exit_code(bench())
 }
 
 fn bench() -> speedup::Result<()> {

@@ -43,21 +43,6 @@ impl From<serde_json::Error> for Error {
     }
 }
 
-/// Ends a program: its exit status for `result`, any error printed on one line.
-///
-/// If a Ctrl-C is being handled, this waits for the handler, which owns the
-/// exit then (`interrupt.rs`).
-pub fn exit_code(result: Result<()>) -> std::process::ExitCode {
-    crate::interrupt::defer_to_handler();
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            std::process::ExitCode::FAILURE
-        }
-    }
-}
-
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -14,18 +14,30 @@
 //!
 //! The library never installs the handler itself: a program that embeds it
 //! may have its own ideas about signals.
+//!
+//! This file knows nothing of processes: it keeps a list of things that can
+//! be [`Interruptible`]-stopped, and `strategy/child.rs` puts its worker
+//! handles on it.
 
-use crate::strategy::child::{Handle, Stop};
+use crate::lock::lock;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, Weak};
+
+/// Something the handler stops on an interruption (a worker process).
+pub trait Interruptible: Send + Sync {
+    /// Whether it still runs (it is counted in the message if so).
+    fn is_running(&self) -> bool;
+    /// Stops it and waits until it is gone.
+    fn interrupt(&self);
+}
 
 /// The exit status after an interruption: 128 + SIGINT, as shells report it.
 pub const INTERRUPTED_STATUS: i32 = 130;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-static CHILDREN: Mutex<Vec<Weak<Handle>>> = Mutex::new(Vec::new());
+static CHILDREN: Mutex<Vec<Weak<dyn Interruptible>>> = Mutex::new(Vec::new());
 static TEMP_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Cleans up and exits on SIGINT, SIGTERM and SIGHUP.
@@ -63,7 +75,7 @@ pub fn defer_to_handler() {
 
 /// Kills and reaps every worker process still running; returns how many it killed.
 fn stop_children() -> usize {
-    let live: Vec<Arc<Handle>> = lock(&CHILDREN)
+    let live: Vec<Arc<dyn Interruptible>> = lock(&CHILDREN)
         .drain(..)
         .filter_map(|w| w.upgrade())
         .collect();
@@ -71,16 +83,17 @@ fn stop_children() -> usize {
     // clean-up may then stop the others before this loop reaches them.
     let running = live.iter().filter(|child| child.is_running()).count();
     for child in &live {
-        child.stop(Stop::Interrupted);
+        child.interrupt();
     }
     running
 }
 
-/// Remembers a worker process, to stop it if the run is interrupted.
-pub(crate) fn track_child(child: &Arc<Handle>) {
+/// Remembers a worker, to stop it if the run is interrupted (only while
+/// someone else holds it: the list keeps no worker alive).
+pub fn track_child(child: Arc<dyn Interruptible>) {
     let mut children = lock(&CHILDREN);
     children.retain(|w| w.strong_count() > 0);
-    children.push(Arc::downgrade(child));
+    children.push(Arc::downgrade(&child));
 }
 
 /// Remembers a temporary file, to delete it if the run is interrupted.
@@ -91,10 +104,4 @@ pub(crate) fn track_temp_file(path: &Path) {
 /// Forgets a temporary file that was renamed into place or deleted.
 pub(crate) fn forget_temp_file(path: &Path) {
     lock(&TEMP_FILES).retain(|p| p != path);
-}
-
-/// A poisoned lock only means a thread panicked while holding it; the list
-/// inside is still right, and cleaning up must go on.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

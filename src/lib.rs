@@ -40,10 +40,12 @@
 pub mod atomic_file;
 pub mod checksum;
 pub mod error;
+pub mod exit;
 pub mod flags;
 pub mod interrupt;
 pub mod labs;
 pub mod launcher;
+pub mod lock;
 pub mod machine;
 pub mod measure;
 pub mod measurement;

@@ -13,6 +13,14 @@
 use crate::measure::MedianInterval;
 use serde::{Deserialize, Serialize};
 
+/// What starting workers (or launching an MPI job) costs beyond the work:
+/// median seconds over a few tries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartupCost {
+    pub workers: usize,
+    pub seconds: f64,
+}
+
 /// Timing of one (workload, strategy, workers) point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Measurement {

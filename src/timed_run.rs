@@ -1,16 +1,14 @@
 //! One timed run of a workload by a strategy: what `speedup run` prints and
-//! what every sweep point measures.
+//! what every sweep point measures (`speedup run` renders it in
+//! `cli/record.rs`).
 //!
 //! The clock covers everything a user waits for: starting workers (threads or
 //! processes), running the chunks, moving parts back and merging them. Only
 //! validating the parameters happens before the clock starts.
 
+use crate::Result;
 use crate::strategy::Strategy;
-use crate::workload::{Job, Outcome, Workload};
-use crate::workloads::WorkloadVisitor;
-use crate::{Checksum, Result};
-use serde_json::{Value, json};
-use std::path::PathBuf;
+use crate::workload::{Job, Workload};
 use std::time::{Duration, Instant};
 
 /// Runs `workload` once and returns its result with the wall time it took.
@@ -26,86 +24,4 @@ pub fn timed<W: Workload>(
     let parts = strategy.run(&job, workers)?;
     let output = workload.merge(parts);
     Ok((output, start.elapsed()))
-}
-
-/// Everything worth saying about one run, for any workload.
-#[derive(Debug, Clone)]
-pub struct RunRecord {
-    pub workload: &'static str,
-    pub params: Value,
-    pub strategy: Strategy,
-    pub workers: usize,
-    pub seed: u64,
-    pub wall: Duration,
-    pub checksum: Checksum,
-    pub summary: Value,
-    /// The summary as aligned lines for people.
-    pub description: String,
-    /// The full result, when asked for.
-    pub full: Option<Value>,
-}
-
-impl RunRecord {
-    /// The `--json` object.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "workload": self.workload,
-            "strategy": self.strategy.label(),
-            "workers": self.workers,
-            "seed": self.seed,
-            "params": self.params,
-            "wall_seconds": self.wall.as_secs_f64(),
-            "checksum": self.checksum.to_string(),
-            "summary": self.summary,
-        })
-    }
-
-    /// The human-readable block `speedup run` prints.
-    pub fn to_text(&self) -> String {
-        format!(
-            "workload       {}\nstrategy       {} with {} worker{}\nseed           {}\nwall time      {:.4} s\nchecksum       {}\n{}",
-            self.workload,
-            self.strategy,
-            self.workers,
-            if self.workers == 1 { "" } else { "s" },
-            self.seed,
-            self.wall.as_secs_f64(),
-            self.checksum,
-            self.description
-        )
-    }
-}
-
-/// A visitor that runs any workload once and records the run.
-pub struct Record {
-    pub strategy: Strategy,
-    pub workers: usize,
-    pub seed: u64,
-    /// Keep the full result (for `--output`).
-    pub keep_full: bool,
-    /// Draw the result's figure to this file (for `--plot`).
-    pub plot: Option<PathBuf>,
-}
-
-impl WorkloadVisitor for Record {
-    type Output = Result<RunRecord>;
-
-    fn visit<W: Workload>(self, workload: W) -> Result<RunRecord> {
-        let (output, wall) = timed(&workload, self.strategy, self.workers, self.seed)?;
-        if let Some(path) = &self.plot {
-            output.plot(path)?;
-        }
-        Ok(RunRecord {
-            workload: W::NAME,
-            params: serde_json::to_value(&workload)?,
-            strategy: self.strategy,
-            workers: self.workers,
-            seed: self.seed,
-            wall,
-            checksum: output.checksum(),
-            summary: output.summary(),
-            description: output.describe(),
-            full: self.keep_full.then(|| output.to_json()),
-        })
-    }
 }

@@ -4,10 +4,10 @@
 use speedup::machine::Machine;
 use speedup::measure::CEILING;
 use speedup::measurement::Measurement;
+use speedup::measurement::StartupCost;
 use speedup::plot::svg_texts;
 use speedup::report::figures::CHART_SIZE;
 use speedup::report::{self, Report};
-use speedup::sweep::StartupCost;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -2,6 +2,7 @@
 
 mod args;
 mod labs;
+mod record;
 mod report;
 mod run;
 mod stdout;
@@ -48,7 +49,7 @@ enum Command {
 pub fn main() -> ExitCode {
     one_line_panics();
     if let Err(err) = speedup::interrupt::install() {
-        return speedup::error::exit_code(Err(err));
+        return speedup::exit::exit_code(Err(err));
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -60,7 +61,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::execute(args),
         Command::Labs(command) => labs::execute(command),
     };
-    speedup::error::exit_code(result)
+    speedup::exit::exit_code(result)
 }
 
 /// Keeps panics to one line.

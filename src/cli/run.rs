@@ -1,13 +1,13 @@
 //! `speedup run WORKLOAD`: one timed run, its summary and checksum.
 
 use super::args;
+use super::record::Record;
 use super::stdout;
 use speedup::atomic_file::AtomicFile;
 use speedup::plot::Format;
 use speedup::seeds::DEFAULT_SEED;
 use speedup::strategy::mpi;
 use speedup::strategy::process::DEFAULT_TIMEOUT;
-use speedup::timed_run::Record;
 use speedup::{AnyWorkload, Error, Result, Schedule, Strategy};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

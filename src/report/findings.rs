@@ -351,7 +351,7 @@ mod tests {
     use super::*;
     use crate::machine::Machine;
     use crate::measurement::Measurement;
-    use crate::sweep::StartupCost;
+    use crate::measurement::StartupCost;
 
     fn machine(logical: usize) -> Machine {
         Machine {

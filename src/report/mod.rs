@@ -29,7 +29,7 @@ use crate::atomic_file::write_all_atomically;
 use crate::machine::Machine;
 use crate::measure::{CEILING, Conditions};
 use crate::measurement::Measurement;
-use crate::sweep::StartupCost;
+use crate::measurement::StartupCost;
 use crate::{Error, Result};
 use amdahl::AmdahlFit;
 use derived::{CeilingRow, Derived};

@@ -13,7 +13,8 @@
 
 use super::protocol::{self, Header, Request};
 use super::worker::{CHILD_ARGS, WORKER_ENV};
-use crate::interrupt::{self, lock};
+use crate::interrupt::{self, Interruptible};
+use crate::lock::lock;
 use crate::wire::Wire;
 use crate::{Error, Result};
 use std::io::{BufReader, BufWriter};
@@ -94,6 +95,17 @@ impl Handle {
     }
 }
 
+/// The Ctrl-C handler stops worker processes through this (`interrupt.rs`).
+impl Interruptible for Handle {
+    fn is_running(&self) -> bool {
+        Handle::is_running(self)
+    }
+
+    fn interrupt(&self) {
+        self.stop(Stop::Interrupted);
+    }
+}
+
 /// One child process and its pipes; killed and reaped when dropped.
 pub struct WorkerProcess {
     handle: Arc<Handle>,
@@ -129,7 +141,7 @@ impl WorkerProcess {
             waiting_since: Mutex::new(Some(Instant::now())),
             stopped: Mutex::new(None),
         });
-        interrupt::track_child(&handle);
+        interrupt::track_child(Arc::clone(&handle) as Arc<dyn Interruptible>);
         Ok(WorkerProcess {
             handle,
             stdin,

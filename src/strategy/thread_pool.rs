@@ -41,10 +41,7 @@ pub fn run<W: Workload>(job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
 /// The shared pool with `workers` threads, built on first use.
 fn pool(workers: usize) -> Result<Arc<rayon::ThreadPool>> {
     static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
-    let mut pools = POOLS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut pools = crate::lock::lock(POOLS.get_or_init(Default::default));
     if let Some(pool) = pools.get(&workers) {
         return Ok(Arc::clone(pool));
     }

@@ -12,6 +12,7 @@
 //! waiting for the others' chunks once the run is lost.
 
 use super::child::{Handle, Stop};
+use crate::lock::lock;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,9 +60,6 @@ impl Watchdog {
 
     /// Ends the patrol (dropping the sender wakes it at once).
     pub fn dismiss(&self) {
-        self.dismissed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        lock(&self.dismissed).take();
     }
 }

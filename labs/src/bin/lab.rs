@@ -62,7 +62,7 @@ fn main() -> ExitCode {
     speedup::worker_hook();
     // Ctrl-C or SIGTERM while timing: stop the worker processes first.
     if let Err(err) = speedup::interrupt::install() {
-        return speedup::error::exit_code(Err(err));
+        return speedup::exit::exit_code(Err(err));
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -79,7 +79,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    speedup::error::exit_code(run(cli.command))
+    speedup::exit::exit_code(run(cli.command))
 }
 
 fn run(command: Command) -> Result<()> {

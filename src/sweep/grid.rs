@@ -1,0 +1,154 @@
+//! What a study measures: the grid of (workload × strategy × workers).
+
+use crate::Result;
+use crate::strategy::Strategy;
+use crate::workloads::NAMES;
+
+use super::lists::{parse_workers, parse_workloads};
+
+/// Overrides the worker counts: `SPEEDUP_WORKERS=1,2,4`.
+pub const WORKERS_ENV: &str = "SPEEDUP_WORKERS";
+/// Selects workloads: `SPEEDUP_WORKLOADS=ma2,integration`.
+pub const WORKLOADS_ENV: &str = "SPEEDUP_WORKLOADS";
+
+/// The worker counts worth measuring on a machine.
+///
+/// Every count from 1 to 2× the logical CPUs when that is at most 8 values
+/// (small machines: see every step, oversubscription included). Bigger
+/// machines get a ladder: powers of two, the half-steps between them from 8
+/// up, and always the physical core count, the logical CPU count and 2× it
+/// (1,2,4,8,12,16,24,32 on 16 CPUs).
+pub fn worker_ladder(logical: usize, physical: usize) -> Vec<usize> {
+    let logical = logical.max(1);
+    let top = 2 * logical;
+    if top <= 8 {
+        return (1..=top).collect();
+    }
+    let mut counts = vec![physical.clamp(1, top), logical, top];
+    let mut power = 1;
+    while power <= top {
+        counts.push(power);
+        if power >= 8 && power + power / 2 <= top {
+            counts.push(power + power / 2);
+        }
+        power *= 2;
+    }
+    counts.sort_unstable();
+    counts.dedup();
+    counts
+}
+
+/// What a study measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grid {
+    pub workloads: Vec<String>,
+    pub strategies: Vec<Strategy>,
+    pub workers: Vec<usize>,
+}
+
+/// One point of a grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    pub workload: String,
+    pub strategy: Strategy,
+    pub workers: usize,
+}
+
+impl Grid {
+    /// Every workload and strategy over this machine's [`worker_ladder`].
+    pub fn full() -> Grid {
+        Grid {
+            workloads: NAMES.iter().map(|s| s.to_string()).collect(),
+            strategies: Strategy::all(),
+            workers: worker_ladder(num_cpus::get(), num_cpus::get_physical()),
+        }
+    }
+
+    /// [`Grid::full`] with the `SPEEDUP_WORKERS` and `SPEEDUP_WORKLOADS` overrides.
+    pub fn from_env() -> Result<Grid> {
+        let mut grid = Grid::full();
+        if let Ok(text) = std::env::var(WORKERS_ENV) {
+            grid.workers = parse_workers(&text).map_err(|e| e.context(WORKERS_ENV))?;
+        }
+        if let Ok(text) = std::env::var(WORKLOADS_ENV) {
+            grid.workloads = parse_workloads(&text).map_err(|e| e.context(WORKLOADS_ENV))?;
+        }
+        Ok(grid)
+    }
+
+    /// The points of one workload: serial once (one worker), the others at every count.
+    pub fn points_of(&self, workload: &str) -> Vec<Point> {
+        let mut points = Vec::new();
+        for &strategy in &self.strategies {
+            let counts: &[usize] = if strategy == Strategy::BASELINE {
+                &[1]
+            } else {
+                &self.workers
+            };
+            points.extend(counts.iter().map(|&workers| Point {
+                workload: workload.to_string(),
+                strategy,
+                workers,
+            }));
+        }
+        points
+    }
+
+    /// The worker counts at which the machine ceiling is measured: every
+    /// count above one, when the grid has a parallel strategy (at one
+    /// worker the ceiling is the serial point itself).
+    pub fn ceiling_counts(&self) -> Vec<usize> {
+        if self.strategies.iter().all(|&s| s == Strategy::BASELINE) {
+            return Vec::new();
+        }
+        self.workers.iter().copied().filter(|&p| p > 1).collect()
+    }
+
+    /// Every point, workload by workload.
+    pub fn points(&self) -> Vec<Point> {
+        self.workloads
+            .iter()
+            .flat_map(|w| self.points_of(w))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_machines_sweep_every_count_to_twice_the_cpus() {
+        assert_eq!(worker_ladder(2, 2), vec![1, 2, 3, 4]);
+        assert_eq!(worker_ladder(4, 2), (1..=8).collect::<Vec<_>>());
+        assert_eq!(worker_ladder(1, 1), vec![1, 2]);
+    }
+
+    #[test]
+    fn big_machines_get_a_ladder_with_the_landmarks() {
+        assert_eq!(worker_ladder(16, 16), vec![1, 2, 4, 8, 12, 16, 24, 32]);
+        let ladder = worker_ladder(12, 6);
+        for must in [1, 2, 6, 12, 24] {
+            assert!(ladder.contains(&must), "{ladder:?} lacks {must}");
+        }
+        assert!(ladder.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn serial_is_measured_once_per_workload() {
+        let grid = Grid {
+            workloads: vec!["a".into(), "b".into()],
+            strategies: vec![Strategy::Serial, Strategy::ThreadPool],
+            workers: vec![1, 2, 3],
+        };
+        let points = grid.points();
+        assert_eq!(points.len(), 2 * (1 + 3));
+        assert_eq!(
+            points
+                .iter()
+                .filter(|p| p.strategy == Strategy::Serial)
+                .count(),
+            2
+        );
+    }
+}

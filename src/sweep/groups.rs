@@ -1,0 +1,128 @@
+//! A grid turned into what the measurement engine runs: per workload, one
+//! closure per point, one per machine-ceiling count, and the serial run
+//! they are all paired with.
+
+use super::grid::{Grid, Point};
+use crate::launcher::Launcher;
+use crate::measure::{CEILING, Contestant, Event, Group, Plan, Run, copies_at_once, run_rounds};
+use crate::measurement::Measurement;
+use crate::strategy::Strategy;
+use crate::timed_run::timed;
+use crate::workload::Workload;
+use crate::workloads::{AnyWorkload, WorkloadVisitor};
+use crate::{Error, Result};
+use std::sync::Arc;
+
+/// Measures every point of `grid` in `plan.rounds` interleaved rounds, each
+/// run paired with serial runs beside it (`crate::measure::rounds`), plus
+/// the machine ceiling at every worker count above one.
+pub fn measure(
+    grid: &Grid,
+    plan: &Plan,
+    seed: u64,
+    on: impl FnMut(Event),
+) -> Result<Vec<Measurement>> {
+    measure_with(grid, None, plan, seed, on)
+}
+
+/// [`measure`], launching the mpi strategy's runs with `launcher`.
+pub fn measure_with(
+    grid: &Grid,
+    launcher: Option<&Launcher>,
+    plan: &Plan,
+    seed: u64,
+    on: impl FnMut(Event),
+) -> Result<Vec<Measurement>> {
+    let mut groups = groups(grid, launcher, seed)?;
+    run_rounds(&mut groups, plan, on)
+}
+
+/// The rounds' groups of `grid`: per workload, its points and the ceiling,
+/// each a closure that runs once and returns seconds.
+pub fn groups<'a>(
+    grid: &Grid,
+    launcher: Option<&'a Launcher>,
+    seed: u64,
+) -> Result<Vec<Group<'a>>> {
+    let has_mpi = grid.strategies.contains(&Strategy::Mpi);
+    if has_mpi && launcher.is_none() {
+        return Err(Error::new(
+            "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
+        ));
+    }
+    #[cfg(not(feature = "mpi"))]
+    if has_mpi {
+        return Err(crate::strategy::mpi::unavailable());
+    }
+    grid.workloads
+        .iter()
+        .map(|name| {
+            AnyWorkload::with_defaults(name)?.visit(GroupOf {
+                points: grid.points_of(name),
+                ceiling: grid.ceiling_counts(),
+                launcher,
+                seed,
+            })
+        })
+        .collect()
+}
+
+/// Builds one workload's [`Group`], whichever workload it is.
+struct GroupOf<'a> {
+    points: Vec<Point>,
+    ceiling: Vec<usize>,
+    launcher: Option<&'a Launcher>,
+    seed: u64,
+}
+
+impl<'a> WorkloadVisitor for GroupOf<'a> {
+    type Output = Result<Group<'a>>;
+
+    fn visit<W: Workload>(self, workload: W) -> Result<Group<'a>> {
+        workload.validate()?;
+        let workload = Arc::new(workload);
+        let seed = self.seed;
+        let run = |strategy: Strategy, workers: usize| -> Run<'a> {
+            let workload = Arc::clone(&workload);
+            let launcher = self.launcher;
+            Box::new(move || match (strategy, launcher) {
+                (Strategy::Mpi, Some(launcher)) => launcher.time(W::NAME, workers, seed),
+                _ => Ok(timed(&*workload, strategy, workers, seed)?.1.as_secs_f64()),
+            })
+        };
+        let mut contestants: Vec<Contestant<'a>> = self
+            .points
+            .iter()
+            .map(|point| Contestant {
+                strategy: point.strategy.label().into(),
+                workers: point.workers,
+                run: run(point.strategy, point.workers),
+            })
+            .collect();
+        for copies in self.ceiling {
+            let workload = Arc::clone(&workload);
+            contestants.push(Contestant {
+                strategy: CEILING.into(),
+                workers: copies,
+                run: Box::new(move || {
+                    let workload: &W = &workload;
+                    // Each copy a whole serial run with a seed of its own.
+                    copies_at_once(copies, &|copy| {
+                        timed(
+                            workload,
+                            Strategy::BASELINE,
+                            1,
+                            seed.wrapping_add(copy as u64),
+                        )
+                        .map(drop)
+                    })
+                }),
+            });
+        }
+        Ok(Group {
+            workload: W::NAME.to_string(),
+            serial: run(Strategy::BASELINE, 1),
+            contestants,
+        })
+    }
+}
