@@ -24,6 +24,7 @@ pub mod child;
 #[cfg_attr(not(feature = "mpi"), path = "mpi_unavailable.rs")]
 pub mod mpi;
 pub mod panics;
+pub mod pools;
 pub mod process;
 pub mod protocol;
 pub mod schedule;

@@ -5,9 +5,24 @@
 //! as an opaque payload (`Box<dyn Any + Send>`, usually the message string).
 //! The strategies turn that payload into an ordinary error, so a bug in one
 //! chunk fails the run with a message instead of taking the program down.
+//!
+//! What else must happen when a thread panics (tell the other threads to
+//! stop) is done by a guard, [`OnPanic`]: its `drop` runs while the thread
+//! unwinds, the way `mpi.rs`'s `AbortOnPanic` aborts the other ranks.
 
 use crate::Error;
 use std::any::Any;
+
+/// Runs its closure if it is dropped while its thread panics.
+pub struct OnPanic<F: FnMut()>(pub F);
+
+impl<F: FnMut()> Drop for OnPanic<F> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            (self.0)();
+        }
+    }
+}
 
 /// The error for a panic caught from `who` ("scoped thread 2").
 pub fn to_error(who: &str, payload: Box<dyn Any + Send>) -> Error {

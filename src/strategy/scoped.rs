@@ -12,40 +12,44 @@
 //! `Schedule::Dynamic` threads pull chunks from a shared counter
 //! (`schedule.rs`). Run the integration workload both ways and compare.
 
+use super::in_chunk_order;
+use super::panics::{self, OnPanic};
 use super::schedule::{ChunkQueue, Schedule};
-use super::{in_chunk_order, panics};
 use crate::Result;
 use crate::workload::{Job, Workload};
-use std::panic::{self, AssertUnwindSafe};
 
 /// Runs the chunks on `workers` freshly started scoped threads.
-///
-/// A panic in one thread cancels the queue, so the others stop after their
-/// current chunk, and comes back as an error naming the thread.
 pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Result<Vec<W::Part>> {
-    let queue = ChunkQueue::new(schedule, job.chunks(), workers);
-    let finished = std::thread::scope(|scope| {
+    let queue = &ChunkQueue::new(schedule, job.chunks(), workers);
+    let joined: Vec<_> = std::thread::scope(|scope| {
         let threads: Vec<_> = (0..workers)
-            .map(|worker| {
-                let queue = &queue;
-                scope.spawn(move || {
-                    let chunks = queue.chunks_for(worker);
-                    let ran = panic::catch_unwind(AssertUnwindSafe(|| {
-                        chunks
-                            .map(|chunk| (chunk, job.run_chunk(chunk)))
-                            .collect::<Vec<_>>()
-                    }));
-                    ran.map_err(|payload| {
-                        queue.cancel();
-                        panics::to_error(&format!("scoped thread {worker}"), payload)
-                    })
-                })
-            })
+            .map(|worker| scope.spawn(move || run_worker(job, queue, worker)))
             .collect();
-        threads
-            .into_iter()
-            .map(|thread| thread.join().expect("the panic was caught inside"))
-            .collect::<Result<Vec<_>>>()
-    })?;
-    Ok(in_chunk_order(job.chunks(), finished.into_iter().flatten()))
+        threads.into_iter().map(|thread| thread.join()).collect()
+    });
+    let mut parts = Vec::with_capacity(job.chunks());
+    for (worker, result) in joined.into_iter().enumerate() {
+        let pairs =
+            result.map_err(|panic| panics::to_error(&format!("scoped thread {worker}"), panic))?;
+        parts.extend(pairs);
+    }
+    Ok(in_chunk_order(job.chunks(), parts))
+}
+
+/// What one thread does: take its chunks from the queue, return them as
+/// `(chunk, part)` pairs.
+///
+/// If a chunk panics, the guard cancels the queue as the thread unwinds, so
+/// the other threads stop after their current chunk; the panic itself comes
+/// back from `join` and becomes an error naming the thread.
+fn run_worker<W: Workload>(
+    job: &Job<W>,
+    queue: &ChunkQueue,
+    worker: usize,
+) -> Vec<(usize, W::Part)> {
+    let _stop_the_others = OnPanic(|| queue.cancel());
+    queue
+        .chunks_for(worker)
+        .map(|chunk| (chunk, job.run_chunk(chunk)))
+        .collect()
 }
