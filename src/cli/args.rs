@@ -1,15 +1,7 @@
 //! Value parsers shared by subcommands: each error names the flag's rule.
 
 use speedup::flags::count;
-use speedup::strategy::{MAX_WORKERS, check_workers};
-
-/// A worker count: a whole number from 1 to MAX_WORKERS.
-pub fn workers(text: &str) -> Result<usize, String> {
-    let n = count(text)?;
-    check_workers(n)
-        .map(|()| n)
-        .map_err(|_| format!("must be from 1 to {MAX_WORKERS}"))
-}
+use speedup::strategy::MAX_WORKERS;
 
 /// The machine's logical CPU count: the default number of workers.
 pub fn default_workers() -> usize {
