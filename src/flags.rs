@@ -6,8 +6,6 @@
 //! (a sample count larger than the simulations) are checked later, by each
 //! workload's `validate`, so that library users get them too.
 
-use crate::strategy::{MAX_WORKERS, check_workers};
-
 /// A count: a whole number, 0 or more (each workload says whether 0 is allowed).
 pub fn count(text: &str) -> Result<usize, String> {
     whole_number(text).and_then(|n| {
@@ -26,15 +24,6 @@ pub fn number(text: &str) -> Result<f64, String> {
     text.trim()
         .parse::<f64>()
         .map_err(|_| "must be a number, like 0.5".to_string())
-}
-
-/// One worker count: a whole number from 1 to [`MAX_WORKERS`] (the rule is
-/// [`check_workers`]; lists of counts go through `sweep::parse_workers`).
-pub fn workers(text: &str) -> Result<usize, String> {
-    let n = count(text)?;
-    check_workers(n)
-        .map(|()| n)
-        .map_err(|_| format!("must be from 1 to {MAX_WORKERS}"))
 }
 
 /// A precision target in percent: `5%`, `5` or `2.5%`, above 0 and below

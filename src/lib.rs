@@ -43,6 +43,7 @@ pub mod error;
 pub mod exit;
 pub mod flags;
 pub mod interrupt;
+pub mod interval;
 pub mod labs;
 pub mod launcher;
 pub mod lock;

@@ -10,7 +10,7 @@
 //! speedup comes from those pairs ([`Measurement::paired_speedup`]), and
 //! `speedup.json` keeps them so a report can be recomputed from scratch.
 
-use crate::measure::MedianInterval;
+use crate::interval::MedianInterval;
 use serde::{Deserialize, Serialize};
 
 /// What starting workers (or launching an MPI job) costs beyond the work:

@@ -43,7 +43,7 @@ pub struct RunArgs {
     schedule: Option<Schedule>,
 
     /// Number of threads or processes [default: logical CPUs; mpi: the ranks mpirun started]
-    #[arg(long, global = true, value_parser = speedup::flags::workers, value_name = "N", allow_hyphen_values = true)]
+    #[arg(long, global = true, value_parser = speedup::sweep::worker_count, value_name = "N", allow_hyphen_values = true)]
     workers: Option<usize>,
 
     /// Seed of the random streams: same seed, same bits, for every strategy

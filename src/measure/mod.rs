@@ -6,7 +6,7 @@
 //! - [`rounds`]: points run in **interleaved rounds**, each in a fresh
 //!   random order, and every run is **paired** with serial runs right beside
 //!   it; a speedup is the median of the per-pair ratios `serial / point`.
-//! - [`interval`]: the **95% interval** of that median, from order
+//! - [`crate::interval`]: the **95% interval** of that median, from order
 //!   statistics alone (no assumption about how times are distributed).
 //! - [`copies`]: the **machine ceiling**, p independent serial copies at
 //!   once, so a reader can tell a code's overhead from a machine's limit.
@@ -23,12 +23,11 @@
 
 pub mod conditions;
 pub mod copies;
-pub mod interval;
 pub mod progress;
 pub mod rounds;
 
+pub use crate::interval::MedianInterval;
 pub use conditions::Conditions;
 pub use copies::{CEILING, copies_at_once};
-pub use interval::MedianInterval;
 pub use progress::RoundsBar;
 pub use rounds::{Bracket, Contestant, Event, Group, Plan, Run, run_rounds};

@@ -15,13 +15,13 @@
 //!    with the mean of the two serial runs around it. A drift that is steady
 //!    over those three runs cancels exactly; the speedup of one pair is
 //!    `serial / point`, and a point's speedup is the median of its pairs'
-//!    (`crate::measure::interval`), never a ratio of two summaries.
+//!    (`crate::interval`), never a ratio of two summaries.
 //!
 //! The price is honest: about twice the runs of timing each point alone.
 //! The test below shows what it buys, on a simulated drifting machine.
 
-use super::interval::MedianInterval;
 use crate::Result;
+use crate::interval::MedianInterval;
 use crate::measurement::Measurement;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;

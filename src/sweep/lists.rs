@@ -1,9 +1,19 @@
-//! Comma-separated lists typed on the command line or in the environment:
-//! `1,2,4`, `ma2,integration`, `serial,scoped`.
+//! Worker counts, workloads and strategies as typed on the command line or
+//! in the environment: `2`, `1,2,4`, `ma2,integration`, `serial,scoped`.
 
-use crate::strategy::{Strategy, TABLE, check_workers};
+use crate::flags;
+use crate::strategy::{MAX_WORKERS, Strategy, TABLE, check_workers};
 use crate::workloads::AnyWorkload;
 use crate::{Error, Result};
+
+/// One worker count: a whole number from 1 to [`MAX_WORKERS`] (the rule is
+/// [`check_workers`]).
+pub fn worker_count(text: &str) -> Result<usize, String> {
+    let n = flags::count(text)?;
+    check_workers(n)
+        .map(|()| n)
+        .map_err(|_| format!("must be from 1 to {MAX_WORKERS}"))
+}
 
 /// Parses a comma-separated list of worker counts, `1,2,4`.
 pub fn parse_workers(text: &str) -> Result<Vec<usize>> {
