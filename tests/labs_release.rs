@@ -1,6 +1,7 @@
 //! The workbook's instructor path, end to end: `speedup labs release` writes
-//! a student edition that has no solutions left, builds on its own, and
-//! whose tests fail exactly on the `todo!`s, each with its hint.
+//! a student edition that has no solutions left, builds on its own, whose
+//! tests fail exactly on the `todo!`s, each with its hint, and whose
+//! `labs/README.md` is the one written for students.
 //!
 //! The edition is built with its own `CARGO_TARGET_DIR` under this project's
 //! `target/labs-edition/`: a separate directory, because the `cargo test`
@@ -9,7 +10,7 @@
 
 use speedup::labs::check::{Status, parse_test_output};
 use speedup::labs::markers;
-use speedup::labs::release::files_under;
+use speedup::labs::release::{STUDENT_README, edition_path, files_under};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -78,7 +79,10 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
     let mut solutions = 0;
     for file in files_under(&root.join("labs")).unwrap() {
         let relative = file.strip_prefix(&root).unwrap();
-        let student = std::fs::read_to_string(edition.join(relative)).unwrap();
+        let Some(destination) = edition_path(relative) else {
+            continue;
+        };
+        let student = std::fs::read_to_string(edition.join(destination)).unwrap();
         assert!(
             !markers::has_markers(&student),
             "{} keeps a marker",
@@ -106,6 +110,38 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
     let lab1 = std::fs::read_to_string(edition.join("labs/tests/lab01_integration.rs")).unwrap();
     assert!(!lab1.contains("task5_dynamic_handles_more_workers_than_chunks"));
     assert!(edition.join("src/lib.rs").is_file() && edition.join("Cargo.lock").is_file());
+
+    // The README a student opens in labs/ is theirs: how to check and time
+    // their work, not how the edition was made from the instructor's tree.
+    let readme = std::fs::read_to_string(edition.join("labs/README.md")).unwrap();
+    assert!(
+        readme == std::fs::read_to_string(root.join(STUDENT_README)).unwrap(),
+        "the edition's labs/README.md is not {STUDENT_README}"
+    );
+    for instructor_only in [
+        "SOLUTION",
+        "HIDDEN TESTS",
+        "labs release",
+        "instructor edition",
+    ] {
+        assert!(
+            !readme.contains(instructor_only),
+            "the student README mentions {instructor_only:?}"
+        );
+    }
+    for command in [
+        "cargo run -- labs check 1",
+        "cargo run -p speedup-labs --release -- time 1",
+        "--rounds",
+        "labs/results/lab1.json",
+        "labs/results/lab1/report.html",
+    ] {
+        assert!(
+            readme.contains(command),
+            "the student README lacks {command:?}"
+        );
+    }
+    assert!(!edition.join(STUDENT_README).exists());
 
     // It builds where it stands, and every task test stops at a todo!.
     let target = scratch.join("target");
@@ -188,6 +224,7 @@ fn fake_tree(name: &str, source: &str) -> PathBuf {
     std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
     std::fs::write(root.join("labs/Cargo.toml"), "[package]\nname = \"y\"\n").unwrap();
     std::fs::write(root.join("labs/src/lib.rs"), source).unwrap();
+    std::fs::write(root.join(STUDENT_README), "# The labs\n").unwrap();
     root
 }
 
@@ -256,6 +293,17 @@ fn check_and_release_refuse_bad_requests_in_one_line() {
         error.contains("is not empty") && error.lines().count() == 1,
         "{error}"
     );
+    std::fs::remove_dir_all(root.join("full")).unwrap();
+    std::fs::remove_file(root.join(STUDENT_README)).unwrap();
+    let (code, error) = run(&["labs", "release", "--out", "edition"], &root);
+    assert_eq!(
+        (code, error.as_str()),
+        (
+            Some(1),
+            "error: labs/README.student.md is missing: it becomes the student edition's labs/README.md\n"
+        )
+    );
+    assert!(!root.join("edition").exists(), "nothing may be written");
     let (code, error) = run(&["labs", "check"], &std::env::temp_dir());
     assert_eq!(code, Some(1));
     assert!(error.contains("no workbook found"), "{error}");
@@ -264,7 +312,18 @@ fn check_and_release_refuse_bad_requests_in_one_line() {
 #[test]
 fn every_lab_has_a_worksheet_an_exercise_and_tests() {
     let labs = instructor_root().join("labs");
+    let student_readme = std::fs::read_to_string(instructor_root().join(STUDENT_README)).unwrap();
     for lab in speedup::labs::LABS {
+        for row in [
+            format!("`worksheets/{}`", lab.worksheet()),
+            format!("`cargo run -- labs check {}`", lab.number),
+        ] {
+            assert!(
+                student_readme.contains(&row),
+                "lab {}: {STUDENT_README} lacks {row}",
+                lab.number
+            );
+        }
         let target = lab.test_target();
         for path in [
             labs.join("worksheets").join(lab.worksheet()),
