@@ -5,12 +5,26 @@
 //!
 //! The edition is built with its own `CARGO_TARGET_DIR` under this project's
 //! `target/labs-edition/`: a separate directory, because the `cargo test`
-//! running this file holds the lock on the main one, and a fixed one, so the
-//! dependencies are compiled once and reused by later runs.
+//! running this file may hold the lock on the main one (older cargo holds it
+//! while tests run), and a fixed one, so later runs reuse what it built.
+//!
+//! Building the edition from nothing would compile every dependency and the
+//! whole `speedup` crate a second time: on a fresh checkout that was most of
+//! this file's several minutes, and it proves nothing the outer build has
+//! not. So before building, the test seeds the edition's target directory
+//! with what the outer `cargo test` has just compiled ([`seed_target`]), and
+//! gives the edition's copy of the `speedup` crate, checked byte for byte
+//! against the instructor's, the instructor files' modification times
+//! ([`same_crate_same_times`]). Cargo then finds the dependencies and
+//! `speedup` up to date by its own fingerprints (a workspace member's
+//! artifact names do not depend on where the workspace lies) and compiles
+//! for real only what the release changed: the labs crate, every target of
+//! it. Nothing is trusted that cargo would not trust itself: a dependency
+//! built with other features, or a file that differs, is rebuilt as usual.
 
 use speedup::labs::check::{Status, parse_test_output};
 use speedup::labs::markers;
-use speedup::labs::release::{STUDENT_README, edition_path, files_under};
+use speedup::labs::release::{CRATE_PATHS, STUDENT_README, edition_path, files_under};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -25,6 +39,74 @@ fn instructor_root() -> PathBuf {
 fn scratch() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     exe.ancestors().nth(3).unwrap().join("labs-edition")
+}
+
+/// Copies the compiled dependencies of the outer build (`from`, this
+/// project's `target/debug`) into the edition's (`to`): fingerprints, build
+/// script outputs and libraries, with their modification times, which cargo
+/// compares. Executables in `deps/` are the outer workspace's own tests and
+/// binaries, of no use to the edition, and most of the bytes: they stay.
+/// A file already there with the same length and time is not copied again,
+/// so a second run costs a directory walk.
+fn seed_target(from: &Path, to: &Path) {
+    for part in [".fingerprint", "build", "deps"] {
+        let source = from.join(part);
+        if !source.is_dir() {
+            continue;
+        }
+        for file in files_under(&source).unwrap() {
+            let executable = part == "deps"
+                && file
+                    .extension()
+                    .is_none_or(|ext| ext == "exe" || ext == "pdb");
+            if executable {
+                continue;
+            }
+            let target = to.join(file.strip_prefix(from).unwrap());
+            let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+            let unchanged = std::fs::metadata(&target).is_ok_and(|m| {
+                m.len() == std::fs::metadata(&file).unwrap().len()
+                    && m.modified().unwrap() == modified
+            });
+            if !unchanged {
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::copy(&file, &target).unwrap();
+                set_modified(&target, modified);
+            }
+        }
+    }
+}
+
+/// The edition's copy of the `speedup` crate is the instructor's, byte for
+/// byte (the release copies it as it is); each file then gets the
+/// instructor file's modification time, so cargo sees the sources it has
+/// just compiled, not newer ones.
+fn same_crate_same_times(root: &Path, edition: &Path) {
+    let mut files = Vec::new();
+    for name in CRATE_PATHS {
+        let path = root.join(name);
+        if path.is_dir() {
+            files.extend(files_under(&path).unwrap());
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    assert!(files.len() > 20, "only {} crate files", files.len());
+    for file in files {
+        let relative = file.strip_prefix(root).unwrap();
+        let copy = edition.join(relative);
+        assert!(
+            std::fs::read(&copy).unwrap() == std::fs::read(&file).unwrap(),
+            "{} differs from the instructor's",
+            relative.display()
+        );
+        set_modified(&copy, std::fs::metadata(&file).unwrap().modified().unwrap());
+    }
+}
+
+fn set_modified(path: &Path, time: std::time::SystemTime) {
+    let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.set_modified(time).unwrap();
 }
 
 fn cargo() -> Command {
@@ -145,6 +227,11 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
 
     // It builds where it stands, and every task test stops at a todo!.
     let target = scratch.join("target");
+    same_crate_same_times(&root, &edition);
+    seed_target(
+        &scratch.parent().unwrap().join("debug"),
+        &target.join("debug"),
+    );
     let run = cargo()
         .args([
             "test",
