@@ -15,12 +15,17 @@
 //! with what the outer `cargo test` has just compiled ([`seed_target`]), and
 //! gives the edition's copy of the `speedup` crate, checked byte for byte
 //! against the instructor's, the instructor files' modification times
-//! ([`same_crate_same_times`]). Cargo then finds the dependencies and
-//! `speedup` up to date by its own fingerprints (a workspace member's
-//! artifact names do not depend on where the workspace lies) and compiles
-//! for real only what the release changed: the labs crate, every target of
-//! it. Nothing is trusted that cargo would not trust itself: a dependency
-//! built with other features, or a file that differs, is rebuilt as usual.
+//! ([`same_crate_same_times`]). Where the outer build compiled a unit with
+//! the same features, cargo finds it up to date by its own fingerprints (a
+//! workspace member's artifact names do not depend on where the workspace
+//! lies), and compiles for real what the release changed: the labs crate,
+//! every target of it. The workspace-wide `cargo test` unifies features
+//! with `speedup`'s dev-dependencies, so its `speedup` is not the unit a
+//! `-p speedup-labs` build needs and the edition still compiles that one
+//! (a `cargo test -p speedup-labs` or `labs check` in this tree compiles the
+//! same unit the edition needs). Nothing is trusted that cargo would not
+//! trust itself: a unit built with other features, or a file that differs,
+//! is rebuilt as usual.
 
 use speedup::labs::check::{Status, parse_test_output};
 use speedup::labs::markers;
