@@ -51,8 +51,9 @@ fn scratch() -> PathBuf {
 /// script outputs and libraries, with their modification times, which cargo
 /// compares. Executables in `deps/` are the outer workspace's own tests and
 /// binaries, of no use to the edition, and most of the bytes: they stay.
-/// A file already there with the same length and time is not copied again,
-/// so a second run costs a directory walk.
+/// A file already there and no older is kept: it is the same file, copied
+/// by an earlier run, or the edition's own newer build of that unit, which
+/// an older outer copy must not replace. A second run costs a directory walk.
 fn seed_target(from: &Path, to: &Path) {
     for part in [".fingerprint", "build", "deps"] {
         let source = from.join(part);
@@ -69,11 +70,8 @@ fn seed_target(from: &Path, to: &Path) {
             }
             let target = to.join(file.strip_prefix(from).unwrap());
             let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
-            let unchanged = std::fs::metadata(&target).is_ok_and(|m| {
-                m.len() == std::fs::metadata(&file).unwrap().len()
-                    && m.modified().unwrap() == modified
-            });
-            if !unchanged {
+            let kept = std::fs::metadata(&target).is_ok_and(|m| m.modified().unwrap() >= modified);
+            if !kept {
                 std::fs::create_dir_all(target.parent().unwrap()).unwrap();
                 std::fs::copy(&file, &target).unwrap();
                 set_modified(&target, modified);
