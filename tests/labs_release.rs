@@ -1,15 +1,35 @@
 //! The workbook's instructor path, end to end: `speedup labs release` writes
-//! a student edition that has no solutions left, builds on its own, and
-//! whose tests fail exactly on the `todo!`s, each with its hint.
+//! a student edition that has no solutions left, builds on its own, whose
+//! tests fail exactly on the `todo!`s, each with its hint, and whose
+//! `labs/README.md` is the one written for students.
 //!
 //! The edition is built with its own `CARGO_TARGET_DIR` under this project's
 //! `target/labs-edition/`: a separate directory, because the `cargo test`
-//! running this file holds the lock on the main one, and a fixed one, so the
-//! dependencies are compiled once and reused by later runs.
+//! running this file may hold the lock on the main one (older cargo holds it
+//! while tests run), and a fixed one, so later runs reuse what it built.
+//!
+//! Building the edition from nothing would compile every dependency and the
+//! whole `speedup` crate a second time: on a fresh checkout that was most of
+//! this file's several minutes, and it proves nothing the outer build has
+//! not. So before building, the test seeds the edition's target directory
+//! with what the outer `cargo test` has just compiled ([`seed_target`]), and
+//! gives the edition's copy of the `speedup` crate, checked byte for byte
+//! against the instructor's, the instructor files' modification times
+//! ([`same_crate_same_times`]). Where the outer build compiled a unit with
+//! the same features, cargo finds it up to date by its own fingerprints (a
+//! workspace member's artifact names do not depend on where the workspace
+//! lies), and compiles for real what the release changed: the labs crate,
+//! every target of it. The workspace-wide `cargo test` unifies features
+//! with `speedup`'s dev-dependencies, so its `speedup` is not the unit a
+//! `-p speedup-labs` build needs and the edition still compiles that one
+//! (a `cargo test -p speedup-labs` or `labs check` in this tree compiles the
+//! same unit the edition needs). Nothing is trusted that cargo would not
+//! trust itself: a unit built with other features, or a file that differs,
+//! is rebuilt as usual.
 
 use speedup::labs::check::{Status, parse_test_output};
 use speedup::labs::markers;
-use speedup::labs::release::files_under;
+use speedup::labs::release::{CRATE_PATHS, STUDENT_README, edition_path, files_under};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,6 +44,72 @@ fn instructor_root() -> PathBuf {
 fn scratch() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     exe.ancestors().nth(3).unwrap().join("labs-edition")
+}
+
+/// Copies the compiled dependencies of the outer build (`from`, this
+/// project's `target/debug`) into the edition's (`to`): fingerprints, build
+/// script outputs and libraries, with their modification times, which cargo
+/// compares. Executables in `deps/` are the outer workspace's own tests and
+/// binaries, of no use to the edition, and most of the bytes: they stay.
+/// A file already there and no older is kept: it is the same file, copied
+/// by an earlier run, or the edition's own newer build of that unit, which
+/// an older outer copy must not replace. A second run costs a directory walk.
+fn seed_target(from: &Path, to: &Path) {
+    for part in [".fingerprint", "build", "deps"] {
+        let source = from.join(part);
+        if !source.is_dir() {
+            continue;
+        }
+        for file in files_under(&source).unwrap() {
+            let executable = part == "deps"
+                && file
+                    .extension()
+                    .is_none_or(|ext| ext == "exe" || ext == "pdb");
+            if executable {
+                continue;
+            }
+            let target = to.join(file.strip_prefix(from).unwrap());
+            let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+            let kept = std::fs::metadata(&target).is_ok_and(|m| m.modified().unwrap() >= modified);
+            if !kept {
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::copy(&file, &target).unwrap();
+                set_modified(&target, modified);
+            }
+        }
+    }
+}
+
+/// The edition's copy of the `speedup` crate is the instructor's, byte for
+/// byte (the release copies it as it is); each file then gets the
+/// instructor file's modification time, so cargo sees the sources it has
+/// just compiled, not newer ones.
+fn same_crate_same_times(root: &Path, edition: &Path) {
+    let mut files = Vec::new();
+    for name in CRATE_PATHS {
+        let path = root.join(name);
+        if path.is_dir() {
+            files.extend(files_under(&path).unwrap());
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    assert!(files.len() > 20, "only {} crate files", files.len());
+    for file in files {
+        let relative = file.strip_prefix(root).unwrap();
+        let copy = edition.join(relative);
+        assert!(
+            std::fs::read(&copy).unwrap() == std::fs::read(&file).unwrap(),
+            "{} differs from the instructor's",
+            relative.display()
+        );
+        set_modified(&copy, std::fs::metadata(&file).unwrap().modified().unwrap());
+    }
+}
+
+fn set_modified(path: &Path, time: std::time::SystemTime) {
+    let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.set_modified(time).unwrap();
 }
 
 fn cargo() -> Command {
@@ -78,7 +164,10 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
     let mut solutions = 0;
     for file in files_under(&root.join("labs")).unwrap() {
         let relative = file.strip_prefix(&root).unwrap();
-        let student = std::fs::read_to_string(edition.join(relative)).unwrap();
+        let Some(destination) = edition_path(relative) else {
+            continue;
+        };
+        let student = std::fs::read_to_string(edition.join(destination)).unwrap();
         assert!(
             !markers::has_markers(&student),
             "{} keeps a marker",
@@ -107,8 +196,45 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
     assert!(!lab1.contains("task5_dynamic_handles_more_workers_than_chunks"));
     assert!(edition.join("src/lib.rs").is_file() && edition.join("Cargo.lock").is_file());
 
+    // The README a student opens in labs/ is theirs: how to check and time
+    // their work, not how the edition was made from the instructor's tree.
+    let readme = std::fs::read_to_string(edition.join("labs/README.md")).unwrap();
+    assert!(
+        readme == std::fs::read_to_string(root.join(STUDENT_README)).unwrap(),
+        "the edition's labs/README.md is not {STUDENT_README}"
+    );
+    for instructor_only in [
+        "SOLUTION",
+        "HIDDEN TESTS",
+        "labs release",
+        "instructor edition",
+    ] {
+        assert!(
+            !readme.contains(instructor_only),
+            "the student README mentions {instructor_only:?}"
+        );
+    }
+    for command in [
+        "cargo run -- labs check 1",
+        "cargo run -p speedup-labs --release -- time 1",
+        "--rounds",
+        "labs/results/lab1.json",
+        "labs/results/lab1/report.html",
+    ] {
+        assert!(
+            readme.contains(command),
+            "the student README lacks {command:?}"
+        );
+    }
+    assert!(!edition.join(STUDENT_README).exists());
+
     // It builds where it stands, and every task test stops at a todo!.
     let target = scratch.join("target");
+    same_crate_same_times(&root, &edition);
+    seed_target(
+        &scratch.parent().unwrap().join("debug"),
+        &target.join("debug"),
+    );
     let run = cargo()
         .args([
             "test",
@@ -188,6 +314,7 @@ fn fake_tree(name: &str, source: &str) -> PathBuf {
     std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
     std::fs::write(root.join("labs/Cargo.toml"), "[package]\nname = \"y\"\n").unwrap();
     std::fs::write(root.join("labs/src/lib.rs"), source).unwrap();
+    std::fs::write(root.join(STUDENT_README), "# The labs\n").unwrap();
     root
 }
 
@@ -256,6 +383,17 @@ fn check_and_release_refuse_bad_requests_in_one_line() {
         error.contains("is not empty") && error.lines().count() == 1,
         "{error}"
     );
+    std::fs::remove_dir_all(root.join("full")).unwrap();
+    std::fs::remove_file(root.join(STUDENT_README)).unwrap();
+    let (code, error) = run(&["labs", "release", "--out", "edition"], &root);
+    assert_eq!(
+        (code, error.as_str()),
+        (
+            Some(1),
+            "error: labs/README.student.md is missing: it becomes the student edition's labs/README.md\n"
+        )
+    );
+    assert!(!root.join("edition").exists(), "nothing may be written");
     let (code, error) = run(&["labs", "check"], &std::env::temp_dir());
     assert_eq!(code, Some(1));
     assert!(error.contains("no workbook found"), "{error}");
@@ -264,7 +402,18 @@ fn check_and_release_refuse_bad_requests_in_one_line() {
 #[test]
 fn every_lab_has_a_worksheet_an_exercise_and_tests() {
     let labs = instructor_root().join("labs");
+    let student_readme = std::fs::read_to_string(instructor_root().join(STUDENT_README)).unwrap();
     for lab in speedup::labs::LABS {
+        for row in [
+            format!("`worksheets/{}`", lab.worksheet()),
+            format!("`cargo run -- labs check {}`", lab.number),
+        ] {
+            assert!(
+                student_readme.contains(&row),
+                "lab {}: {STUDENT_README} lacks {row}",
+                lab.number
+            );
+        }
         let target = lab.test_target();
         for path in [
             labs.join("worksheets").join(lab.worksheet()),

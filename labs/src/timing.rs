@@ -14,6 +14,9 @@
 //! Everything comes back as [`Measurement`]s, the one type the report and
 //! its figures read: print them ([`table`]), save them ([`save`]) or hand
 //! them to the report writer.
+//!
+//! This module names no lab: the labs use it, never the other way round.
+//! Choosing which lab to time is [`crate::measurements`]' job.
 
 use speedup::atomic_file::AtomicFile;
 use speedup::measure::{CEILING, Contestant, Group, Plan, RoundsBar, copies_at_once, run_rounds};
@@ -227,27 +230,6 @@ pub fn save(path: &Path, all: &[Measurement]) -> Result<()> {
     }
     let file = AtomicFile::create(path)?;
     file.commit(serde_json::to_string_pretty(all)?.as_bytes())
-}
-
-/// Every measurement of lab `lab`: the student's versions and the reference.
-pub fn measurements(lab: u32, options: &Options) -> Result<Vec<Measurement>> {
-    match lab {
-        1 => crate::lab01_integration::measurements(options),
-        2 => crate::lab02_linear_normal::measurements(options),
-        3 => crate::lab03_ma2::measurements(options),
-        4 => crate::lab04_limits::measurements(options),
-        _ => Err(speedup::labs::lab(lab as usize).unwrap_err()),
-    }
-}
-
-/// What a lab has to say about its measurements beyond the table.
-pub fn analysis(lab: u32, all: &[Measurement]) -> String {
-    match lab {
-        2 => crate::lab02_linear_normal::analysis(all),
-        3 => crate::lab03_ma2::analysis(all),
-        4 => crate::lab04_limits::analysis(all),
-        _ => String::new(),
-    }
 }
 
 #[cfg(test)]

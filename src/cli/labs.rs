@@ -17,7 +17,8 @@ with the hint of any todo!() still in the way. Exit status 0: all done.";
 const RELEASE_HELP: &str = "\
 Writes the student edition: a self-contained cargo workspace (this crate plus
 labs/) in which every solution region is replaced by todo!(\"hint\") and hidden
-tests are removed. Hand out DIR as it is (zip, or a template repository).";
+tests are removed; its labs/README.md is the student README
+(labs/README.student.md). Hand out DIR as it is (zip, or a template repository).";
 
 #[derive(Debug, clap::Subcommand)]
 pub enum LabsCommand {
@@ -73,8 +74,8 @@ pub fn execute(command: LabsCommand) -> Result<()> {
                 released.hidden_tests
             ));
             stdout::print(format_args!(
-                "Students start with: cd {} && cargo run -- labs check 1",
-                out.display()
+                "Students start with {}: it says what to run, beginning with `cargo run -- labs check 1`.",
+                out.join("labs/README.md").display()
             ));
             Ok(())
         }

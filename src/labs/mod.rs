@@ -4,7 +4,8 @@
 //! the solutions in it between markers ([`markers`]). From that one tree:
 //!
 //! - [`release`] writes the student edition: solutions become `todo!(hint)`,
-//!   hidden tests vanish, and the `speedup` crate travels along so the
+//!   hidden tests vanish, the student README (`labs/README.student.md`)
+//!   replaces the instructor's, and the `speedup` crate travels along so the
 //!   edition builds on its own;
 //! - [`check`] runs a lab's tests and reports per worksheet task, in the
 //!   student edition and the instructor tree alike.

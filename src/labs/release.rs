@@ -9,7 +9,11 @@
 //!   resolves inside the edition, and the lock file pins the same versions;
 //! - `labs/`, with every Rust file passed through
 //!   [`student_edition`](super::markers::student_edition) (solutions become
-//!   `todo!(hint)`, hidden tests vanish) and everything else copied.
+//!   `todo!(hint)`, hidden tests vanish) and everything else copied, except
+//!   the READMEs: the edition's `labs/README.md` is the student README
+//!   ([`STUDENT_README`]), not the instructor's. A student opening `labs/`
+//!   should read what to run and how to read its output, not how solution
+//!   markers work or how the folder in front of them was made.
 //!
 //! Build outputs (`target/`) and students' timing results (`labs/results/`)
 //! are never copied. The output directory must be new or empty: a release
@@ -31,6 +35,15 @@ pub const CRATE_PATHS: [&str; 7] = [
     "benches",
     "examples",
 ];
+
+/// The README written for students, in the instructor tree. The edition
+/// ships it as its `labs/README.md`; a release refuses to run without it,
+/// since the alternative would be an edition whose README is missing or
+/// explains the release step to students.
+pub const STUDENT_README: &str = "labs/README.student.md";
+
+/// The instructor's README, which the student README replaces.
+const INSTRUCTOR_README: &str = "labs/README.md";
 
 /// Folder names never copied, wherever they are.
 const SKIPPED_DIRS: [&str; 3] = ["target", "results", ".git"];
@@ -58,6 +71,19 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
         })
 }
 
+/// Where a file of the instructor tree (`relative` to its root) goes in the
+/// student edition, relative to the edition's root; `None` for a file the
+/// edition does not get under any name (the instructor's README).
+pub fn edition_path(relative: &Path) -> Option<PathBuf> {
+    if relative == Path::new(INSTRUCTOR_README) {
+        None
+    } else if relative == Path::new(STUDENT_README) {
+        Some(PathBuf::from(INSTRUCTOR_README))
+    } else {
+        Some(relative.to_path_buf())
+    }
+}
+
 /// Writes the student edition of the tree at `root` into `out`.
 ///
 /// Every marker error is found before anything is written.
@@ -66,7 +92,10 @@ pub fn release(root: &Path, out: &Path) -> Result<Released> {
     let mut edited = Vec::new();
     let mut released = Released::default();
     for file in files_under(&labs)? {
-        let relative = file.strip_prefix(root).expect("under root").to_path_buf();
+        let relative = file.strip_prefix(root).expect("under root");
+        let Some(destination) = edition_path(relative) else {
+            continue;
+        };
         let bytes = read(&file)?;
         let bytes = if file.extension().is_some_and(|ext| ext == "rs") {
             let name = relative.display().to_string();
@@ -82,7 +111,12 @@ pub fn release(root: &Path, out: &Path) -> Result<Released> {
         } else {
             bytes
         };
-        edited.push((relative, bytes));
+        edited.push((destination, bytes));
+    }
+    if !root.join(STUDENT_README).is_file() {
+        return Err(Error::new(format!(
+            "{STUDENT_README} is missing: it becomes the student edition's labs/README.md"
+        )));
     }
 
     prepare_empty_dir(out)?;
@@ -108,8 +142,8 @@ pub fn release(root: &Path, out: &Path) -> Result<Released> {
             }
         }
     }
-    for (relative, bytes) in &edited {
-        write(&out.join(relative), bytes)?;
+    for (destination, bytes) in &edited {
+        write(&out.join(destination), bytes)?;
         released.files += 1;
     }
     write(&out.join(".gitignore"), b"/target\n/labs/results\n")?;

@@ -99,11 +99,11 @@ fn run(command: Command) -> Result<()> {
     if !workers.is_empty() {
         options.workers = workers;
     }
-    let all = unfinished_as_error(lab, || timing::measurements(lab, &options))?;
+    let all = unfinished_as_error(lab, || speedup_labs::measurements(lab, &options))?;
     print!("{}", timing::table(&all));
     print!(
         "{}",
-        unfinished_as_error(lab, || Ok(timing::analysis(lab, &all)))?
+        unfinished_as_error(lab, || Ok(speedup_labs::analysis(lab, &all)))?
     );
     let path = out.unwrap_or_else(|| {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("results/lab{lab}.json"))
