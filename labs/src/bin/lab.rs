@@ -35,8 +35,8 @@ enum Command {
         /// The lab, 1 to 4
         lab: u32,
         /// Worker counts, comma-separated [default: 1 to the logical CPUs]
-        #[arg(long, value_delimiter = ',', value_parser = parse_workers)]
-        workers: Vec<usize>,
+        #[arg(long, value_parser = parse_workers, value_name = "LIST")]
+        workers: Option<List<usize>>,
         /// Rounds: each runs every version once, between two serial runs (6 or more give 95% intervals)
         #[arg(long, alias = "repeats", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=100))]
         rounds: u32,
@@ -49,13 +49,14 @@ enum Command {
     },
 }
 
-fn parse_workers(text: &str) -> Result<usize, String> {
-    let max = speedup::strategy::MAX_WORKERS;
-    match text.trim().parse::<usize>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(format!("must be whole numbers from 1 to {max}")),
-    }
+/// The library's list parser: the same rule and messages as `speedup sweep --workers`.
+fn parse_workers(text: &str) -> Result<Vec<usize>, String> {
+    speedup::sweep::parse_workers(text).map_err(|e| e.to_string())
 }
+
+/// One comma-separated value parsed into a list. (Spelled `Vec`, clap's
+/// derive would take the flag as many values of `T`.)
+type List<T> = Vec<T>;
 
 fn main() -> ExitCode {
     // The library's process strategy re-runs this binary as its workers.
@@ -96,7 +97,7 @@ fn run(command: Command) -> Result<()> {
         reference: !no_reference,
         ..Options::default()
     };
-    if !workers.is_empty() {
+    if let Some(workers) = workers {
         options.workers = workers;
     }
     let all = unfinished_as_error(lab, || speedup_labs::measurements(lab, &options))?;
