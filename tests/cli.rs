@@ -205,29 +205,37 @@ fn help_teaches_the_strategies() {
     }
 }
 
-#[test]
-fn a_sweep_with_chosen_lists_writes_a_report_of_just_those_points() {
-    let dir = std::env::temp_dir().join(format!("speedup-cli-sweep-{}", std::process::id()));
-    let out = speedup(&[
-        "sweep",
-        "--workloads",
-        "linear-normal",
-        "--strategies",
-        "thread-pool,scoped-static",
-        "--workers",
-        "1,2",
-        "--rounds",
-        "2",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
+/// Runs `speedup sweep ARGS --out DIR` and reads DIR/speedup.json.
+fn sweep(name: &str, args: &[&str]) -> (std::path::PathBuf, serde_json::Value) {
+    let dir = std::env::temp_dir().join(format!("speedup-cli-{name}-{}", std::process::id()));
+    let mut all = vec!["sweep"];
+    all.extend(args);
+    all.extend(["--out", dir.to_str().unwrap()]);
+    let out = speedup(&all);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("speedup.json")).unwrap()).unwrap();
+    let text = std::fs::read_to_string(dir.join("speedup.json")).unwrap();
+    (dir, serde_json::from_str(&text).unwrap())
+}
+
+#[test]
+fn a_sweep_with_chosen_lists_writes_a_report_of_just_those_points() {
+    let (dir, report) = sweep(
+        "lists",
+        &[
+            "--workloads",
+            "linear-normal",
+            "--strategies",
+            "thread-pool,scoped-static",
+            "--workers",
+            "1,2",
+            "--rounds",
+            "2",
+        ],
+    );
     let mut points: Vec<String> = report["measurements"]
         .as_array()
         .unwrap()
@@ -285,31 +293,23 @@ fn a_sweep_with_chosen_lists_writes_a_report_of_just_those_points() {
 
 #[test]
 fn until_adds_rounds_up_to_the_maximum() {
-    let dir = std::env::temp_dir().join(format!("speedup-cli-until-{}", std::process::id()));
-    let out = speedup(&[
-        "sweep",
-        "--workloads",
-        "linear-normal",
-        "--strategies",
-        "process-static",
-        "--workers",
-        "2",
-        "--rounds",
-        "2",
-        "--until",
-        "0.001%",
-        "--max-rounds",
-        "4",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (dir, report) = sweep(
+        "until",
+        &[
+            "--workloads",
+            "linear-normal",
+            "--strategies",
+            "process-static",
+            "--workers",
+            "2",
+            "--rounds",
+            "2",
+            "--until",
+            "0.001%",
+            "--max-rounds",
+            "4",
+        ],
     );
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("speedup.json")).unwrap()).unwrap();
     // No real machine times process start-up within 0.001% in 4 rounds:
     // the maximum ends the sweep.
     assert_eq!(report["conditions"]["rounds"], 4);
