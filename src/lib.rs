@@ -29,6 +29,15 @@
 //! The promise everything else rests on: **same seed and parameters, same
 //! bits**, for every strategy at every worker count.
 //!
+//! The modules in layers, each using only those below it (no circles;
+//! `tests/layering.rs` checks it from the source):
+//!
+//! ```text
+//! sweep ─> report, timed_run ─> strategy ─> workloads ─> workload, plot
+//!       ─> measure, measurement, interval                 ─> seeds, wire, normal
+//! interrupt, exit, atomic_file ─> lock, error             (leaves)
+//! ```
+//!
 //! Any binary that may use the process strategy calls [`worker_hook`] first
 //! thing in `main` (test files use [`worker_test!`]).
 //!
