@@ -180,11 +180,18 @@ impl WorkerProcess {
             .map_err(|e| self.failed(e, &format!("running chunk {chunk}")))
     }
 
-    /// Asks for what the child kept back (see `Workload::condense`) and waits for it.
-    pub fn rest<P: Wire>(&mut self) -> Result<P> {
+    /// Asks for what the child kept back (see `Workload::condense`); it
+    /// comes after the replies to every chunk sent before, through
+    /// [`Self::receive_rest`].
+    pub fn ask_rest(&mut self) -> Result<()> {
         let stdin = self.stdin.as_mut().expect("stdin is open");
         protocol::write_line(stdin, &Request::Rest)
-            .and_then(|()| self.reply(protocol::REST_FRAME))
+            .map_err(|e| self.failed(e, "asking for what it kept"))
+    }
+
+    /// Waits for what the child kept back.
+    pub fn receive_rest<P: Wire>(&mut self) -> Result<P> {
+        self.reply(protocol::REST_FRAME)
             .map_err(|e| self.failed(e, "sending what it kept"))
     }
 

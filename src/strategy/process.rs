@@ -128,10 +128,11 @@ type Numbered<P> = Vec<(usize, P)>;
 /// then collect what it kept back.
 ///
 /// [`IN_FLIGHT`] requests stay sent ahead of the replies, so the child never
-/// waits for the parent between chunks. What the child kept back (the
-/// condensed parts, see `Workload::condense`) is folded into the empty part
-/// of its first chunk; a workload that condenses nothing gets an empty rest,
-/// which is dropped.
+/// waits for the parent between chunks; the rest request goes out as soon as
+/// the chunks run out, so it costs no round trip of its own either. What the
+/// child kept back (the condensed parts, see `Workload::condense`) is folded
+/// into the empty part of its first chunk; a workload that condenses nothing
+/// gets an empty rest, which is dropped.
 fn feed<W: Workload>(
     workload: &W,
     child: &mut WorkerProcess,
@@ -141,18 +142,26 @@ fn feed<W: Workload>(
     child.start(Some(header))?;
     let mut in_flight = VecDeque::with_capacity(IN_FLIGHT);
     let mut parts = Vec::new();
+    let mut asked_rest = false;
     loop {
-        while in_flight.len() < IN_FLIGHT {
-            let Some(chunk) = chunks.next() else { break };
-            child.send(chunk)?;
-            in_flight.push_back(chunk);
+        while in_flight.len() < IN_FLIGHT && !asked_rest {
+            match chunks.next() {
+                Some(chunk) => {
+                    child.send(chunk)?;
+                    in_flight.push_back(chunk);
+                }
+                None => {
+                    child.ask_rest()?;
+                    asked_rest = true;
+                }
+            }
         }
         let Some(chunk) = in_flight.pop_front() else {
             break;
         };
         parts.push(child.receive(chunk)?);
     }
-    let rest = child.rest()?;
+    let rest = child.receive_rest()?;
     if let Some((_, first)) = parts.first_mut() {
         let _ = workload.condense(first, rest);
     }

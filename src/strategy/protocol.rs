@@ -9,7 +9,7 @@
 //! parent -> child    header line       {"workload":"integration","seed":20170530,"params":{...}}\n
 //! parent -> child    request line      {"chunk":17}\n                  (repeated)
 //! child  -> parent   reply frame       chunk: u64 LE | length: u64 LE | part bytes   (one per request, in order)
-//! parent -> child    rest request      "rest"\n                        (once, after the last reply)
+//! parent -> child    rest request      "rest"\n                        (once, after the last request)
 //! child  -> parent   rest frame        u64::MAX LE | length: u64 LE | part bytes
 //! parent -> child    end of input      (stdin closed)  -> the child exits with status 0
 //! ```
@@ -27,7 +27,8 @@
 //! - **Only what the merge needs.** A workload whose merge only selects (ma2
 //!   keeps the n best draws) folds each chunk's part into the one it keeps
 //!   (`Workload::condense`) and replies with an empty part; the *rest* request
-//!   collects what it kept, once. For ma2 at its defaults that is 160 kB per
+//!   collects what it kept, once, sent right behind the last chunk request
+//!   (the child answers in order). For ma2 at its defaults that is 160 kB per
 //!   worker instead of 160 kB per batch (16 MB a run). A workload that keeps
 //!   nothing answers the rest request with an empty part.
 //!
