@@ -203,9 +203,18 @@ impl WorkerProcess {
         P::from_bytes(&bytes?)
     }
 
-    /// Closes the child's input, then checks that it exits cleanly within `timeout`.
-    pub fn finish(mut self, timeout: Duration) -> Result<()> {
+    /// Closes the child's input: it has no more to do, and exits. (A feeder
+    /// calls this at once after its last reply, so each child exits while
+    /// the parent still collects the others, rather than one after another
+    /// in [`Self::finish`].)
+    pub fn close_input(&mut self) {
         drop(self.stdin.take());
+    }
+
+    /// Closes the child's input (if still open), then checks that it exits
+    /// cleanly within `timeout`.
+    pub fn finish(mut self, timeout: Duration) -> Result<()> {
+        self.close_input();
         let Some(status) = self.handle.wait_for_exit(timeout) else {
             self.handle.stop(Stop::TimedOut(timeout));
             return Err(self.failed(Error::new("it did not exit"), "shutting down"));

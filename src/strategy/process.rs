@@ -162,6 +162,7 @@ fn feed<W: Workload>(
         parts.push(child.receive(chunk)?);
     }
     let rest = child.receive_rest()?;
+    child.close_input();
     if let Some((_, first)) = parts.first_mut() {
         let _ = workload.condense(first, rest);
     }
