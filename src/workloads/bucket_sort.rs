@@ -26,10 +26,10 @@
 //!   zeroing it first was 4% of the run.
 //!
 //! Two that looked promising made it *slower*, a lesson in measuring: counting
-//! each key in the loop that draws it (30% slower: the generator's state no
-//! longer stayed in registers), and inserting each key into place as it is
-//! scattered, saving the third pass (35% slower: a read of a random slot just
-//! behind random writes stalls the processor).
+//! each key in the loop that draws it, saving a pass (30% slower), and
+//! inserting each key into place as it is scattered, saving another (35%
+//! slower; each insertion first reads slots that were just written at random
+//! places). Fewer passes is a guess about speed; the clock decides.
 
 /// Reusable buffers, so sorting many arrays allocates only once.
 #[derive(Debug, Default)]
