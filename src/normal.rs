@@ -56,12 +56,73 @@ fn f(x: f64) -> f64 {
     (-0.5 * x * x).exp()
 }
 
-/// The layer edges `x[i]`, the density there, `f[i] = f(x[i])`, and each
-/// layer's grid step `w[i] = x[i] / 2^23` (see [`Ziggurat::position`]).
+/// The layer edges `x[i]`, the density there, `f[i] = f(x[i])`, each
+/// layer's grid step `w[i] = x[i] / 2^23` (see [`Ziggurat::position`]), and
+/// the two lines that squeeze the curve within each layer (see [`Squeeze`]).
 struct Tables {
     x: [f64; LAYERS + 1],
     f: [f64; LAYERS + 1],
     w: [f64; LAYERS],
+    squeeze: [Option<Squeeze>; LAYERS],
+}
+
+/// Two straight lines that bound the curve within one layer, so that most
+/// draws of the slow path are settled without calling `exp`.
+///
+/// The slow path draws a height `y = f[i] + (f[i+1] - f[i]) u` with `u`
+/// uniform, and accepts when `y < f(x)`. Within a layer the curve is
+/// *convex* (beyond `x = 1`) or *concave* (inside it), except in the one
+/// layer that holds the inflection point. A convex curve lies below its
+/// chord and above its tangents; a concave one the other way round. So in
+/// `u` units, with `d = x[i] - |x|`, the curve lies between the chord's
+/// `d * chord` and the tangent's (at `x[i]`) `d * tangent`: below the lower
+/// line means accept, above the higher one reject, and only the thin sliver
+/// between them needs `exp`. (Marsaglia and Tsang skip this; McFarland's
+/// 2016 ziggurat uses the same idea.)
+///
+/// **The same bits.** A settled draw must go the way the exact test would
+/// have gone, or the checksums would change. Both tests are computed in
+/// floating point, so the lines are trusted only beyond a margin of
+/// [`SQUEEZE_MARGIN`] in `u`: rounding moves `u`, the lines and `exp` by
+/// about 1e-16 of `f`, and `f[i+1] - f[i]` is at least `V / R` = 1.3e-3, so
+/// rounding is worth at most 1e-13 in `u`, four orders of magnitude inside
+/// the margin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Squeeze {
+    /// `u` on the chord per unit of `d`: `1 / (x[i] - x[i+1])`.
+    chord: f64,
+    /// `u` on the tangent at `x[i]` per unit of `d`: `x[i] f[i] / (f[i+1] - f[i])`.
+    tangent: f64,
+}
+
+/// How far `u` must be beyond a squeezing line to trust it (see [`Squeeze`]).
+const SQUEEZE_MARGIN: f64 = 1e-9;
+
+impl Squeeze {
+    /// The lines of layer `i` (from 1), or `None` for the base layer and the
+    /// layer where the curve turns from concave to convex.
+    fn of_layer(i: usize, x: &[f64; LAYERS + 1], f: &[f64; LAYERS + 1]) -> Option<Squeeze> {
+        let (outer, inner) = (x[i], x[i + 1]);
+        (i > 0 && (inner >= 1.0 || outer <= 1.0)).then(|| Squeeze {
+            chord: 1.0 / (outer - inner),
+            tangent: outer * f[i] / (f[i + 1] - f[i]),
+        })
+    }
+
+    /// `Some(accept)` when the lines settle the draw at distance `d` inside
+    /// the layer's outer edge with height `u`; `None` when only `exp` can.
+    #[inline(always)]
+    fn settle(self, d: f64, u: f64) -> Option<bool> {
+        let (a, b) = (d * self.chord, d * self.tangent);
+        let (low, high) = if a < b { (a, b) } else { (b, a) };
+        if u < low - SQUEEZE_MARGIN {
+            Some(true)
+        } else if u > high + SQUEEZE_MARGIN {
+            Some(false)
+        } else {
+            None
+        }
+    }
 }
 
 /// Bits of position: a signed 24-bit integer `j` stands for `j / 2^23` in [-1, 1).
@@ -84,9 +145,11 @@ fn edges() -> [f64; LAYERS + 1] {
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
     let x = edges();
+    let f = x.map(f);
     Tables {
-        f: x.map(f),
         w: std::array::from_fn(|i| x[i] / SCALE),
+        squeeze: std::array::from_fn(|i| Squeeze::of_layer(i, &x, &f)),
+        f,
         x,
     }
 });
@@ -201,8 +264,11 @@ impl Ziggurat {
             if i == 0 {
                 return tail(rng, j < 0);
             }
-            // A uniform height within the layer: below the curve means accept.
-            if t.f[i] + (t.f[i + 1] - t.f[i]) * unit(rng.next_u64()) < f(x) {
+            // A uniform height within the layer: below the curve means
+            // accept. The squeezing lines settle most heights without `exp`.
+            let u = unit(rng.next_u64());
+            let settled = t.squeeze[i].and_then(|lines| lines.settle(t.x[i] - x.abs(), u));
+            if settled.unwrap_or_else(|| t.f[i] + (t.f[i + 1] - t.f[i]) * u < f(x)) {
                 return x;
             }
             bits = rng.next_u32();
@@ -265,6 +331,39 @@ mod tests {
         for (w, x) in t.w.iter().zip(&x) {
             assert_eq!(w * SCALE, *x);
         }
+    }
+
+    #[test]
+    fn squeezed_decisions_are_the_exact_tests_decisions() {
+        // Every grid position of the wedge (the slow path's part of a layer),
+        // for a spread of heights u: where the lines settle a draw, the
+        // exact test must agree, or the squeeze would change the bits.
+        let t = &*TABLES;
+        let mut settled = 0usize;
+        let mut total = 0usize;
+        for i in 1..LAYERS {
+            let Some(lines) = t.squeeze[i] else { continue };
+            let first = (t.x[i + 1] / t.w[i]).floor() as i32;
+            for j in (first..=1 << POSITION_BITS).step_by(97) {
+                let x = f64::from(j) * t.w[i];
+                if x < t.x[i + 1] {
+                    continue;
+                }
+                for k in 0..=64 {
+                    let u = unit((k as u64) << 58 | (j as u64) << 11);
+                    let exact = t.f[i] + (t.f[i + 1] - t.f[i]) * u < f(x);
+                    total += 1;
+                    if let Some(accept) = lines.settle(t.x[i] - x, u) {
+                        settled += 1;
+                        assert_eq!(accept, exact, "layer {i}, x {x}, u {u}");
+                    }
+                }
+            }
+        }
+        // And they settle nearly all of them.
+        assert!(settled as f64 > 0.9 * total as f64, "{settled} of {total}");
+        // Only the base layer and the inflection point's layer lack lines.
+        assert_eq!(t.squeeze.iter().filter(|s| s.is_none()).count(), 2);
     }
 
     /// `n` draws from stream (11, 0): through `fill` in buffers of 102, as

@@ -28,7 +28,9 @@ pub trait Workload: Serialize + DeserializeOwned + Sync + 'static {
     /// The name on the command line, on the wire and in reports.
     const NAME: &'static str;
     /// What one chunk produces. Crosses process boundaries, hence `Wire`.
-    type Part: Wire + Send;
+    /// `Default` is the empty part a condensed chunk leaves behind (see
+    /// [`Workload::condense`]).
+    type Part: Wire + Send + Default;
     /// The merged result.
     type Output: Outcome;
 
@@ -40,6 +42,26 @@ pub trait Workload: Serialize + DeserializeOwned + Sync + 'static {
     fn run_chunk(&self, chunk: usize, rng: &mut ChunkRng) -> Self::Part;
     /// Combines all parts, given in chunk order.
     fn merge(&self, parts: Vec<Self::Part>) -> Self::Output;
+
+    /// Folds `part` into `kept`, if this workload's merge allows it; else
+    /// gives `part` back untouched (the default).
+    ///
+    /// Most merges need every part, in chunk order (`integration` concatenates
+    /// its estimates). But a merge that only *selects*, by an order of its own,
+    /// cares neither about order nor about grouping: `ma2` keeps the n best
+    /// draws of all, so a group of parts may be replaced by the n best of the
+    /// group. A process worker uses this to send one condensed part per run
+    /// instead of one list per chunk (`strategy/worker.rs`).
+    ///
+    /// The contract: replacing any group of parts by one part folded from
+    /// them all, in any order, starting from `Self::Part::default()`, and
+    /// empty parts in the group's other places, changes no bit of `merge`'s
+    /// result. `tests/workloads_identity.rs` checks it through the process
+    /// strategy, whose workers condense whichever chunks they happened to run.
+    fn condense(&self, kept: &mut Self::Part, part: Self::Part) -> Result<(), Self::Part> {
+        let _ = kept;
+        Err(part)
+    }
 }
 
 /// What a merged result can say about itself.

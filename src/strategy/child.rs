@@ -178,25 +178,55 @@ impl WorkerProcess {
         Ok(())
     }
 
-    /// Sends one request and waits for its part.
-    pub fn run_chunk<P: Wire>(&mut self, chunk: usize) -> Result<(usize, P)> {
-        self.handle.set_waiting(true);
-        let reply = self.exchange(chunk);
-        self.handle.set_waiting(false);
-        let part = reply.and_then(|bytes| P::from_bytes(&bytes));
-        part.map(|part| (chunk, part))
+    /// Asks the child to run `chunk`; the reply is collected by [`Self::receive`].
+    pub fn send(&mut self, chunk: usize) -> Result<()> {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        protocol::write_line(stdin, &Request::Chunk(chunk))
+            .map_err(|e| self.failed(e, &format!("sending chunk {chunk}")))
+    }
+
+    /// Waits for the part of `chunk`, the oldest request still unanswered.
+    pub fn receive<P: Wire>(&mut self, chunk: usize) -> Result<(usize, P)> {
+        self.reply(chunk)
+            .map(|part| (chunk, part))
             .map_err(|e| self.failed(e, &format!("running chunk {chunk}")))
     }
 
-    fn exchange(&mut self, chunk: usize) -> Result<Vec<u8>> {
+    /// Asks for what the child kept back (see `Workload::condense`); it
+    /// comes after the replies to every chunk sent before, through
+    /// [`Self::receive_rest`].
+    pub fn ask_rest(&mut self) -> Result<()> {
         let stdin = self.stdin.as_mut().expect("stdin is open");
-        protocol::write_line(stdin, &Request { chunk })?;
-        protocol::read_reply(&mut self.stdout, chunk)
+        protocol::write_line(stdin, &Request::Rest)
+            .map_err(|e| self.failed(e, "asking for what it kept"))
     }
 
-    /// Closes the child's input, then checks that it exits cleanly within `timeout`.
-    pub fn finish(mut self, timeout: Duration) -> Result<()> {
+    /// Waits for what the child kept back.
+    pub fn receive_rest<P: Wire>(&mut self) -> Result<P> {
+        self.reply(protocol::REST_FRAME)
+            .map_err(|e| self.failed(e, "sending what it kept"))
+    }
+
+    /// Reads one reply frame, with the watchdog's clock running.
+    fn reply<P: Wire>(&mut self, chunk: usize) -> Result<P> {
+        self.handle.set_waiting(true);
+        let bytes = protocol::read_reply(&mut self.stdout, chunk);
+        self.handle.set_waiting(false);
+        P::from_bytes(&bytes?)
+    }
+
+    /// Closes the child's input: it has no more to do, and exits. (A feeder
+    /// calls this at once after its last reply, so each child exits while
+    /// the parent still collects the others, rather than one after another
+    /// in [`Self::finish`].)
+    pub fn close_input(&mut self) {
         drop(self.stdin.take());
+    }
+
+    /// Closes the child's input (if still open), then checks that it exits
+    /// cleanly within `timeout`.
+    pub fn finish(mut self, timeout: Duration) -> Result<()> {
+        self.close_input();
         let Some(status) = self.handle.wait_for_exit(timeout) else {
             self.handle.stop(Stop::TimedOut(timeout));
             return Err(self.failed(Error::new("it did not exit"), "shutting down"));

@@ -22,12 +22,12 @@
 
 use super::child::WorkerProcess;
 use super::in_chunk_order;
-use super::protocol::Header;
+use super::protocol::{Header, IN_FLIGHT};
 use super::schedule::{ChunkQueue, Schedule};
 use super::watchdog::Watchdog;
-use crate::wire::Wire;
 use crate::workload::{Job, Workload};
 use crate::{Error, Result};
+use std::collections::VecDeque;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -95,7 +95,7 @@ pub fn run_with<W: Workload>(
             .map(|(worker, child)| {
                 let (queue, watchdog, failure, header) = (&queue, &watchdog, &failure, &header);
                 scope.spawn(move || {
-                    let fed = feed(child, header, queue.chunks_for(worker));
+                    let fed = feed(job.workload, child, header, queue.chunks_for(worker));
                     fed.unwrap_or_else(|err| {
                         failure.get_or_init(|| err);
                         queue.cancel();
@@ -124,14 +124,49 @@ pub fn run_with<W: Workload>(
 /// Parts tagged with their chunk numbers, as one feeder thread collected them.
 type Numbered<P> = Vec<(usize, P)>;
 
-/// One feeder's work: start its child, then hand it chunks until none are left.
-fn feed<P: Wire>(
+/// One feeder's work: start its child, hand it chunks until none are left,
+/// then collect what it kept back.
+///
+/// [`IN_FLIGHT`] requests stay sent ahead of the replies, so the child never
+/// waits for the parent between chunks; the rest request goes out as soon as
+/// the chunks run out, so it costs no round trip of its own either. What the
+/// child kept back (the condensed parts, see `Workload::condense`) is folded
+/// into the empty part of its first chunk; a workload that condenses nothing
+/// gets an empty rest, which is dropped.
+fn feed<W: Workload>(
+    workload: &W,
     child: &mut WorkerProcess,
     header: &Header,
-    chunks: impl Iterator<Item = usize>,
-) -> Result<Numbered<P>> {
+    mut chunks: impl Iterator<Item = usize>,
+) -> Result<Numbered<W::Part>> {
     child.start(Some(header))?;
-    chunks.map(|chunk| child.run_chunk(chunk)).collect()
+    let mut in_flight = VecDeque::with_capacity(IN_FLIGHT);
+    let mut parts = Vec::new();
+    let mut asked_rest = false;
+    loop {
+        while in_flight.len() < IN_FLIGHT && !asked_rest {
+            match chunks.next() {
+                Some(chunk) => {
+                    child.send(chunk)?;
+                    in_flight.push_back(chunk);
+                }
+                None => {
+                    child.ask_rest()?;
+                    asked_rest = true;
+                }
+            }
+        }
+        let Some(chunk) = in_flight.pop_front() else {
+            break;
+        };
+        parts.push(child.receive(chunk)?);
+    }
+    let rest = child.receive_rest()?;
+    child.close_input();
+    if let Some((_, first)) = parts.first_mut() {
+        let _ = workload.condense(first, rest);
+    }
+    Ok(parts)
 }
 
 /// Time to start `workers` children, see them ready, and shut them down.

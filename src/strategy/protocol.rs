@@ -5,16 +5,32 @@
 //! stdin and stdout; stderr stays attached to the terminal for messages.
 //!
 //! ```text
-//! child  -> parent   READY line        "speedup-worker ready v1\n"
+//! child  -> parent   READY line        "speedup-worker ready v2\n"
 //! parent -> child    header line       {"workload":"integration","seed":20170530,"params":{...}}\n
 //! parent -> child    request line      {"chunk":17}\n                  (repeated)
-//! child  -> parent   reply frame       chunk: u64 LE | length: u64 LE | part bytes   (one per request)
+//! child  -> parent   reply frame       chunk: u64 LE | length: u64 LE | part bytes   (one per request, in order)
+//! parent -> child    rest request      "rest"\n                        (once, after the last request)
+//! child  -> parent   rest frame        u64::MAX LE | length: u64 LE | part bytes
 //! parent -> child    end of input      (stdin closed)  -> the child exits with status 0
 //! ```
 //!
 //! Control messages are JSON lines: readable, easy to debug with a terminal.
 //! Results are binary (`wire.rs`): they are the bulk of the traffic, and a
 //! float printed as text would cost more than computing it.
+//!
+//! Two things keep the protocol's cost small next to the work:
+//!
+//! - **Requests in flight.** The parent sends the next request before it has
+//!   the reply to the last one ([`IN_FLIGHT`] at a time), so a child finds its
+//!   next chunk waiting in its input the moment it finishes one, instead of
+//!   idling for a round trip through the parent. The child answers in order.
+//! - **Only what the merge needs.** A workload whose merge only selects (ma2
+//!   keeps the n best draws) folds each chunk's part into the one it keeps
+//!   (`Workload::condense`) and replies with an empty part; the *rest* request
+//!   collects what it kept, once, sent right behind the last chunk request
+//!   (the child answers in order). For ma2 at its defaults that is 160 kB per
+//!   worker instead of 160 kB per batch (16 MB a run). A workload that keeps
+//!   nothing answers the rest request with an empty part.
 //!
 //! Anything the child prints *before* the READY line is skipped. That is what
 //! lets a libtest test binary act as a worker: libtest prints its "running 1
@@ -25,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Read, Write};
 
 /// The line a child prints once it is ready to receive its header.
-pub const READY: &str = "speedup-worker ready v1";
+pub const READY: &str = "speedup-worker ready v2";
 
 /// The first message: which workload to rebuild, with which parameters and seed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,11 +51,23 @@ pub struct Header {
     pub params: serde_json::Value,
 }
 
-/// Asks the child to run one chunk.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct Request {
-    pub chunk: usize,
+/// What the parent asks of a child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Request {
+    /// Run this chunk: `{"chunk":17}`.
+    Chunk(usize),
+    /// Send what you kept back (condensed parts): `"rest"`.
+    Rest,
 }
+
+/// How many requests the parent keeps in flight per child: two, so the child
+/// always has the next one waiting. More would only let a child hoard chunks
+/// at the end of a run, when another child could take them.
+pub const IN_FLIGHT: usize = 2;
+
+/// The chunk number a rest frame carries, so it cannot pass for a reply.
+pub const REST_FRAME: usize = usize::MAX;
 
 /// Writes one JSON message as a line.
 pub fn write_line(out: &mut impl Write, message: &impl Serialize) -> Result<()> {
@@ -149,8 +177,19 @@ mod tests {
         let mut input = BufReader::new(text.as_bytes());
         assert!(skip_to_ready(&mut input).unwrap());
         let request: Request = read_line(&mut input).unwrap().unwrap();
-        assert_eq!(request.chunk, 3);
+        assert_eq!(request, Request::Chunk(3));
         assert!(read_line::<Request>(&mut input).unwrap().is_none());
+    }
+
+    #[test]
+    fn requests_are_the_documented_lines() {
+        let line = |request| {
+            let mut out = Vec::new();
+            write_line(&mut out, &request).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(line(Request::Chunk(17)), "{\"chunk\":17}\n");
+        assert_eq!(line(Request::Rest), "\"rest\"\n");
     }
 
     #[test]

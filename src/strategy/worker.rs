@@ -128,17 +128,33 @@ struct Server<R, W> {
 impl<R: BufRead, O: Write> WorkloadVisitor for Server<R, O> {
     type Output = Result<()>;
 
+    /// Answers requests in order. Each chunk's part is offered to
+    /// [`Workload::condense`] first: folded into `kept`, it is answered with
+    /// an empty part, and `kept` goes back once, on the rest request.
     fn visit<W: Workload>(mut self, workload: W) -> Result<()> {
         workload.validate()?;
         let job = Job::new(&workload, self.seed);
-        while let Some(Request { chunk }) = protocol::read_line(&mut self.input)? {
+        let mut kept = W::Part::default();
+        while let Some(request) = protocol::read_line(&mut self.input)? {
+            let chunk = match request {
+                Request::Chunk(chunk) => chunk,
+                Request::Rest => {
+                    let rest = std::mem::take(&mut kept).to_bytes();
+                    protocol::write_reply(&mut self.output, protocol::REST_FRAME, &rest)?;
+                    continue;
+                }
+            };
             if chunk >= job.chunks() {
                 return Err(Error::new(format!(
                     "asked for chunk {chunk} of {}",
                     job.chunks()
                 )));
             }
-            let part = job.run_chunk(chunk).to_bytes();
+            let part = match workload.condense(&mut kept, job.run_chunk(chunk)) {
+                Ok(()) => W::Part::default(),
+                Err(part) => part,
+            };
+            let part = part.to_bytes();
             if let Some(fault) = self.fault.take() {
                 misbehave(&fault, &mut self.output, chunk, &part)?;
             }

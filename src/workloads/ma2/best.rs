@@ -79,6 +79,27 @@ impl BestN {
         }
     }
 
+    /// A selection that already holds `items`, at most `keep` of them (a list
+    /// from [`BestN::into_unordered`]), to which more can be offered.
+    ///
+    /// A full list's worst item is a cutoff at once: whatever is worse can no
+    /// longer get in, so most later offers cost one comparison. That is what
+    /// makes folding one batch's list after another into a running list
+    /// cheap (`Ma2::condense`): after a few batches, few candidates of a new
+    /// batch beat the worst of the n best so far.
+    pub fn resume(keep: usize, items: Vec<Candidate>) -> BestN {
+        debug_assert!(items.len() <= keep, "resume a list of at most {keep}");
+        let full = keep > 0 && items.len() >= keep;
+        let cutoff = full
+            .then(|| items.iter().copied().max_by(Candidate::cmp_key))
+            .flatten();
+        BestN {
+            keep,
+            items,
+            cutoff,
+        }
+    }
+
     /// Considers one candidate.
     pub fn offer(&mut self, candidate: Candidate) {
         if self
@@ -189,6 +210,26 @@ mod tests {
         };
         assert_eq!(everything.into_sorted(), expected);
         assert_eq!(merged.into_sorted(), expected);
+    }
+
+    #[test]
+    fn resuming_a_list_equals_offering_everything_to_one_selection() {
+        let all: Vec<Candidate> = (0..1000u64)
+            .map(|i| candidate(((i * 7919) % 97) as f64, i))
+            .collect();
+        let mut everything = BestN::new(50);
+        all.iter().for_each(|&c| everything.offer(c));
+        // Fold uneven batches into a running list, last batch first.
+        let mut kept = Vec::new();
+        for batch in all.chunks(137).rev() {
+            let mut running = BestN::resume(50, kept);
+            batch.iter().for_each(|&c| running.offer(c));
+            kept = running.into_unordered();
+        }
+        assert_eq!(
+            BestN::resume(50, kept).into_sorted(),
+            everything.into_sorted()
+        );
     }
 
     #[test]

@@ -220,6 +220,21 @@ impl Workload for Ma2 {
         best.into_unordered()
     }
 
+    /// The n best of two lists are among the n best of each: folding keeps
+    /// exactly what the merge could still accept, and the merge's order
+    /// (distance, then global draw index) is total, so neither the order nor
+    /// the grouping of the folds changes a bit of the result.
+    fn condense(
+        &self,
+        kept: &mut Vec<Candidate>,
+        part: Vec<Candidate>,
+    ) -> Result<(), Vec<Candidate>> {
+        let mut best = BestN::resume(self.n_samples, std::mem::take(kept));
+        part.into_iter().for_each(|candidate| best.offer(candidate));
+        *kept = best.into_unordered();
+        Ok(())
+    }
+
     fn merge(&self, parts: Vec<Vec<Candidate>>) -> Posterior {
         let mut best = BestN::new(self.n_samples);
         for candidate in parts.into_iter().flatten() {
@@ -371,6 +386,31 @@ mod tests {
             assert!(message.contains(flag), "{ma2:?}: {message}");
         }
         assert!(Ma2::default().validate().is_ok());
+    }
+
+    #[test]
+    fn condensing_any_groups_in_any_order_leaves_the_merge_unchanged() {
+        let ma2 = Ma2 {
+            n_samples: 150,
+            n_sim: Some(1_000),
+            batch_size: 200,
+            ..Default::default()
+        };
+        let parts: Vec<Vec<Candidate>> = (0..ma2.chunk_count())
+            .map(|c| ma2.run_chunk(c, &mut crate::seeds::chunk_rng(5, c)))
+            .collect();
+        let expected = ma2.merge(parts.clone());
+        // Chunks {3, 0} fold into slot 0 and {4, 1, 2} into slot 2, as two
+        // process workers that ran them in that order would send them.
+        let mut condensed = vec![Vec::new(); parts.len()];
+        for (slot, group) in [(0, [3, 0].as_slice()), (2, &[4, 1, 2])] {
+            for &chunk in group {
+                ma2.condense(&mut condensed[slot], parts[chunk].clone())
+                    .unwrap();
+            }
+            assert!(condensed[slot].len() <= ma2.n_samples);
+        }
+        assert_eq!(ma2.merge(condensed), expected);
     }
 
     #[test]
