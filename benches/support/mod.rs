@@ -7,6 +7,7 @@
 //! the per-pair ratios B/A compares them under the same load, and the
 //! median shrugs off the pair that a burst of someone else's work spoiled.
 
+use speedup::interval::MedianInterval;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
@@ -41,20 +42,21 @@ impl Pairs {
         total
     }
 
-    /// Prints the median of `subject / reference` over the pairs, its
-    /// inverse, the spread, and the target it is held to.
+    /// Prints the median of `subject / reference` over the pairs with its
+    /// 95% interval (`speedup::interval`, the report's own statistics), its
+    /// inverse, and the target it is held to.
     pub fn report(&self, what: &str, target: &str) {
-        let mut ratios = self.ratios.lock().unwrap().clone();
-        if ratios.is_empty() {
+        let ratios = self.ratios.lock().unwrap().clone();
+        let Some(m) = MedianInterval::of(&ratios) else {
             return;
-        }
-        ratios.sort_by(f64::total_cmp);
-        let median = ratios[ratios.len() / 2];
+        };
         println!(
-            "ratio  {what}: {median:.3} (inverse {:.2}; min {:.3}, max {:.3}; {} interleaved pairs)  target {target}",
-            1.0 / median,
-            ratios[0],
-            ratios[ratios.len() - 1],
+            "ratio  {what}: {:.3} (95% interval {:.3}–{:.3}, coverage {:.0}%; inverse {:.2}; {} interleaved pairs)  target {target}",
+            m.median,
+            m.low,
+            m.high,
+            m.coverage * 100.0,
+            1.0 / m.median,
             ratios.len()
         );
     }
