@@ -48,7 +48,7 @@ fn bench() -> speedup::Result<()> {
     let grid = Grid::from_env()?;
     let conditions = Conditions::now(METHOD);
     let mut criterion = Criterion::default().configure_from_args();
-    let mut groups = sweep::groups(&grid, None, DEFAULT_SEED)?;
+    let mut groups = sweep::groups(&grid, None, &Default::default(), DEFAULT_SEED)?;
     let total: usize = groups.iter().map(|g| g.contestants.len()).sum();
     let mut measurements = Vec::new();
     let mut done = 0;

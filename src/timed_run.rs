@@ -8,6 +8,7 @@
 
 use crate::Result;
 use crate::strategy::Strategy;
+use crate::strategy::process::Options;
 use crate::workload::{Job, Workload};
 use std::time::{Duration, Instant};
 
@@ -18,10 +19,21 @@ pub fn timed<W: Workload>(
     workers: usize,
     seed: u64,
 ) -> Result<(W::Output, Duration)> {
+    timed_with(workload, strategy, workers, seed, &Options::default())
+}
+
+/// [`timed`], with the strategy's [`Options`] (`--timeout`).
+pub fn timed_with<W: Workload>(
+    workload: &W,
+    strategy: Strategy,
+    workers: usize,
+    seed: u64,
+    options: &Options,
+) -> Result<(W::Output, Duration)> {
     workload.validate()?;
     let job = Job::new(workload, seed);
     let start = Instant::now();
-    let parts = strategy.run(&job, workers)?;
+    let parts = strategy.run_with(&job, workers, options)?;
     let output = workload.merge(parts);
     Ok((output, start.elapsed()))
 }

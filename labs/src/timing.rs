@@ -171,7 +171,12 @@ impl<'a> Study<'a> {
                 strategies: Strategy::all(),
                 workers: options.workers.clone(),
             };
-            match speedup::sweep::groups(&grid, None, speedup::seeds::DEFAULT_SEED) {
+            match speedup::sweep::groups(
+                &grid,
+                None,
+                &Default::default(),
+                speedup::seeds::DEFAULT_SEED,
+            ) {
                 Ok(groups) => {
                     for mut group in groups {
                         // One ceiling per workload: yours, copies of your serial version.

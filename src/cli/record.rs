@@ -1,7 +1,8 @@
 //! What `speedup run` says about one run: the record, as text or JSON.
 
 use serde_json::{Value, json};
-use speedup::timed_run::timed;
+use speedup::strategy::process::Options;
+use speedup::timed_run::timed_with;
 use speedup::workload::{Outcome, Workload};
 use speedup::workloads::WorkloadVisitor;
 use speedup::{Checksum, Result, Strategy};
@@ -61,6 +62,8 @@ pub struct Record {
     pub strategy: Strategy,
     pub workers: usize,
     pub seed: u64,
+    /// The strategy's options (`--timeout`).
+    pub options: Options,
     /// Keep the full result (for `--output`).
     pub keep_full: bool,
     /// Draw the result's figure to this file (for `--plot`).
@@ -71,7 +74,13 @@ impl WorkloadVisitor for Record {
     type Output = Result<RunRecord>;
 
     fn visit<W: Workload>(self, workload: W) -> Result<RunRecord> {
-        let (output, wall) = timed(&workload, self.strategy, self.workers, self.seed)?;
+        let (output, wall) = timed_with(
+            &workload,
+            self.strategy,
+            self.workers,
+            self.seed,
+            &self.options,
+        )?;
         if let Some(path) = &self.plot {
             output.plot(path)?;
         }

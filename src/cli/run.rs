@@ -7,7 +7,7 @@ use speedup::atomic_file::AtomicFile;
 use speedup::plot::Format;
 use speedup::seeds::DEFAULT_SEED;
 use speedup::strategy::mpi;
-use speedup::strategy::process::DEFAULT_TIMEOUT;
+use speedup::strategy::process::{DEFAULT_TIMEOUT, Options};
 use speedup::{AnyWorkload, Error, Result, Schedule, Strategy};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -86,7 +86,6 @@ fn parse_schedule(text: &str) -> Result<Schedule, String> {
 
 pub fn execute(args: RunArgs) -> Result<()> {
     let strategy = Strategy::parse(&args.strategy, args.schedule)?;
-    speedup::strategy::process::set_timeout(Duration::from_secs_f64(args.timeout));
     // Open the output file first: a bad path fails now, not after the run.
     let output = args.output.as_ref().map(AtomicFile::create).transpose()?;
     if let Some(path) = &args.plot {
@@ -111,6 +110,10 @@ pub fn execute(args: RunArgs) -> Result<()> {
         strategy,
         workers,
         seed: args.seed,
+        options: Options {
+            timeout: Duration::from_secs_f64(args.timeout),
+            ..Options::default()
+        },
         keep_full,
         plot: args.plot,
     })?;

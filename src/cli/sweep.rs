@@ -13,7 +13,7 @@ use speedup::machine::Machine;
 use speedup::measure::{Conditions, Plan, RoundsBar};
 use speedup::report::{self, Report};
 use speedup::seeds::DEFAULT_SEED;
-use speedup::strategy::process::DEFAULT_TIMEOUT;
+use speedup::strategy::process::{DEFAULT_TIMEOUT, Options};
 use speedup::sweep::{self, Grid, parse_strategies, parse_workers, parse_workloads};
 use speedup::{Error, Result, Strategy};
 use std::path::PathBuf;
@@ -110,7 +110,6 @@ fn parse_workers_arg(text: &str) -> Result<Vec<usize>, String> {
 }
 
 pub fn execute(args: SweepArgs) -> Result<()> {
-    speedup::strategy::process::set_timeout(Duration::from_secs_f64(args.timeout));
     let machine = Machine::detect();
     let mut grid = Grid::full();
     if let Some(workloads) = args.workloads {
@@ -150,8 +149,14 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     let runs_per_round = grid.points().len() + grid.workloads.len() * grid.ceiling_counts().len();
     let conditions = Conditions::now(METHOD);
     let mut bar = RoundsBar::new(plan.rounds, runs_per_round);
+    let options = Options {
+        timeout: Duration::from_secs_f64(args.timeout),
+        ..Options::default()
+    };
     let measurements =
-        sweep::measure_with(&grid, launcher.as_ref(), &plan, args.seed, |e| bar.on(e));
+        sweep::measure_with(&grid, launcher.as_ref(), &options, &plan, args.seed, |e| {
+            bar.on(e)
+        });
     bar.finish();
     let measurements = measurements?;
     let rounds = measurements.first().map_or(0, |m| m.samples);

@@ -158,12 +158,23 @@ impl Strategy {
 
     /// Runs every chunk of `job` with `workers` workers; parts come back in chunk order.
     pub fn run<W: Workload>(&self, job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
+        self.run_with(job, workers, &process::Options::default())
+    }
+
+    /// [`Strategy::run`] with options for the strategies that take any (the
+    /// process strategy's `--timeout`).
+    pub fn run_with<W: Workload>(
+        &self,
+        job: &Job<W>,
+        workers: usize,
+        options: &process::Options,
+    ) -> Result<Vec<W::Part>> {
         check_workers(workers)?;
         match *self {
             Strategy::Serial => Ok(serial::run(job)),
             Strategy::ThreadPool => thread_pool::run(job, workers),
             Strategy::Scoped(schedule) => scoped::run(job, workers, schedule),
-            Strategy::Process(schedule) => process::run(job, workers, schedule),
+            Strategy::Process(schedule) => process::run_with(job, workers, schedule, options),
             Strategy::Mpi => mpi::run(job, workers),
         }
     }

@@ -29,7 +29,6 @@ use crate::workload::{Job, Workload};
 use crate::{Error, Result};
 use std::collections::VecDeque;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long a worker may take to start or to answer one request, unless
@@ -37,16 +36,10 @@ use std::time::{Duration, Instant};
 /// minutes; a hung worker is still caught.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
-static TIMEOUT_MS: AtomicU64 = AtomicU64::new(DEFAULT_TIMEOUT.as_millis() as u64);
-
-/// Sets the timeout every later [`run`] uses (the `--timeout` flag).
-pub fn set_timeout(timeout: Duration) {
-    TIMEOUT_MS.store(timeout.as_millis().max(1) as u64, Ordering::Relaxed);
-}
-
-/// What a run may be told beyond its job: how long to wait for a worker, and
-/// extra environment variables for the children (a test seam: see
-/// `worker::FAULT_ENV`).
+/// What a run may be told beyond its job: how long to wait for a worker
+/// (`--timeout`, handed down from the command line through
+/// `Strategy::run_with`), and extra environment variables for the children
+/// (a test seam: see `worker::FAULT_ENV`).
 #[derive(Debug, Clone)]
 pub struct Options {
     pub timeout: Duration,
@@ -56,7 +49,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            timeout: Duration::from_millis(TIMEOUT_MS.load(Ordering::Relaxed)),
+            timeout: DEFAULT_TIMEOUT,
             child_env: Vec::new(),
         }
     }

@@ -7,7 +7,8 @@ use crate::launcher::Launcher;
 use crate::measure::{CEILING, Contestant, Event, Group, Plan, Run, copies_at_once, run_rounds};
 use crate::measurement::Measurement;
 use crate::strategy::Strategy;
-use crate::timed_run::timed;
+use crate::strategy::process::Options;
+use crate::timed_run::{timed, timed_with};
 use crate::workload::Workload;
 use crate::workloads::{AnyWorkload, WorkloadVisitor};
 use crate::{Error, Result};
@@ -22,18 +23,20 @@ pub fn measure(
     seed: u64,
     on: impl FnMut(Event),
 ) -> Result<Vec<Measurement>> {
-    measure_with(grid, None, plan, seed, on)
+    measure_with(grid, None, &Options::default(), plan, seed, on)
 }
 
-/// [`measure`], launching the mpi strategy's runs with `launcher`.
+/// [`measure`], launching the mpi strategy's runs with `launcher`, and
+/// running the others with `options` (`--timeout`).
 pub fn measure_with(
     grid: &Grid,
     launcher: Option<&Launcher>,
+    options: &Options,
     plan: &Plan,
     seed: u64,
     on: impl FnMut(Event),
 ) -> Result<Vec<Measurement>> {
-    let mut groups = groups(grid, launcher, seed)?;
+    let mut groups = groups(grid, launcher, options, seed)?;
     run_rounds(&mut groups, plan, on)
 }
 
@@ -42,6 +45,7 @@ pub fn measure_with(
 pub fn groups<'a>(
     grid: &Grid,
     launcher: Option<&'a Launcher>,
+    options: &Options,
     seed: u64,
 ) -> Result<Vec<Group<'a>>> {
     let has_mpi = grid.strategies.contains(&Strategy::Mpi);
@@ -61,6 +65,7 @@ pub fn groups<'a>(
                 points: grid.points_of(name),
                 ceiling: grid.ceiling_counts(),
                 launcher,
+                options: options.clone(),
                 seed,
             })
         })
@@ -72,6 +77,7 @@ struct GroupOf<'a> {
     points: Vec<Point>,
     ceiling: Vec<usize>,
     launcher: Option<&'a Launcher>,
+    options: Options,
     seed: u64,
 }
 
@@ -85,9 +91,12 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
         let run = |strategy: Strategy, workers: usize| -> Run<'a> {
             let workload = Arc::clone(&workload);
             let launcher = self.launcher;
+            let options = self.options.clone();
             Box::new(move || match (strategy, launcher) {
                 (Strategy::Mpi, Some(launcher)) => launcher.time(W::NAME, workers, seed),
-                _ => Ok(timed(&*workload, strategy, workers, seed)?.1.as_secs_f64()),
+                _ => Ok(timed_with(&*workload, strategy, workers, seed, &options)?
+                    .1
+                    .as_secs_f64()),
             })
         };
         let mut contestants: Vec<Contestant<'a>> = self
