@@ -49,6 +49,10 @@ fn bench() -> speedup::Result<()> {
     let conditions = Conditions::now(METHOD);
     let mut criterion = Criterion::default().configure_from_args();
     let mut groups = sweep::groups(&grid, None, &Default::default(), DEFAULT_SEED)?;
+    println!(
+        "Each point: 10 paired runs after one warm-up, whatever criterion's target; its \
+         'Unable to complete 10 samples' warnings for slow points are expected."
+    );
     let total: usize = groups.iter().map(|g| g.contestants.len()).sum();
     let mut measurements = Vec::new();
     let mut done = 0;
