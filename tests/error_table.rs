@@ -63,18 +63,39 @@ fn fixtures() -> PathBuf {
     write("no-y.json", r#"{"x": [0.1, 0.2, 0.3]}"#);
     write("not-json.json", "y = 0.1, 0.2, 0.3");
     write("corrupt/speedup.json", r#"{"machine": {"#);
-    let reference = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/amd-epyc-2cpu/speedup.json"),
-    )
-    .unwrap();
+    let reference = std::fs::read_to_string(committed_reference()).unwrap();
     write("partial/speedup.json", &reference[..reference.len() / 2]);
     let mut report: serde_json::Value = serde_json::from_str(&reference).unwrap();
     report["measurements"]
         .as_array_mut()
         .unwrap()
         .retain(|m| m["strategy"] != "serial");
+    // Paired runs carry their own serial times; a report without them (made
+    // before pairing) needs the serial point to compute any speedup.
+    for m in report["measurements"].as_array_mut().unwrap() {
+        let m = m.as_object_mut().unwrap();
+        m.remove("times_s");
+        m.remove("serial_s");
+    }
+    report.as_object_mut().unwrap().remove("copies");
     write("no-serial/speedup.json", &report.to_string());
     dir
+}
+
+/// The speedup.json of a committed reference report (`reports/<machine>/`),
+/// whichever machine it was measured on.
+fn committed_reference() -> std::path::PathBuf {
+    let reports = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
+    let mut found: Vec<_> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("speedup.json"))
+        .filter(|p| p.is_file())
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .next()
+        .expect("a committed reference report")
 }
 
 /// Whether `text` holds the pieces of `pattern` between its `…`s, in order.
