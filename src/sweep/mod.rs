@@ -8,7 +8,7 @@
 //!
 //! - [`grid`]: the points, and the worker counts worth measuring;
 //! - [`lists`]: the comma-separated lists that choose them;
-//! - [`groups`]: the grid as closures for the measurement engine:
+//! - [`groups`](mod@groups): the grid as closures for the measurement engine:
 //!   `speedup sweep` runs them in interleaved rounds ([`measure`]), `cargo
 //!   bench` hands them to criterion one by one. Both yield [`Measurement`]s,
 //!   and the report reads nothing else. The mpi strategy is measured only
