@@ -102,17 +102,25 @@ pub const SWEPT: [Strategy; 3] = [
 /// Workload label of the start-up study.
 pub const STARTUP: &str = "startup";
 
-/// `(workers, speedup)` of one strategy on one workload, against its serial run.
+/// `(workers, speedup)` of one strategy on one workload, against its serial
+/// run: the median of the paired ratios where the runs were paired (as `lab
+/// time` pairs them), else the ratio of the two median times.
 pub fn speedup_curve(all: &[Measurement], workload: &str, strategy: &str) -> Vec<(usize, f64)> {
+    let baseline = Strategy::BASELINE.label();
     let Some(serial) = all
         .iter()
-        .find(|m| m.workload == workload && m.strategy == "serial")
+        .find(|m| m.workload == workload && m.strategy == baseline)
     else {
         return Vec::new();
     };
     all.iter()
         .filter(|m| m.workload == workload && m.strategy == strategy)
-        .map(|m| (m.workers, speedup(serial.median_s, m.median_s)))
+        .map(|m| {
+            let s = m
+                .paired_speedup()
+                .map_or_else(|| speedup(serial.median_s, m.median_s), |p| p.median);
+            (m.workers, s)
+        })
         .collect()
 }
 

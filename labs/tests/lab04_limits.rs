@@ -84,4 +84,10 @@ fn task5_speedup_curve_reads_measurements_against_serial() {
     assert_eq!(curve.len(), 2);
     assert!(close(curve[1].1, 2.0));
     assert!(speedup_curve(&all[1..], "integration", "thread-pool").is_empty());
+    // Paired runs (as `lab time` takes them): the median of serial / point,
+    // here 1.8, not the ratio of the median times, 1.0 / 0.5.
+    let pairs = [(0.5, 0.9), (0.5, 0.9), (0.6, 1.2)];
+    let paired = Measurement::from_pairs("integration", "thread-pool", 2, &pairs);
+    let curve = speedup_curve(&[all[0].clone(), paired], "integration", "thread-pool");
+    assert!(close(curve[0].1, 1.8), "{curve:?}");
 }
