@@ -247,9 +247,26 @@ pub fn noise(report: &Report) -> Option<String> {
     if serial.is_empty() {
         return None;
     }
+    let fewest = report
+        .measurements
+        .iter()
+        .map(|m| m.samples)
+        .min()
+        .unwrap_or(0);
+    let (_, coverage) = crate::interval::rank_for_95(fewest);
+    let short = if coverage < 0.95 {
+        format!(
+            " With {fewest} run{} per point the intervals hold the true median with only {:.0}% \
+             probability, not 95%: six rounds or more are needed for that.",
+            if fewest == 1 { "" } else { "s" },
+            coverage * 100.0
+        )
+    } else {
+        String::new()
+    };
     Some(format!(
         "Noise: serial timed against the serial runs beside it should give 1.000×; here {}. \
-         The interval's width is this machine's noise floor for every speedup below.{}",
+         The interval's width is this machine's noise floor for every speedup below.{}{short}",
         serial.join(", "),
         load.unwrap_or_default()
     ))
@@ -469,8 +486,18 @@ mod tests {
             noisy.contains("1 point") && noisy.contains("scoped-dynamic at 2"),
             "{noisy}"
         );
-        let noise = noise(&r).unwrap();
-        assert!(noise.contains("w 1.000× (1.000–1.000)"), "{noise}");
+        let floor = noise(&r).unwrap();
+        assert!(floor.contains("w 1.000× (1.000–1.000)"), "{floor}");
+        assert!(!floor.contains("not 95%"), "seven runs: {floor}");
+        let r = report(vec![
+            paired("serial", 1, &[1.0; 3]),
+            paired("thread-pool", 2, &[1.9; 3]),
+        ]);
+        let floor = noise(&r).unwrap();
+        assert!(
+            floor.contains("With 3 runs per point") && floor.contains("only 75%"),
+            "{floor}"
+        );
     }
 
     #[test]
