@@ -57,13 +57,7 @@ impl Measurement {
     ) -> Measurement {
         assert!(!times.is_empty(), "a measurement needs at least one timing");
         let n = times.len();
-        let mut sorted = times.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let median = if n % 2 == 1 {
-            sorted[n / 2]
-        } else {
-            (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-        };
+        let median = MedianInterval::of(times).expect("not empty").median;
         let mean = times.iter().sum::<f64>() / n as f64;
         let half_width = if n < 2 {
             0.0
@@ -111,22 +105,23 @@ impl Measurement {
         if !self.is_paired() {
             return None;
         }
-        let ratios: Vec<f64> = self
-            .times_s
-            .iter()
-            .zip(&self.serial_s)
-            .map(|(point, serial)| serial / point)
-            .collect();
-        MedianInterval::of(&ratios)
+        speedup_of_pairs(
+            self.times_s
+                .iter()
+                .copied()
+                .zip(self.serial_s.iter().copied()),
+        )
     }
+}
 
-    /// The median of the serial runs taken beside this point, if paired.
-    pub fn serial_median_s(&self) -> Option<f64> {
-        self.is_paired()
-            .then(|| MedianInterval::of(&self.serial_s))
-            .flatten()
-            .map(|m| m.median)
-    }
+/// The median of the ratios `serial / point` of `(point, serial)` pairs,
+/// with its interval; `None` without pairs.
+pub fn speedup_of_pairs(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<MedianInterval> {
+    let ratios: Vec<f64> = pairs
+        .into_iter()
+        .map(|(point, serial)| serial / point)
+        .collect();
+    MedianInterval::of(&ratios)
 }
 
 /// The 97.5% quantile of Student's t distribution with `dof` degrees of freedom.
@@ -167,7 +162,6 @@ mod tests {
         assert_eq!(m.samples, 5);
         // Ratios 2.0, 2.5, 4.0, 2.0, 2.2: median 2.2; the medians' ratio would be 1.1 / 0.5.
         assert_eq!(m.paired_speedup().unwrap().median, 2.2);
-        assert_eq!(m.serial_median_s(), Some(1.1));
         assert_eq!(m.median_s, 0.5);
         let unpaired = Measurement::from_samples("w", "s", 2, &[0.5]);
         assert_eq!(unpaired.paired_speedup(), None);

@@ -21,8 +21,7 @@
 //! The test below shows what it buys, on a simulated drifting machine.
 
 use crate::Result;
-use crate::interval::MedianInterval;
-use crate::measurement::Measurement;
+use crate::measurement::{Measurement, speedup_of_pairs};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
@@ -184,12 +183,9 @@ fn widest_interval(pairs: &[Vec<Vec<(f64, f64)>>]) -> f64 {
     pairs
         .iter()
         .flatten()
-        .map(|p| {
-            let ratios: Vec<f64> = p.iter().map(|(t, s)| s / t).collect();
-            match MedianInterval::of(&ratios) {
-                Some(m) if m.coverage >= 0.95 => m.relative_half_width(),
-                _ => f64::INFINITY,
-            }
+        .map(|p| match speedup_of_pairs(p.iter().copied()) {
+            Some(m) if m.coverage >= 0.95 => m.relative_half_width(),
+            _ => f64::INFINITY,
         })
         .fold(0.0, f64::max)
 }
@@ -197,6 +193,7 @@ fn widest_interval(pairs: &[Vec<Vec<(f64, f64)>>]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::interval::MedianInterval;
     use std::cell::Cell;
 
     /// A simulated machine that slows down steadily: each run takes its true

@@ -226,11 +226,13 @@ fn noisy_points(report: &Report, workload: &str) -> Option<String> {
 /// How steady the machine was: serial against serial, per workload, and the
 /// load around the measurements.
 pub fn noise(report: &Report) -> Option<String> {
+    if !report.is_paired() {
+        return None;
+    }
     let serial: Vec<String> = report
         .derived
         .iter()
         .filter(|d| d.strategy == Strategy::BASELINE.label() && d.workers == 1)
-        .filter(|_| report.is_paired())
         .map(|d| {
             format!(
                 "{} {:.3}× ({:.3}–{:.3})",
