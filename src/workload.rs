@@ -24,7 +24,7 @@ use std::path::Path;
 ///
 /// The parameters are the struct itself; they are `Serialize` so the process
 /// strategy can send them to its children, which rebuild the same workload.
-pub trait Workload: Serialize + DeserializeOwned + Sync + 'static {
+pub trait Workload: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The name on the command line, on the wire and in reports.
     const NAME: &'static str;
     /// What one chunk produces. Crosses process boundaries, hence `Wire`.

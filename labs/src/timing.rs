@@ -19,7 +19,7 @@
 //! Choosing which lab to time is [`crate::measurements`]' job.
 
 use speedup::atomic_file::AtomicFile;
-use speedup::measure::{CEILING, Contestant, Group, Plan, RoundsBar, copies_at_once, run_rounds};
+use speedup::measure::{CEILING, Contestant, Group, Plan, RoundsBar, run_rounds};
 use speedup::sweep::Grid;
 use speedup::{Measurement, Result, Strategy};
 use std::hint::black_box;
@@ -112,17 +112,10 @@ impl<'a> Study<'a> {
         }];
         for &copies in ceiling.iter().filter(|&&p| p > 1) {
             let serial = Arc::clone(&serial);
-            contestants.push(Contestant {
-                strategy: CEILING.into(),
-                workers: copies,
-                run: Box::new(move || {
-                    let serial = &*serial;
-                    copies_at_once(copies, &|_| {
-                        black_box(serial());
-                        Ok(())
-                    })
-                }),
-            });
+            contestants.push(speedup::measure::ceiling(copies, move |_| {
+                black_box(serial());
+                Ok(())
+            }));
         }
         self.groups.push(Group {
             workload: workload.into(),

@@ -20,6 +20,7 @@
 //! p is the machine's limit, not the code's. At p = 1 the ceiling is serial
 //! against serial, the serial point itself.
 
+use super::rounds::Contestant;
 use crate::{Error, Result};
 use std::time::Instant;
 
@@ -42,6 +43,19 @@ pub fn copies_at_once(copies: usize, run: &(dyn Fn(usize) -> Result<()> + Sync))
         Ok::<(), Error>(())
     })?;
     Ok(start.elapsed().as_secs_f64())
+}
+
+/// The contestant that measures the ceiling at `copies`: each of its runs
+/// starts `run_copy(0)` .. `run_copy(copies - 1)` at once.
+pub fn ceiling<'a, F>(copies: usize, run_copy: F) -> Contestant<'a>
+where
+    F: Fn(usize) -> Result<()> + Sync + 'a,
+{
+    Contestant {
+        strategy: CEILING.into(),
+        workers: copies,
+        run: Box::new(move || copies_at_once(copies, &run_copy)),
+    }
 }
 
 #[cfg(test)]

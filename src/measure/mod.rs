@@ -28,6 +28,6 @@ pub mod rounds;
 
 pub use crate::interval::MedianInterval;
 pub use conditions::Conditions;
-pub use copies::{CEILING, copies_at_once};
+pub use copies::{CEILING, ceiling, copies_at_once};
 pub use progress::RoundsBar;
 pub use rounds::{Bracket, Contestant, Event, Group, Plan, Run, run_rounds};

@@ -4,7 +4,7 @@
 
 use super::grid::{Grid, Point};
 use crate::launcher::Launcher;
-use crate::measure::{CEILING, Contestant, Event, Group, Plan, Run, copies_at_once, run_rounds};
+use crate::measure::{Contestant, Event, Group, Plan, Run, ceiling, run_rounds};
 use crate::measurement::Measurement;
 use crate::strategy::Strategy;
 use crate::strategy::process::Options;
@@ -110,23 +110,11 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
             .collect();
         for copies in self.ceiling {
             let workload = Arc::clone(&workload);
-            contestants.push(Contestant {
-                strategy: CEILING.into(),
-                workers: copies,
-                run: Box::new(move || {
-                    let workload: &W = &workload;
-                    // Each copy a whole serial run with a seed of its own.
-                    copies_at_once(copies, &|copy| {
-                        timed(
-                            workload,
-                            Strategy::BASELINE,
-                            1,
-                            seed.wrapping_add(copy as u64),
-                        )
-                        .map(drop)
-                    })
-                }),
-            });
+            // Each copy a whole serial run with a seed of its own.
+            contestants.push(ceiling(copies, move |copy| {
+                let seed = seed.wrapping_add(copy as u64);
+                timed(&*workload, Strategy::BASELINE, 1, seed).map(drop)
+            }));
         }
         Ok(Group {
             workload: W::NAME.to_string(),
