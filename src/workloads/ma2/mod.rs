@@ -202,7 +202,7 @@ impl Workload for Ma2 {
     fn run_chunk(&self, batch: usize, rng: &mut ChunkRng) -> Vec<Candidate> {
         let observed = Summaries::of(&self.observed_series());
         let simulator = Simulator::new(self.n_obs());
-        let mut best = BestN::new(self.n_samples);
+        let mut best = BestN::for_offers(self.n_samples, self.batch_size);
         let mut scratch = Scratch::default();
         let first = (batch * self.batch_size) as u64;
         for i in 0..self.batch_size as u64 {
