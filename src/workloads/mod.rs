@@ -6,6 +6,7 @@
 
 pub mod bucket_sort;
 pub mod integration;
+pub mod lanes;
 pub mod linear_normal;
 pub mod ma2;
 

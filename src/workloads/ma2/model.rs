@@ -11,6 +11,7 @@
 
 use crate::normal::Ziggurat;
 use crate::seeds::ChunkRng;
+use crate::workloads::lanes;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
@@ -87,31 +88,11 @@ impl Summaries {
     }
 }
 
-/// `sum a[i] * b[i]` over the shorter length, in four interleaved lanes.
-///
-/// A single running sum makes every addition wait for the one before it (~4
-/// cycles each); four independent lanes keep the adder busy and let the
-/// compiler use SIMD. The lanes are combined in a fixed order, so the result
-/// is still the same bits on every run, strategy and worker count: only a
-/// different *order* than a plain left-to-right sum.
-///
-/// The order is lanes 0+2 and 1+3 because an SSE2 register holds two lanes
-/// side by side, (0, 1) and (2, 3): adding the two registers gives both
-/// pairs at once. Combining 0+1 and 2+3 instead made the compiler deal the
-/// lanes into registers as (0, 2) and (1, 3), shuffling after every load, and
-/// cost `ma2` about 5% more instructions.
+/// `sum a[i] * b[i]` over the shorter length, in four interleaved lanes
+/// (see [`lanes`]: a single running sum would make every addition wait for
+/// the one before it).
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let len = a.len().min(b.len());
-    let (a, b) = (&a[..len], &b[..len]);
-    let mut lanes = [0.0; 4];
-    for (x, y) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
-        for lane in 0..4 {
-            lanes[lane] += x[lane] * y[lane];
-        }
-    }
-    let tail = len - len % 4;
-    let rest: f64 = a[tail..].iter().zip(&b[tail..]).map(|(x, y)| x * y).sum();
-    (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]) + rest
+    lanes::sum(a, b, |x, y| x * y)
 }
 
 /// One value of the series from three consecutive noise values.
