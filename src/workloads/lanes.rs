@@ -13,6 +13,10 @@
 //! left-to-right sum, so the last bits differ from it. (numpy's `sum` does the
 //! same, with eight lanes inside a pairwise sum.)
 //!
+//! `ma2` sums its lagged products this way. `integration` does not: lab 1
+//! checks a student's plain left-to-right loop against the library's sum bit
+//! for bit, which is worth more there than the 7.5% four lanes took off it.
+//!
 //! The lanes are combined as (0 + 2) + (1 + 3): a register holds lanes (0, 1)
 //! and another (2, 3), so adding the two registers gives both pairs at once.
 //! Combining 0 + 1 and 2 + 3 instead made the compiler deal the lanes into
