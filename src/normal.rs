@@ -205,7 +205,7 @@ impl Ziggurat {
     /// The loop runs only the fast path, on a copy of the generator: with no
     /// call inside it, the compiler keeps the generator's four words in
     /// registers instead of loading and storing them around every draw. The
-    /// 1.5% of draws that miss the fast path leave their bits in their slot
+    /// 0.43% of draws that miss the fast path leave their bits in their slot
     /// and a bit in `misses`; the slow path finishes them after the loop, in
     /// order, drawing its extra numbers after the block's. (So the values
     /// differ from 64 calls of [`Self::sample`]; the same stream always
