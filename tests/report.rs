@@ -121,7 +121,8 @@ fn writes_every_file_with_the_numbers_and_the_figure_elements() {
         "8 logical CPUs",
         "oversubscribed: workers > 8 logical CPUs",
         "speedup over serial (×)",
-        "machine ceiling (p serial copies at once)",
+        "machine ceiling",
+        "(p serial copies at once)",
     ] {
         assert!(
             texts.iter().any(|t| t == expected),

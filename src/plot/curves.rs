@@ -13,11 +13,14 @@
 //!   line: what p independent serial jobs get at once, the most a parallel
 //!   code could hope for on this machine;
 //! - fitted curves (Amdahl's law) **dashed**, so model and measurement never
-//!   look alike.
+//!   look alike;
+//! - the key in a column **beside** the plot ([`super::legend`]), where it
+//!   hides no point.
 //!
-//! [`CurveChart::draw`] reads as the list of those layers, bottom to top;
-//! each layer is one small method.
+//! [`CurveChart::draw_plot`] reads as the list of those layers, bottom to
+//! top; each layer is one small method.
 
+use super::legend::{self, Entry, Sample};
 use super::{FAMILY, Figure, drawing};
 use crate::Result;
 use plotters::coord::Shift;
@@ -87,11 +90,51 @@ pub struct Panels {
 }
 
 /// Sizes are given for an 800-pixel-high chart and scaled to the real one.
-struct Scale(f64);
+pub(super) struct Scale(f64);
 
 impl Scale {
-    fn px(&self, size: f64) -> u32 {
+    /// The scale of a figure `height` pixels high.
+    fn of_height(height: u32) -> Scale {
+        Scale(f64::from(height) / 800.0)
+    }
+
+    pub(super) fn px(&self, size: f64) -> u32 {
         (size * self.0).round().max(1.0) as u32
+    }
+}
+
+/// The grey of the machine ceiling.
+pub(super) const CEILING: RGBColor = RGBColor(120, 120, 120);
+
+/// The strokes of the chart's layers, at one scale: the plot and its key
+/// ([`super::legend`]) both draw with these.
+pub(super) struct Style<'a>(pub &'a Scale);
+
+impl Style<'_> {
+    /// A series: thinner when dashed, so a model never outweighs a measurement.
+    pub(super) fn series_line(&self, color: RGBColor, dashed: bool) -> ShapeStyle {
+        color.stroke_width(self.0.px(if dashed { 2.5 } else { 3.5 }))
+    }
+
+    pub(super) fn marker_radius(&self) -> u32 {
+        self.0.px(6.0)
+    }
+
+    pub(super) fn ideal_line(&self) -> ShapeStyle {
+        BLACK.stroke_width(self.0.px(2.0))
+    }
+
+    pub(super) fn ceiling_line(&self) -> ShapeStyle {
+        CEILING.stroke_width(self.0.px(3.0))
+    }
+
+    /// Half the side of the ceiling's squares.
+    pub(super) fn ceiling_square(&self) -> i32 {
+        self.0.px(6.0) as i32
+    }
+
+    pub(super) fn ceiling_fill() -> ShapeStyle {
+        CEILING.mix(0.22).filled()
     }
 }
 
@@ -151,9 +194,30 @@ impl Frame {
 }
 
 impl Figure for CurveChart {
+    /// The plot, and its key in a column on the right.
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        let entries = self.legend_entries();
+        let (plot, key) = beside_key(area, &entries);
+        self.draw_plot(&plot)?;
+        legend::draw(&key, &entries, &Scale::of_height(area.dim_in_pixel().1))
+    }
+}
+
+/// Splits `area` into a plot on the left and a column for `entries`.
+fn beside_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[Entry],
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let (width, height) = area.dim_in_pixel();
+    let key = legend::width(area, entries, &Scale::of_height(height)).min(width / 2);
+    area.split_horizontally(width - key)
+}
+
+impl CurveChart {
+    /// The chart without its key, layer by layer, bottom to top.
+    pub fn draw_plot<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
         let frame = Frame {
-            scale: Scale(f64::from(area.dim_in_pixel().1) / 800.0),
+            scale: Scale::of_height(area.dim_in_pixel().1),
             x_end: self.x_max.max(1.0) + 0.5,
             y_top: self.y_top(),
         };
@@ -165,11 +229,32 @@ impl Figure for CurveChart {
         for series in &self.series {
             draw_series(&mut chart, &frame, series)?;
         }
-        legend(&mut chart, &frame)
+        Ok(())
     }
-}
 
-impl CurveChart {
+    /// The key: the ceiling, the ideal, then every labelled series.
+    pub fn legend_entries(&self) -> Vec<Entry> {
+        let ceiling = self.band.iter().map(|band| Entry {
+            label: band.label.clone(),
+            sample: Sample::Ceiling,
+        });
+        let ideal = self.ideal.iter().map(|_| Entry {
+            label: "ideal".into(),
+            sample: Sample::Ideal,
+        });
+        let series = self.series.iter().filter_map(|s| {
+            Some(Entry {
+                label: s.label.clone()?,
+                sample: Sample::Line {
+                    color: s.color,
+                    dashed: s.dashed,
+                    markers: s.markers,
+                },
+            })
+        });
+        ceiling.chain(ideal).chain(series).collect()
+    }
+
     /// Title, axes and grid.
     fn axes<'a, DB: DrawingBackend>(
         &self,
@@ -273,7 +358,7 @@ impl CurveChart {
     }
 
     /// The machine ceiling: its interval as a grey band, its median as a
-    /// grey line with small squares, in the legend.
+    /// grey line with small squares.
     fn ceiling<'a, DB: DrawingBackend + 'a>(
         &self,
         chart: &mut Chart<'a, DB>,
@@ -282,7 +367,7 @@ impl CurveChart {
         let Some(band) = self.band.as_ref().filter(|b| !b.points.is_empty()) else {
             return Ok(());
         };
-        let grey = RGBColor(120, 120, 120);
+        let style = Style(&frame.scale);
         let outline: Vec<(f64, f64)> = band
             .points
             .iter()
@@ -290,33 +375,27 @@ impl CurveChart {
             .chain(band.points.iter().rev().map(|p| (p.0, frame.clamp(p.3))))
             .collect();
         chart
-            .draw_series([Polygon::new(outline, grey.mix(0.22).filled())])
+            .draw_series([Polygon::new(outline, Style::ceiling_fill())])
             .map_err(drawing)?;
-        let line = grey.stroke_width(frame.scale.px(3.0));
         let mids: Vec<(f64, f64)> = band
             .points
             .iter()
             .map(|p| (p.0, frame.clamp(p.2)))
             .collect();
-        let side = frame.scale.px(6.0) as i32;
+        let side = style.ceiling_square();
         chart
-            .draw_series(LineSeries::new(mids.clone(), line))
-            .map_err(drawing)?
-            .label(&band.label)
-            .legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + Rectangle::new([(0, -side), (24, side)], grey.mix(0.22).filled())
-                    + PathElement::new([(0, 0), (24, 0)], line)
-            });
+            .draw_series(LineSeries::new(mids.clone(), style.ceiling_line()))
+            .map_err(drawing)?;
         chart
             .draw_series(mids.iter().map(|&p| {
-                EmptyElement::at(p) + Rectangle::new([(-side, -side), (side, side)], grey.filled())
+                EmptyElement::at(p)
+                    + Rectangle::new([(-side, -side), (side, side)], CEILING.filled())
             }))
             .map_err(drawing)?;
         Ok(())
     }
 
-    /// The ideal line, in the legend and labelled on the line itself.
+    /// The ideal line, labelled on the line itself too.
     fn ideal<'a, DB: DrawingBackend + 'a>(
         &self,
         chart: &mut Chart<'a, DB>,
@@ -332,12 +411,12 @@ impl CurveChart {
             }
             Ideal::Level(level) => ((0.5, level), (frame.x_end, level)),
         };
-        let style = BLACK.stroke_width(frame.scale.px(2.0));
         chart
-            .draw_series(LineSeries::new([start, end], style))
-            .map_err(drawing)?
-            .label("ideal")
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+            .draw_series(LineSeries::new(
+                [start, end],
+                Style(&frame.scale).ideal_line(),
+            ))
+            .map_err(drawing)?;
         let at = match ideal {
             Ideal::Diagonal => (end.0 * 0.93, end.1 * 0.93),
             Ideal::Level(level) => (0.6, level),
@@ -365,30 +444,21 @@ fn draw_series<'a, DB: DrawingBackend + 'a>(
 ) -> Result<()> {
     let scale = &frame.scale;
     let colour = series.color;
-    let style = colour.stroke_width(scale.px(if series.dashed { 2.5 } else { 3.5 }));
+    let style = Style(scale).series_line(colour, series.dashed);
     let points: Vec<(f64, f64)> = series
         .points
         .iter()
         .map(|p| (p.x, frame.clamp(p.y)))
         .collect();
     let dash = (scale.px(12.0), scale.px(8.0));
-    let drawn = if series.dashed {
+    if series.dashed {
         chart.draw_series(DashedLineSeries::new(points.clone(), dash.0, dash.1, style))
     } else {
         chart.draw_series(LineSeries::new(points.clone(), style))
     }
     .map_err(drawing)?;
-    if let Some(label) = &series.label {
-        // A dashed line's legend sample is two dashes; a solid one's, one line.
-        let gap = if series.dashed { (9, 15) } else { (12, 12) };
-        drawn.label(label).legend(move |(x, y)| {
-            EmptyElement::at((x, y))
-                + PathElement::new([(0, 0), (gap.0, 0)], style)
-                + PathElement::new([(gap.1, 0), (24, 0)], style)
-        });
-    }
     if series.markers {
-        let radius = scale.px(6.0);
+        let radius = Style(scale).marker_radius();
         chart
             .draw_series(
                 points
@@ -415,22 +485,6 @@ fn draw_series<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
-/// The legend, top left.
-fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>, frame: &Frame) -> Result<()> {
-    let scale = &frame.scale;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(scale.px(14.0))
-        .legend_area_size(scale.px(34.0))
-        .label_font((FAMILY, scale.px(20.0)))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(160, 160, 160))
-        .draw()
-        .map_err(drawing)?;
-    Ok(())
-}
-
 impl Figure for Panels {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
         let height = f64::from(area.dim_in_pixel().1);
@@ -438,10 +492,13 @@ impl Figure for Panels {
             .into_font()
             .style(FontStyle::Bold);
         let body = area.titled(&self.title, title_font).map_err(drawing)?;
-        let cells = body.split_evenly((1, self.charts.len().max(1)));
+        // One key for all panels: their charts share their strategies.
+        let entries = legend::union(self.charts.iter().map(CurveChart::legend_entries));
+        let (plots, key) = beside_key(&body, &entries);
+        let cells = plots.split_evenly((1, self.charts.len().max(1)));
         for (cell, chart) in cells.iter().zip(&self.charts) {
-            chart.draw(cell)?;
+            chart.draw_plot(cell)?;
         }
-        Ok(())
+        legend::draw(&key, &entries, &Scale::of_height(area.dim_in_pixel().1))
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod curves;
 mod font;
+pub mod legend;
 pub mod pairs;
 
 use crate::atomic_file::write_atomically;

@@ -186,7 +186,7 @@ pub fn ceiling_band(report: &Report, workload: &str, quantity: Quantity) -> Opti
         })
         .collect();
     (!points.is_empty()).then(|| Band {
-        label: "machine ceiling (p serial copies at once)".into(),
+        label: "machine ceiling\n(p serial copies at once)".into(),
         points,
     })
 }
@@ -207,9 +207,12 @@ pub fn overview(report: &Report) -> Panels {
     }
 }
 
-/// The overview's pixel size: one panel per workload.
+/// Room for the key beside an overview's panels (its widest label).
+const KEY_WIDTH: u32 = 340;
+
+/// The overview's pixel size: one panel per workload, and the key.
 pub fn overview_size(panels: usize) -> (u32, u32) {
-    (PANEL_WIDTH * panels.max(1) as u32, CHART_SIZE.1)
+    (PANEL_WIDTH * panels.max(1) as u32 + KEY_WIDTH, CHART_SIZE.1)
 }
 
 /// `name.svg` and `name.png` of one figure.
