@@ -165,18 +165,20 @@ impl PairPlot {
             .y_label_area_size(70)
             .build_cartesian_2d(x, y)
             .map_err(drawing)?;
-        chart
-            .configure_mesh()
-            .x_desc(x_desc)
+        let mut mesh = chart.configure_mesh();
+        mesh.x_desc(x_desc)
             .y_desc(y_desc)
             .axis_desc_style((FAMILY, 22))
             .label_style((FAMILY, 16))
             .x_labels(6)
             .y_labels(6)
             .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(220, 220, 220))
-            .draw()
-            .map_err(drawing)?;
+            .bold_line_style(RGBColor(220, 220, 220));
+        if y_desc == "count" {
+            // Counts are whole numbers: "400", not "400.0".
+            mesh.y_label_formatter(&|y| format!("{y:.0}"));
+        }
+        mesh.draw().map_err(drawing)?;
         Ok(chart)
     }
 }
