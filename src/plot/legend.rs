@@ -9,7 +9,7 @@
 //! Each entry's sample is drawn with the very styles of the chart's layers
 //! ([`super::curves`]), so a key and its line cannot drift apart.
 
-use super::curves::{Scale, Style};
+use super::curves::{CEILING, Scale, Style};
 use super::{FAMILY, drawing};
 use crate::Result;
 use plotters::coord::Shift;
@@ -129,7 +129,7 @@ fn draw_sample<DB: DrawingBackend>(
             area.draw(&line(style.ceiling_line())).map_err(drawing)?;
             area.draw(&Rectangle::new(
                 [(middle.0 - half, y - half), (middle.0 + half, y + half)],
-                super::curves::CEILING.filled(),
+                CEILING.filled(),
             ))
             .map_err(drawing)?;
         }

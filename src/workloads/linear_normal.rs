@@ -160,11 +160,6 @@ pub struct Draws {
 }
 
 impl Draws {
-    /// Draws given in one piece.
-    pub fn from_y(y: Vec<f64>) -> Draws {
-        Draws { chunks: vec![y] }
-    }
-
     /// Every y, in draw order.
     pub fn y(&self) -> impl Iterator<Item = f64> + '_ {
         self.chunks.iter().flatten().copied()
@@ -277,7 +272,13 @@ mod tests {
         };
         assert_eq!(draws.mean(), 42.0);
         assert_eq!(draws.variance(), 4.0);
-        assert_eq!(Draws::from_y(vec![7.0]).variance(), 0.0);
+        assert_eq!(
+            Draws {
+                chunks: vec![vec![7.0]]
+            }
+            .variance(),
+            0.0
+        );
         assert_eq!(
             Checksum::of(&vec![40.0, 42.0, 44.0]),
             draws.checksum(),
