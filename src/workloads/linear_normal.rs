@@ -152,7 +152,7 @@ impl Workload for LinearNormal {
 /// The merge keeps the chunks' vectors as they are. Concatenated, every y
 /// would be copied into 800 kB of fresh memory at the default n, and the
 /// first touch of each 4 kB page of it costs the kernel a page fault: a
-/// third of a serial run's time. Nothing needs the draws in one piece: the
+/// quarter of a serial run's time (1.25 ms against 0.93 ms in a fresh process). Nothing needs the draws in one piece: the
 /// summaries, the checksum and `--output` read them in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draws {
