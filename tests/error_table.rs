@@ -59,6 +59,7 @@ fn fixtures() -> PathBuf {
     write("nan.json", r#"{"y": [0.1, NaN, 0.3]}"#);
     write("inf.json", r#"{"y": [0.1, 1e999, 0.3]}"#);
     write("short.json", r#"{"y": [0.1, 0.2]}"#);
+    write("huge.json", r#"{"y": [0.1, 1e300, 0.3]}"#);
     write("words.json", r#"{"y": [0.1, "two", 0.3]}"#);
     write("no-y.json", r#"{"x": [0.1, 0.2, 0.3]}"#);
     write("not-json.json", "y = 0.1, 0.2, 0.3");
