@@ -49,6 +49,7 @@
 pub mod atomic_file;
 pub mod checksum;
 pub mod error;
+pub mod estimate;
 pub mod exit;
 pub mod flags;
 pub mod interrupt;
