@@ -433,3 +433,32 @@ fn a_report_at_the_worker_limit_draws_its_fitted_curves() {
     );
     assert!(!report::render(&report).unwrap().is_empty());
 }
+
+#[test]
+fn a_point_of_millions_of_spread_out_runs_keeps_a_wide_interval() {
+    // Above 1,074 runs the rank search's 0.5^n underflowed and every
+    // interval collapsed onto its median; and it was quadratic in the runs.
+    let n: usize = 2_500_000;
+    // Ratios spread evenly over 1.5..2.5, in a scrambled order.
+    let pairs: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let ratio = 1.5 + ((i * 7919) % n) as f64 / n as f64;
+            (1.0 / ratio, 1.0)
+        })
+        .collect();
+    let measurements = vec![
+        Measurement::from_pairs("integration", "serial", 1, &[(1.0, 1.0); 7]),
+        Measurement::from_pairs("integration", "thread-pool", 2, &pairs),
+    ];
+    let report = Report::new(machine(2, 2), measurements, Vec::new()).unwrap();
+    let d = report.derived("integration", "thread-pool", 2).unwrap();
+    assert!((d.speedup - 2.0).abs() < 1e-3, "{d:?}");
+    // 95% of the median's rank lies within ±0.98·√n ranks: ±0.00062 here.
+    let half_width = 0.98 / (n as f64).sqrt();
+    for (end, want) in [
+        (d.speedup_ci_low, 2.0 - half_width),
+        (d.speedup_ci_high, 2.0 + half_width),
+    ] {
+        assert!((end - want).abs() < 1e-5, "{end} vs {want}: {d:?}");
+    }
+}

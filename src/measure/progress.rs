@@ -78,3 +78,16 @@ impl RoundsBar {
         self.bar.finish_and_clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_keeps_the_estimate_made_before_the_start() {
+        let bar = RoundsBar::new(7, 10).with_estimate(Some(Duration::from_secs(90)));
+        assert_eq!(bar.bar.prefix(), ", estimated about 2 minutes");
+        let without = RoundsBar::new(7, 10).with_estimate(None);
+        assert_eq!(without.bar.prefix(), "");
+    }
+}
