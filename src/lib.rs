@@ -49,6 +49,7 @@
 pub mod atomic_file;
 pub mod checksum;
 pub mod error;
+pub mod estimate;
 pub mod exit;
 pub mod flags;
 pub mod interrupt;
@@ -59,6 +60,7 @@ pub mod lock;
 pub mod machine;
 pub mod measure;
 pub mod measurement;
+pub mod names;
 pub mod normal;
 pub mod plot;
 pub mod report;

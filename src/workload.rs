@@ -19,6 +19,7 @@ use crate::wire::Wire;
 use crate::{Checksum, Error, Result};
 use serde::{Serialize, de::DeserializeOwned};
 use std::path::Path;
+use std::time::Duration;
 
 /// A computation split into a fixed number of independent chunks.
 ///
@@ -61,6 +62,21 @@ pub trait Workload: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn condense(&self, kept: &mut Self::Part, part: Self::Part) -> Result<(), Self::Part> {
         let _ = kept;
         Err(part)
+    }
+
+    /// Roughly how long one serial run of these parameters takes, before it
+    /// starts; `None` (the default) when the workload cannot say.
+    ///
+    /// `speedup run` and `speedup sweep` refuse work estimated above a day
+    /// unless given `--yes` (`crate::estimate`), and the sweep's progress
+    /// bar shows its estimate. A workload knows its own cost model: how
+    /// many units of work its parameters mean (points drawn, normals,
+    /// simulated values) times a cost per unit measured on the reference
+    /// machine, stated beside the constant and rounded up, so that the
+    /// estimate errs long. Parallel runs and sweeps are estimated from
+    /// this one number (`sweep::Grid::estimate`).
+    fn serial_cost(&self) -> Option<Duration> {
+        None
     }
 }
 

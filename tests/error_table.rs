@@ -59,12 +59,38 @@ fn fixtures() -> PathBuf {
     write("nan.json", r#"{"y": [0.1, NaN, 0.3]}"#);
     write("inf.json", r#"{"y": [0.1, 1e999, 0.3]}"#);
     write("short.json", r#"{"y": [0.1, 0.2]}"#);
+    write("huge.json", r#"{"y": [0.1, 1e300, 0.3]}"#);
     write("words.json", r#"{"y": [0.1, "two", 0.3]}"#);
     write("no-y.json", r#"{"x": [0.1, 0.2, 0.3]}"#);
     write("not-json.json", "y = 0.1, 0.2, 0.3");
     write("corrupt/speedup.json", r#"{"machine": {"#);
     let reference = std::fs::read_to_string(committed_reference()).unwrap();
     write("partial/speedup.json", &reference[..reference.len() / 2]);
+    // Hostile copies of the reference, one fault each (row 2 is a
+    // thread-pool point at 2 workers, copies row 0 the ceiling at 2).
+    let edited = |sub: &str, edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut report: serde_json::Value = serde_json::from_str(&reference).unwrap();
+        edit(&mut report);
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        write(&format!("{sub}/speedup.json"), &report.to_string());
+    };
+    edited("ten-million-workers", &|r| {
+        r["measurements"][2]["workers"] = 10_000_000.into();
+    });
+    edited("zero-copies", &|r| {
+        r["copies"][0]["times_s"][0] = 0.0.into()
+    });
+    edited("duplicate", &|r| {
+        let again = r["measurements"][2].clone();
+        r["measurements"].as_array_mut().unwrap().push(again);
+    });
+    edited("escape", &|r| {
+        for list in ["measurements", "copies"] {
+            for m in r[list].as_array_mut().unwrap() {
+                m["workload"] = "../../x".into();
+            }
+        }
+    });
     let mut report: serde_json::Value = serde_json::from_str(&reference).unwrap();
     report["measurements"]
         .as_array_mut()

@@ -296,3 +296,169 @@ fn compare_overlays_two_reports() {
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
+
+/// `speedup.json` of a written report, edited by `edit`, then loaded.
+fn load_edited(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> speedup::Result<Report> {
+    let dir = scratch(name);
+    written(&dir);
+    let path = dir.join("speedup.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut json);
+    std::fs::write(&path, json.to_string()).unwrap();
+    let loaded = Report::load(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    loaded
+}
+
+/// The row of `json`'s `list` at `index`, as an object to edit.
+fn row<'a>(
+    json: &'a mut serde_json::Value,
+    list: &str,
+    index: usize,
+) -> &'a mut serde_json::Map<String, serde_json::Value> {
+    json[list][index].as_object_mut().unwrap()
+}
+
+#[test]
+fn a_loaded_report_is_held_to_what_the_cli_could_have_measured() {
+    use serde_json::json;
+    let refused = |name: &str, edit: &dyn Fn(&mut serde_json::Value), expect: &str| {
+        let err = load_edited(name, edit).unwrap_err().to_string();
+        assert!(err.contains(expect), "{name}: {err}");
+        assert!(
+            err.contains("speedup.json: "),
+            "{name}: names the file: {err}"
+        );
+        assert!(!err.contains('\n'), "{name}: one line: {err}");
+    };
+    // Row 2 is thread-pool at 2 workers; copies row 0 the ceiling at 2.
+    for workers in [0u64, 1025, 10_000_000, 1_000_000_000_000] {
+        refused(
+            "workers",
+            &|j| {
+                row(j, "measurements", 2).insert("workers".into(), json!(workers));
+            },
+            &format!("thread-pool / {workers} workers: a point has 1 to 1024 workers"),
+        );
+    }
+    for time in [json!(0.0), json!(-0.5)] {
+        refused(
+            "copies",
+            &|j| {
+                row(j, "copies", 0)["times_s"][0] = time.clone();
+            },
+            "integration / ceiling / 2 workers has impossible values",
+        );
+        refused(
+            "copies-median",
+            &|j| {
+                row(j, "copies", 0).insert("median_s".into(), time.clone());
+            },
+            "integration / ceiling / 2 workers has impossible values",
+        );
+    }
+    refused(
+        "duplicate",
+        &|j| {
+            let again = j["measurements"][2].clone();
+            j["measurements"].as_array_mut().unwrap().push(again);
+        },
+        "integration / thread-pool / 2 workers appears twice",
+    );
+    refused(
+        "duplicate-copies",
+        &|j| {
+            let again = j["copies"][0].clone();
+            j["copies"].as_array_mut().unwrap().push(again);
+        },
+        "integration / ceiling / 2 workers appears twice",
+    );
+    for (name, expect) in [
+        ("../../x", "contains a path separator"),
+        ("/tmp/x", "contains a path separator"),
+        ("", "is empty"),
+        ("..", "is a folder"),
+        ("a\u{7}b", "contains a control character"),
+    ] {
+        refused(
+            "names",
+            &|j| {
+                for list in ["measurements", "copies"] {
+                    for m in j[list].as_array_mut().unwrap() {
+                        m["workload"] = json!(name);
+                    }
+                }
+            },
+            &format!("workload: the name {name:?} {expect}"),
+        );
+    }
+    refused(
+        "strategy-name",
+        &|j| {
+            row(j, "measurements", 2).insert("strategy".into(), json!("../pool"));
+        },
+        "strategy: the name \"../pool\" contains a path separator",
+    );
+    refused(
+        "startup",
+        &|j| {
+            row(j, "process_startup", 0).insert("seconds".into(), json!(-1.0));
+        },
+        "process_startup at 8 workers has impossible values",
+    );
+    // The edit itself is harmless: untouched, the same file loads.
+    assert!(load_edited("untouched", |_| {}).is_ok());
+}
+
+#[test]
+fn a_report_at_the_worker_limit_draws_its_fitted_curves() {
+    // Ten curve points per worker made 10^7 workers abort; the limit is 1024
+    // now, and the fitted curve has a bounded number of points either way.
+    let report = load_edited("limit", |j| {
+        let last = j["measurements"].as_array().unwrap().len() - 1;
+        row(j, "measurements", last).insert("workers".into(), serde_json::json!(1024));
+    })
+    .unwrap();
+    let chart = speedup::report::figures::chart(
+        &report,
+        "integration",
+        speedup::report::figures::Quantity::Speedup,
+    );
+    assert_eq!(chart.x_max, 1024.0);
+    let longest = chart.series.iter().map(|s| s.points.len()).max().unwrap();
+    assert!(
+        longest <= speedup::report::amdahl::CURVE_POINTS + 1,
+        "{longest}"
+    );
+    assert!(!report::render(&report).unwrap().is_empty());
+}
+
+#[test]
+fn a_point_of_millions_of_spread_out_runs_keeps_a_wide_interval() {
+    // Above 1,074 runs the rank search's 0.5^n underflowed and every
+    // interval collapsed onto its median; and it was quadratic in the runs.
+    let n: usize = 2_500_000;
+    // Ratios spread evenly over 1.5..2.5, in a scrambled order.
+    let pairs: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let ratio = 1.5 + ((i * 7919) % n) as f64 / n as f64;
+            (1.0 / ratio, 1.0)
+        })
+        .collect();
+    let measurements = vec![
+        Measurement::from_pairs("integration", "serial", 1, &[(1.0, 1.0); 7]),
+        Measurement::from_pairs("integration", "thread-pool", 2, &pairs),
+    ];
+    let report = Report::new(machine(2, 2), measurements, Vec::new()).unwrap();
+    let d = report.derived("integration", "thread-pool", 2).unwrap();
+    assert!((d.speedup - 2.0).abs() < 1e-3, "{d:?}");
+    // 95% of the median's rank lies within ±0.98·√n ranks: ±0.00062 here.
+    let half_width = 0.98 / (n as f64).sqrt();
+    for (end, want) in [
+        (d.speedup_ci_low, 2.0 - half_width),
+        (d.speedup_ci_high, 2.0 + half_width),
+    ] {
+        assert!((end - want).abs() < 1e-5, "{end} vs {want}: {d:?}");
+    }
+}

@@ -4,6 +4,7 @@ use super::args;
 use super::record::Record;
 use super::stdout;
 use speedup::atomic_file::AtomicFile;
+use speedup::estimate::{Estimate, shared};
 use speedup::plot::Format;
 use speedup::seeds::DEFAULT_SEED;
 use speedup::strategy::mpi;
@@ -65,6 +66,10 @@ pub struct RunArgs {
     /// Also draw the result's figure to FILE.svg or FILE.png (ma2: ELFI's pair plot)
     #[arg(long, global = true, value_name = "FILE")]
     plot: Option<PathBuf>,
+
+    /// Run even if the run is estimated to take more than a day
+    #[arg(long, global = true)]
+    yes: bool,
 }
 
 /// Fails before the run if `--plot` cannot be honoured.
@@ -101,6 +106,15 @@ pub fn execute(args: RunArgs) -> Result<()> {
         (_, Some(session)) => args.workers.unwrap_or(session.size()),
         _ => args.workers.unwrap_or_else(args::default_workers),
     };
+    // A run of days is refused before it starts, unless asked for.
+    args.workload.validate()?;
+    if let Some(serial) = args.workload.serial_cost() {
+        Estimate(shared(serial, workers, num_cpus::get())).check(
+            "this run",
+            "the workload's cost",
+            args.yes,
+        )?;
+    }
     if let Some(session) = mpi.as_ref().filter(|session| !session.is_root()) {
         // Not rank 0: compute this rank's share, send it, print nothing.
         return session.serve(args.workload, args.seed, workers);

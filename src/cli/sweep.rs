@@ -8,6 +8,7 @@
 
 use super::args;
 use super::stdout;
+use speedup::estimate::Estimate;
 use speedup::launcher::Launcher;
 use speedup::machine::Machine;
 use speedup::measure::{Conditions, Plan, RoundsBar};
@@ -91,6 +92,10 @@ pub struct SweepArgs {
     /// Launches the mpi strategy: a command with {workers} where the rank count goes, run without a shell
     #[arg(long, value_name = "TEMPLATE")]
     launcher: Option<String>,
+
+    /// Run even if the sweep is estimated to take more than a day
+    #[arg(long)]
+    yes: bool,
 }
 
 /// How `speedup sweep` takes its times, as the report states it.
@@ -135,6 +140,11 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     if let Some(workers) = args.workers {
         grid.workers = workers;
     }
+    // A sweep of days is refused before it starts, unless asked for.
+    let estimate = grid.estimate(args.rounds, machine.logical_cpus);
+    if let Some(estimate) = estimate {
+        Estimate(estimate).check("this sweep", "the workloads' costs", args.yes)?;
+    }
     let dir = args.out.unwrap_or_else(|| report::default_dir(&machine));
     // Fail on an unwritable directory now, not after the measurements.
     std::fs::create_dir_all(&dir)
@@ -148,7 +158,7 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     };
     let runs_per_round = grid.points().len() + grid.workloads.len() * grid.ceiling_counts().len();
     let conditions = Conditions::now(METHOD);
-    let mut bar = RoundsBar::new(plan.rounds, runs_per_round);
+    let mut bar = RoundsBar::new(plan.rounds, runs_per_round).with_estimate(estimate);
     let options = Options {
         timeout: Duration::from_secs_f64(args.timeout),
         ..Options::default()

@@ -4,10 +4,13 @@
 //! A sweep takes minutes; a silent terminal for minutes looks like a hang.
 //! The bar counts runs, names the point running now, and after each round
 //! says how wide the widest speedup interval still is: the number that
-//! `--until` waits on.
+//! `--until` waits on. Beside the clock it keeps the estimate made before
+//! the start (`crate::estimate`), so a sweep that runs far past it shows.
 
 use super::rounds::Event;
+use crate::estimate::Estimate;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::time::Duration;
 
 /// Shows the rounds' progress on standard error (hidden when it is not a terminal).
 pub struct RoundsBar {
@@ -20,7 +23,7 @@ impl RoundsBar {
     /// A bar for `rounds` rounds of `runs_per_round` timed points each.
     pub fn new(rounds: usize, runs_per_round: usize) -> RoundsBar {
         let bar = ProgressBar::new((rounds * runs_per_round) as u64).with_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed} < {eta}]")
+            ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed} < {eta}{prefix}]")
                 .expect("the template is valid"),
         );
         RoundsBar {
@@ -28,6 +31,15 @@ impl RoundsBar {
             runs_per_round: runs_per_round as u64,
             widest: String::new(),
         }
+    }
+
+    /// The same bar, also showing the estimate made before the start.
+    pub fn with_estimate(self, estimate: Option<Duration>) -> RoundsBar {
+        if let Some(estimate) = estimate {
+            self.bar
+                .set_prefix(format!(", estimated {}", Estimate(estimate)));
+        }
+        self
     }
 
     /// Takes one event of [`super::run_rounds`].
@@ -64,5 +76,18 @@ impl RoundsBar {
     /// Removes the bar.
     pub fn finish(self) {
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_keeps_the_estimate_made_before_the_start() {
+        let bar = RoundsBar::new(7, 10).with_estimate(Some(Duration::from_secs(90)));
+        assert_eq!(bar.bar.prefix(), ", estimated about 2 minutes");
+        let without = RoundsBar::new(7, 10).with_estimate(None);
+        assert_eq!(without.bar.prefix(), "");
     }
 }

@@ -38,6 +38,25 @@ impl AmdahlFit {
     }
 }
 
+/// The most points a fitted curve is drawn with.
+pub const CURVE_POINTS: usize = 400;
+
+/// Where to draw a fitted curve from 1 worker to `x_max`: every tenth of a
+/// worker, smooth at the few workers a figure usually shows, but never more
+/// than [`CURVE_POINTS`] + 1 points, evenly spaced. (A loaded report once
+/// claimed 10^12 workers, and ten points per worker aborted on memory.)
+pub fn curve_workers(x_max: f64) -> Vec<f64> {
+    let x_max = x_max.max(1.0);
+    if (x_max - 1.0) * 10.0 <= CURVE_POINTS as f64 {
+        return (10..=(x_max * 10.0) as usize)
+            .map(|tenth| tenth as f64 / 10.0)
+            .collect();
+    }
+    (0..=CURVE_POINTS)
+        .map(|i| 1.0 + (x_max - 1.0) * i as f64 / CURVE_POINTS as f64)
+        .collect()
+}
+
 /// Least-squares serial fraction of `(workers, speedup)` points, in [0, 1];
 /// `None` without a point above one worker.
 pub fn serial_fraction(points: &[(usize, f64)]) -> Option<f64> {
@@ -134,6 +153,20 @@ mod tests {
     fn recovers_the_serial_fraction_of_exact_amdahl_points() {
         let points: Vec<_> = [1, 2, 4, 8].map(|p| (p, amdahl(0.1, p))).to_vec();
         assert!((serial_fraction(&points).unwrap() - 0.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn curves_are_drawn_in_tenths_but_with_a_bounded_number_of_points() {
+        let small = curve_workers(4.0);
+        assert_eq!(small.len(), 31);
+        assert!((small[1] - 1.1).abs() < 1e-12 && small[30] == 4.0);
+        for x_max in [1024.0, 1e7, 1e12] {
+            let xs = curve_workers(x_max);
+            assert_eq!(xs.len(), CURVE_POINTS + 1, "{x_max}");
+            assert_eq!((xs[0], *xs.last().unwrap()), (1.0, x_max));
+            assert!(xs.windows(2).all(|w| w[0] < w[1]));
+        }
+        assert_eq!(curve_workers(1.0), vec![1.0]);
     }
 
     #[test]

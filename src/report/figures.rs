@@ -110,9 +110,9 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
         let color = measured.color;
         series.push(measured);
         if let Some(fit) = report.fit(workload, strategy) {
-            let points = (10..=(x_max * 10.0) as usize)
-                .map(|tenth| {
-                    let x = tenth as f64 / 10.0;
+            let points = super::amdahl::curve_workers(x_max)
+                .into_iter()
+                .map(|x| {
                     let s = fit.predict(x);
                     let y = match quantity {
                         Quantity::Speedup => s,

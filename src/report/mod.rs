@@ -30,6 +30,7 @@ use crate::machine::Machine;
 use crate::measure::{CEILING, Conditions};
 use crate::measurement::Measurement;
 use crate::measurement::StartupCost;
+use crate::strategy::{MAX_WORKERS, check_workers};
 use crate::{Error, Result};
 use amdahl::AmdahlFit;
 use derived::{CeilingRow, Derived};
@@ -77,7 +78,7 @@ impl Report {
         let (copies, mut measurements): (Vec<_>, Vec<_>) = measurements
             .into_iter()
             .partition(|m| m.strategy == CEILING);
-        check(&measurements)?;
+        check(&measurements, &copies)?;
         // Registry order of workloads, report order of strategies (so colours
         // and legends agree everywhere), then workers.
         measurements.sort_by_key(|m| {
@@ -132,6 +133,9 @@ impl Report {
             .map_err(|e| Error::new(format!("{} is not a speedup report: {e}", path.display())))?;
         let mut measurements = stored.measurements;
         measurements.extend(stored.copies);
+        check_costs(&stored.process_startup, "process_startup")
+            .and_then(|()| check_costs(&stored.mpi_launch, "mpi_launch"))
+            .map_err(|e| e.context(path.display()))?;
         let report = Report::new(stored.machine, measurements, stored.process_startup)
             .map_err(|e| e.context(path.display()))?;
         Ok(Report {
@@ -205,34 +209,82 @@ impl Report {
 }
 
 /// Refuses measurements no report can be drawn from, naming the first bad one.
-fn check(measurements: &[Measurement]) -> Result<()> {
+///
+/// `speedup report DIR` redraws whatever `speedup.json` it is given, possibly
+/// one someone else wrote, so a loaded report is held to what the CLI itself
+/// could have measured: names that are plain file names
+/// ([`crate::names::plain_name`]), 1 to [`MAX_WORKERS`] workers, every time
+/// finite and above zero (the ceiling's `copies` too), and each point once.
+/// A duplicate is refused, not merged: two rows of one point are two
+/// measurements under conditions the report cannot tell apart, and which
+/// one the figures show would otherwise depend on file order.
+fn check(measurements: &[Measurement], copies: &[Measurement]) -> Result<()> {
     if measurements.is_empty() {
         return Err(Error::new("no measurements to report"));
     }
-    for m in measurements {
-        let times = [m.median_s, m.mean_s, m.ci_low_s, m.ci_high_s];
-        let runs_ok = m
-            .times_s
-            .iter()
-            .chain(&m.serial_s)
-            .all(|t| t.is_finite() && *t > 0.0);
-        if m.workers == 0
-            || !runs_ok
-            || m.samples == 0
-            || times.iter().any(|t| !t.is_finite() || *t < 0.0)
-            || m.median_s <= 0.0
-            || m.mean_s <= 0.0
-        {
+    let mut seen = std::collections::HashSet::new();
+    for m in measurements.iter().chain(copies) {
+        check_row(m)?;
+        if !seen.insert((&m.workload, &m.strategy, m.workers)) {
             return Err(Error::new(format!(
-                "measurement {} / {} / {} workers has impossible values",
+                "measurement {} / {} / {} workers appears twice (one row per point: \
+                 keep one, or measure again)",
                 m.workload, m.strategy, m.workers
             )));
         }
+    }
+    for m in measurements {
         if !m.is_paired() && derived::baseline(measurements, &m.workload).is_none() {
             return Err(Error::new(format!(
                 "{} has no serial measurement at 1 worker, so no speedup can be computed \
                  (measure it again with serial included)",
                 m.workload
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// One row's names, worker count and times (see [`check`]).
+fn check_row(m: &Measurement) -> Result<()> {
+    crate::names::plain_name(&m.workload).map_err(|e| e.context("workload"))?;
+    crate::names::plain_name(&m.strategy).map_err(|e| e.context("strategy"))?;
+    let row = format!(
+        "measurement {} / {} / {} workers",
+        m.workload, m.strategy, m.workers
+    );
+    if check_workers(m.workers).is_err() {
+        return Err(Error::new(format!(
+            "{row}: a point has 1 to {MAX_WORKERS} workers (the most speedup measures)"
+        )));
+    }
+    let times = [m.median_s, m.mean_s, m.ci_low_s, m.ci_high_s];
+    let runs_ok = m
+        .times_s
+        .iter()
+        .chain(&m.serial_s)
+        .all(|t| t.is_finite() && *t > 0.0);
+    if !runs_ok
+        || m.samples == 0
+        || times.iter().any(|t| !t.is_finite() || *t < 0.0)
+        || m.median_s <= 0.0
+        || m.mean_s <= 0.0
+    {
+        return Err(Error::new(format!("{row} has impossible values")));
+    }
+    Ok(())
+}
+
+/// Start-up and launch costs as stored: at 1 to [`MAX_WORKERS`] workers, a
+/// finite time of zero or more.
+fn check_costs(costs: &[StartupCost], what: &str) -> Result<()> {
+    for cost in costs {
+        if check_workers(cost.workers).is_err()
+            || !(cost.seconds.is_finite() && cost.seconds >= 0.0)
+        {
+            return Err(Error::new(format!(
+                "{what} at {} workers has impossible values ({} s)",
+                cost.workers, cost.seconds
             )));
         }
     }

@@ -1,8 +1,10 @@
 //! What a study measures: the grid of (workload × strategy × workers).
 
 use crate::Result;
+use crate::estimate::shared;
 use crate::strategy::Strategy;
-use crate::workloads::NAMES;
+use crate::workloads::{AnyWorkload, NAMES};
+use std::time::Duration;
 
 use super::lists::{parse_workers, parse_workloads};
 
@@ -104,6 +106,39 @@ impl Grid {
         self.workers.iter().copied().filter(|&p| p > 1).collect()
     }
 
+    /// Roughly how long `rounds` rounds of this grid take on `cpus` logical
+    /// CPUs, from each workload's [`serial_cost`](crate::Workload::serial_cost)
+    /// at its default parameters (the sweep's); `None` when a workload
+    /// cannot say. The model follows `measure::run_rounds`: per workload and
+    /// round, every point once (serial work shared by `min(workers, cpus)`,
+    /// [`shared`]), the ceiling's p copies at once (p serial runs' work,
+    /// shared the same way), and n + 1 serial runs beside its n runs; and
+    /// before the first round, every run once plus one serial run to warm
+    /// up. With `--until`, `rounds` is the least the sweep runs.
+    pub fn estimate(&self, rounds: usize, cpus: usize) -> Option<Duration> {
+        let mut total = Duration::ZERO;
+        for workload in &self.workloads {
+            let serial = AnyWorkload::with_defaults(workload).ok()?.serial_cost()?;
+            let points = self.points_of(workload);
+            let ceiling = self.ceiling_counts();
+            let runs: Duration = points
+                .iter()
+                .map(|p| shared(serial, p.workers, cpus))
+                .chain(
+                    ceiling
+                        .iter()
+                        .map(|&p| shared(serial.saturating_mul(p as u32), p, cpus)),
+                )
+                .fold(Duration::ZERO, Duration::saturating_add);
+            let count = (points.len() + ceiling.len()) as u32;
+            let round = runs.saturating_add(serial.saturating_mul(count + 1));
+            total = total
+                .saturating_add(round.saturating_mul(rounds as u32))
+                .saturating_add(runs.saturating_add(serial));
+        }
+        Some(total)
+    }
+
     /// Every point, workload by workload.
     pub fn points(&self) -> Vec<Point> {
         self.workloads
@@ -132,6 +167,36 @@ mod tests {
             assert!(ladder.contains(&must), "{ladder:?} lacks {must}");
         }
         assert!(ladder.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn the_estimate_of_a_grid_is_its_cost_model_summed() {
+        let grid = Grid {
+            workloads: vec!["integration".into()],
+            strategies: vec![Strategy::Serial, Strategy::ThreadPool],
+            workers: vec![1, 2],
+        };
+        let c = AnyWorkload::with_defaults("integration")
+            .unwrap()
+            .serial_cost()
+            .unwrap()
+            .as_secs_f64();
+        // Serial at 1, thread-pool at 1 and 2 (half of c on 2 CPUs), the
+        // ceiling's 2 copies at once (2c on 2 CPUs): 3.5c, plus 5 serial
+        // runs beside the 4 runs; 3 rounds, and one warm-up of 3.5c + c.
+        let expected = 3.0 * (3.5 * c + 5.0 * c) + 4.5 * c;
+        let estimate = grid.estimate(3, 2).unwrap().as_secs_f64();
+        assert!(
+            (estimate - expected).abs() < 1e-6 * expected,
+            "{estimate} vs {expected}"
+        );
+        // On 1 CPU nothing is shared: thread-pool at 2 costs c, the copies 2c.
+        let one_cpu = grid.estimate(3, 1).unwrap().as_secs_f64();
+        let expected = 3.0 * (5.0 * c + 5.0 * c) + 6.0 * c;
+        assert!(
+            (one_cpu - expected).abs() < 1e-6 * expected,
+            "{one_cpu} vs {expected}"
+        );
     }
 
     #[test]

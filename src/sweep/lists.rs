@@ -33,10 +33,20 @@ pub fn parse_workers(text: &str) -> Result<Vec<usize>> {
 }
 
 /// Parses a comma-separated list of workload names, checking each.
+///
+/// A name given twice is refused: each workload would be measured, drawn
+/// and tabled twice. (Worker counts and strategies are sets and are merged
+/// silently instead: `scoped,scoped-static` names scoped-static twice on
+/// purpose, and `1,2,2` means the same counts.)
 pub fn parse_workloads(text: &str) -> Result<Vec<String>> {
     let names = split_names(text);
-    for name in &names {
+    for (i, name) in names.iter().enumerate() {
         AnyWorkload::with_defaults(name)?;
+        if names[..i].contains(name) {
+            return Err(Error::new(format!(
+                "workload '{name}' is named twice (each is measured once)"
+            )));
+        }
     }
     if names.is_empty() {
         return Err(Error::new(format!("no workload names in '{text}'")));
@@ -95,6 +105,14 @@ mod tests {
                 Strategy::Scoped(crate::Schedule::Dynamic)
             ]
         );
+        assert_eq!(
+            parse_workloads("ma2, integration").unwrap(),
+            vec!["ma2", "integration"]
+        );
+        let twice = parse_workloads("ma2,integration,ma2")
+            .unwrap_err()
+            .to_string();
+        assert!(twice.contains("'ma2' is named twice"), "{twice}");
         assert!(
             parse_workloads("nope")
                 .unwrap_err()

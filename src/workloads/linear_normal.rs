@@ -25,6 +25,7 @@ use crate::workload::{Outcome, Workload};
 use crate::{Checksum, Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::time::Duration;
 
 /// Draws per chunk, fixed whatever the worker count: ten chunks at the
 /// default n, each long enough (~0.1 ms) to be worth handing out.
@@ -145,7 +146,17 @@ impl Workload for LinearNormal {
     fn merge(&self, parts: Vec<Vec<f64>>) -> Draws {
         Draws { chunks: parts }
     }
+
+    /// n draws of five normals each: 6.4 ns a draw on the reference
+    /// machine (100,000 draws, 0.64 ms), counted as [`NANOS_PER_DRAW`].
+    fn serial_cost(&self) -> Option<Duration> {
+        Some(crate::estimate::units(self.n as f64, NANOS_PER_DRAW))
+    }
 }
+
+/// What one draw of y costs, for estimates: the reference machine's 6.4 ns,
+/// rounded up to allow for slower machines.
+pub const NANOS_PER_DRAW: f64 = 15.0;
 
 /// The draws of y, in draw order, in the vectors the chunks made.
 ///

@@ -44,6 +44,16 @@ macro_rules! registry {
                 match self { $(AnyWorkload::$variant(_) => <<$type as Workload>::Output as Outcome>::HAS_PLOT,)+ }
             }
 
+            /// Rejects parameters that make no sense (see [`Workload::validate`]).
+            pub fn validate(&self) -> Result<()> {
+                match self { $(AnyWorkload::$variant(workload) => workload.validate(),)+ }
+            }
+
+            /// One serial run's estimated time (see [`Workload::serial_cost`]).
+            pub fn serial_cost(&self) -> Option<std::time::Duration> {
+                match self { $(AnyWorkload::$variant(workload) => workload.serial_cost(),)+ }
+            }
+
             /// The named workload with its default parameters.
             pub fn with_defaults(name: &str) -> Result<AnyWorkload> {
                 $(if name == <$type as Workload>::NAME {

@@ -37,6 +37,18 @@ pub const MIN_LEN: usize = 3;
 /// longest take hours, and its length is not a typo for a short one.
 pub const MAX_LEN: usize = 1_000_000;
 
+/// The largest magnitude an observed value may have.
+///
+/// The summaries are means of products of two values (up to `y²`), and the
+/// distance squares differences of summaries (up to `y⁴`), so a value much
+/// above `f64::MAX^(1/4)` ≈ 1.3·10^77 makes the distance infinite: every
+/// simulation ties at `inf`, the threshold prints as `inf` and the run
+/// "succeeds" with nonsense (`1e300` did). At 10^75 the products stay below
+/// 10^150, their sums over [`MAX_LEN`] values below 10^156 and the squared
+/// distances below 10^301: everything finite, with room to spare. Real data
+/// of that size are a units mistake; rescale them.
+pub const MAX_MAGNITUDE: f64 = 1e75;
+
 /// The observed series simulated at `theta`, with `n_obs` values.
 pub fn simulate(theta: Theta, n_obs: usize) -> Vec<f64> {
     let mut rng = ChunkRng::seed_from_u64(OBSERVATION_SEED);
@@ -73,9 +85,12 @@ impl ObservedFile {
     pub fn read(path: &str) -> Result<ObservedFile> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::new(format!("cannot read {path}: {e}")))?;
+        // Windows editors (Notepad, Excel's "CSV UTF-8") start files with a
+        // byte-order mark, which JSON does not allow; it says nothing here.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let file = ObservedFile {
             path: path.into(),
-            y: parse_series(&text).map_err(|e| e.context(path))?,
+            y: parse_series(text).map_err(|e| e.context(path))?,
         };
         file.check()?;
         Ok(file)
@@ -118,7 +133,8 @@ fn parse_series(text: &str) -> Result<Vec<f64>> {
         .collect()
 }
 
-/// A series must have [`MIN_LEN`] to [`MAX_LEN`] values, all finite.
+/// A series must have [`MIN_LEN`] to [`MAX_LEN`] values, all finite and at
+/// most [`MAX_MAGNITUDE`] in size.
 pub fn check_series(y: &[f64]) -> Result<()> {
     if y.len() < MIN_LEN {
         return Err(Error::new(format!(
@@ -135,6 +151,12 @@ pub fn check_series(y: &[f64]) -> Result<()> {
     if let Some(i) = y.iter().position(|v| !v.is_finite()) {
         return Err(Error::new(format!(
             r#""y"[{i}] is {}; values must be finite"#,
+            y[i]
+        )));
+    }
+    if let Some(i) = y.iter().position(|v| v.abs() > MAX_MAGNITUDE) {
+        return Err(Error::new(format!(
+            r#""y"[{i}] is {:e}; values must be at most {MAX_MAGNITUDE:e} in size, or the distances overflow (rescale the data)"#,
             y[i]
         )));
     }
@@ -177,6 +199,29 @@ mod tests {
         );
         assert!(check_series(&[1.0, f64::INFINITY, 2.0]).is_err());
         assert!(check_series(&[1.0, 0.0, 2.0]).is_ok());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let path = std::env::temp_dir().join(format!("speedup-bom-{}.json", std::process::id()));
+        std::fs::write(&path, "\u{feff}{\"y\": [0.5, -1, 2]}").unwrap();
+        let read = ObservedFile::read(path.to_str().unwrap());
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(read.unwrap().y, vec![0.5, -1.0, 2.0]);
+    }
+
+    #[test]
+    fn values_up_to_the_bound_keep_every_distance_finite() {
+        use super::super::model::Summaries;
+        let at_bound = vec![MAX_MAGNITUDE, -MAX_MAGNITUDE, MAX_MAGNITUDE];
+        assert!(check_series(&at_bound).is_ok());
+        let far = Summaries::of(&at_bound);
+        let near = Summaries::of(&[0.1, -0.2, 0.3]);
+        assert!(far.distance(&near).is_finite(), "{far:?}");
+        let err = check_series(&[1.0, 1e300, 2.0]).unwrap_err().to_string();
+        assert!(err.contains(r#""y"[1] is 1e300"#), "{err}");
+        // The bound is a hard line, with a margin below where overflow begins.
+        assert!(check_series(&[1.0, -1.01e75, 2.0]).is_err());
     }
 
     #[test]
