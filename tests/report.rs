@@ -1,12 +1,14 @@
 //! The report end to end: synthetic measurements in, files out, and
 //! `speedup report` redrawing them from speedup.json alone.
 
+use speedup::Strategy;
 use speedup::machine::Machine;
 use speedup::measure::CEILING;
 use speedup::measurement::Measurement;
 use speedup::measurement::StartupCost;
 use speedup::plot::svg_texts;
 use speedup::report::figures::CHART_SIZE;
+use speedup::report::view::Label;
 use speedup::report::{self, Report};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -108,7 +110,11 @@ fn writes_every_file_with_the_numbers_and_the_figure_elements() {
     ] {
         assert!(dir.join(name).is_file(), "{name} missing");
     }
-    let fit = report.fit("integration", "thread-pool").unwrap();
+    let views = report.views();
+    let integration = &views[0];
+    assert_eq!((views.len(), integration.name), (1, "integration"));
+    let pool = Label::Strategy(Strategy::ThreadPool);
+    let fit = integration.fit(&pool).unwrap();
     assert!((fit.serial_fraction - 0.05).abs() < 1e-9, "{fit:?}");
 
     let svg = std::fs::read_to_string(dir.join("integration-speedup.svg")).unwrap();
@@ -154,9 +160,16 @@ fn writes_every_file_with_the_numbers_and_the_figure_elements() {
     assert!(md.contains("| thread-pool | 8 | 5.93× |"), "{md}");
     assert!(md.contains("| machine ceiling | 8 | 7.20× |"), "{md}");
     assert!(!md.contains("predates"), "{md}");
-    let d = report.derived("integration", "thread-pool", 8).unwrap();
+    let d = integration.point(&pool, 8).unwrap().derived.unwrap();
     assert!((d.of_ceiling.unwrap() - d.speedup / 7.2).abs() < 1e-12);
-    assert_eq!(report.ceiling("integration").len(), 16, "1 (serial) to 16");
+    assert_eq!(integration.ceiling.len(), 16, "1 (serial) to 16");
+    assert!(
+        integration
+            .points
+            .iter()
+            .all(|p| p.label.to_string() != CEILING),
+        "the ceiling is rows of its own, not a point"
+    );
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert_eq!(html.matches("<svg").count(), 3, "figures inlined");
     std::fs::remove_dir_all(&dir).unwrap();
