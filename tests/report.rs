@@ -1,12 +1,13 @@
 //! The report end to end: synthetic measurements in, files out, and
 //! `speedup report` redrawing them from speedup.json alone.
 
+use plotters::style::RGBColor;
 use speedup::Strategy;
 use speedup::machine::Machine;
 use speedup::measure::CEILING;
 use speedup::measurement::Measurement;
 use speedup::measurement::StartupCost;
-use speedup::plot::svg_texts;
+use speedup::plot::{EXTRA, svg_texts};
 use speedup::report::figures::CHART_SIZE;
 use speedup::report::view::Label;
 use speedup::report::{self, Report};
@@ -308,4 +309,68 @@ fn compare_overlays_two_reports() {
     for dir in [a, b, out] {
         std::fs::remove_dir_all(dir).unwrap();
     }
+}
+
+#[test]
+fn a_students_versions_are_curves_of_their_own_beside_the_librarys() {
+    // As `lab time` measures them: the library's strategies and two of the
+    // student's versions, labelled `student-...`, on the same workload.
+    let mut all = measurements(4);
+    all.retain(|m| m.strategy != "scoped-static");
+    for (label, serial_part) in [("student-threads", 0.2_f64), ("student-rayon", 0.1)] {
+        for p in 1..=4 {
+            let t = serial_part + (1.0 - serial_part) / p as f64;
+            let pairs = [(t, 1.0); 7];
+            all.push(Measurement::from_pairs("integration", label, p, &pairs));
+        }
+    }
+    let report = Report::new(machine(4, 8), all, Vec::new()).unwrap();
+    let views = report.views();
+    let view = &views[0];
+    let threads = Label::Other("student-threads".into());
+    let rayon = Label::Other("student-rayon".into());
+    assert_eq!(
+        view.labels(),
+        [
+            &Label::Strategy(Strategy::Serial),
+            &Label::Strategy(Strategy::ThreadPool),
+            &threads,
+            &rayon
+        ],
+        "library strategies in table order, then the student's in the order measured"
+    );
+
+    let chart = report::figures::chart(view, report::figures::Quantity::Speedup);
+    let color_of = |name: &str| {
+        chart
+            .series
+            .iter()
+            .find(|s| s.label.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("no curve for {name}"))
+            .color
+    };
+    let pool = Strategy::ThreadPool.entry().color;
+    assert_eq!(color_of("thread-pool"), RGBColor(pool.0, pool.1, pool.2));
+    assert_eq!(color_of("student-threads"), EXTRA[0]);
+    assert_eq!(color_of("student-rayon"), EXTRA[1]);
+    assert!(
+        chart
+            .series
+            .iter()
+            .all(|s| s.label.as_deref() != Some("serial")),
+        "serial is the baseline, not a curve"
+    );
+
+    let files = report::render(&report).unwrap();
+    let md = &files
+        .iter()
+        .find(|(name, _)| name == "report.md")
+        .unwrap()
+        .1;
+    let md = String::from_utf8_lossy(md);
+    assert!(
+        md.contains("| workers | serial | thread-pool | student-threads | student-rayon |"),
+        "{md}"
+    );
+    assert!(md.contains("| student-rayon | 4 | "), "{md}");
 }
