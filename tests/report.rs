@@ -1,12 +1,15 @@
 //! The report end to end: synthetic measurements in, files out, and
 //! `speedup report` redrawing them from speedup.json alone.
 
+use plotters::style::RGBColor;
+use speedup::Strategy;
 use speedup::machine::Machine;
 use speedup::measure::CEILING;
 use speedup::measurement::Measurement;
 use speedup::measurement::StartupCost;
-use speedup::plot::svg_texts;
+use speedup::plot::{EXTRA, svg_texts};
 use speedup::report::figures::CHART_SIZE;
+use speedup::report::view::Label;
 use speedup::report::{self, Report};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -108,7 +111,11 @@ fn writes_every_file_with_the_numbers_and_the_figure_elements() {
     ] {
         assert!(dir.join(name).is_file(), "{name} missing");
     }
-    let fit = report.fit("integration", "thread-pool").unwrap();
+    let views = report.views();
+    let integration = &views[0];
+    assert_eq!((views.len(), integration.name), (1, "integration"));
+    let pool = Label::Strategy(Strategy::ThreadPool);
+    let fit = integration.fit(&pool).unwrap();
     assert!((fit.serial_fraction - 0.05).abs() < 1e-9, "{fit:?}");
 
     let svg = std::fs::read_to_string(dir.join("integration-speedup.svg")).unwrap();
@@ -154,9 +161,16 @@ fn writes_every_file_with_the_numbers_and_the_figure_elements() {
     assert!(md.contains("| thread-pool | 8 | 5.93× |"), "{md}");
     assert!(md.contains("| machine ceiling | 8 | 7.20× |"), "{md}");
     assert!(!md.contains("predates"), "{md}");
-    let d = report.derived("integration", "thread-pool", 8).unwrap();
+    let d = integration.point(&pool, 8).unwrap().derived.unwrap();
     assert!((d.of_ceiling.unwrap() - d.speedup / 7.2).abs() < 1e-12);
-    assert_eq!(report.ceiling("integration").len(), 16, "1 (serial) to 16");
+    assert_eq!(integration.ceiling.len(), 16, "1 (serial) to 16");
+    assert!(
+        integration
+            .points
+            .iter()
+            .all(|p| p.label.to_string() != CEILING),
+        "the ceiling is rows of its own, not a point"
+    );
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert_eq!(html.matches("<svg").count(), 3, "figures inlined");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -297,6 +311,70 @@ fn compare_overlays_two_reports() {
     }
 }
 
+#[test]
+fn a_students_versions_are_curves_of_their_own_beside_the_librarys() {
+    // As `lab time` measures them: the library's strategies and two of the
+    // student's versions, labelled `student-...`, on the same workload.
+    let mut all = measurements(4);
+    all.retain(|m| m.strategy != "scoped-static");
+    for (label, serial_part) in [("student-threads", 0.2_f64), ("student-rayon", 0.1)] {
+        for p in 1..=4 {
+            let t = serial_part + (1.0 - serial_part) / p as f64;
+            let pairs = [(t, 1.0); 7];
+            all.push(Measurement::from_pairs("integration", label, p, &pairs));
+        }
+    }
+    let report = Report::new(machine(4, 8), all, Vec::new()).unwrap();
+    let views = report.views();
+    let view = &views[0];
+    let threads = Label::Other("student-threads".into());
+    let rayon = Label::Other("student-rayon".into());
+    assert_eq!(
+        view.labels(),
+        [
+            &Label::Strategy(Strategy::Serial),
+            &Label::Strategy(Strategy::ThreadPool),
+            &threads,
+            &rayon
+        ],
+        "library strategies in table order, then the student's in the order measured"
+    );
+
+    let chart = report::figures::chart(view, report::figures::Quantity::Speedup);
+    let color_of = |name: &str| {
+        chart
+            .series
+            .iter()
+            .find(|s| s.label.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("no curve for {name}"))
+            .color
+    };
+    let pool = Strategy::ThreadPool.entry().color;
+    assert_eq!(color_of("thread-pool"), RGBColor(pool.0, pool.1, pool.2));
+    assert_eq!(color_of("student-threads"), EXTRA[0]);
+    assert_eq!(color_of("student-rayon"), EXTRA[1]);
+    assert!(
+        chart
+            .series
+            .iter()
+            .all(|s| s.label.as_deref() != Some("serial")),
+        "serial is the baseline, not a curve"
+    );
+
+    let files = report::render(&report).unwrap();
+    let md = &files
+        .iter()
+        .find(|(name, _)| name == "report.md")
+        .unwrap()
+        .1;
+    let md = String::from_utf8_lossy(md);
+    assert!(
+        md.contains("| workers | serial | thread-pool | student-threads | student-rayon |"),
+        "{md}"
+    );
+    assert!(md.contains("| student-rayon | 4 | "), "{md}");
+}
+
 /// `speedup.json` of a written report, edited by `edit`, then loaded.
 fn load_edited(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> speedup::Result<Report> {
     let dir = scratch(name);
@@ -420,11 +498,10 @@ fn a_report_at_the_worker_limit_draws_its_fitted_curves() {
         row(j, "measurements", last).insert("workers".into(), serde_json::json!(1024));
     })
     .unwrap();
-    let chart = speedup::report::figures::chart(
-        &report,
-        "integration",
-        speedup::report::figures::Quantity::Speedup,
-    );
+    let views = report.views();
+    let integration = views.iter().find(|v| v.name == "integration").unwrap();
+    let chart =
+        speedup::report::figures::chart(integration, speedup::report::figures::Quantity::Speedup);
     assert_eq!(chart.x_max, 1024.0);
     let longest = chart.series.iter().map(|s| s.points.len()).max().unwrap();
     assert!(
@@ -451,7 +528,11 @@ fn a_point_of_millions_of_spread_out_runs_keeps_a_wide_interval() {
         Measurement::from_pairs("integration", "thread-pool", 2, &pairs),
     ];
     let report = Report::new(machine(2, 2), measurements, Vec::new()).unwrap();
-    let d = report.derived("integration", "thread-pool", 2).unwrap();
+    let views = report.views();
+    let d = views[0]
+        .point(&Label::Strategy(Strategy::ThreadPool), 2)
+        .and_then(|p| p.derived)
+        .unwrap();
     assert!((d.speedup - 2.0).abs() < 1e-3, "{d:?}");
     // 95% of the median's rank lies within ±0.98·√n ranks: ±0.00062 here.
     let half_width = 0.98 / (n as f64).sqrt();

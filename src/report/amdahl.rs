@@ -81,19 +81,13 @@ pub fn fit_limit(physical_cores: usize, logical_cpus: usize) -> usize {
     }
 }
 
-/// Why (workload, strategy) has no fit: too few worker counts within the
-/// cores. `None` when it has enough.
-pub fn too_few_points(
-    derived: &[Derived],
-    workload: &str,
-    strategy: &str,
-    limit: usize,
-) -> Option<String> {
-    let counts: Vec<String> = derived
+/// Why a curve measured at `workers` (the worker counts of its points) has
+/// no fit: too few of them within the cores. `None` when it has enough.
+pub fn too_few_points(workers: &[usize], limit: usize) -> Option<String> {
+    let counts: Vec<String> = workers
         .iter()
-        .filter(|d| d.workload == workload && d.strategy == strategy)
-        .filter(|d| (2..=limit).contains(&d.workers))
-        .map(|d| d.workers.to_string())
+        .filter(|w| (2..=limit).contains(*w))
+        .map(|w| w.to_string())
         .collect();
     (counts.len() < MIN_POINTS).then(|| {
         let had = if counts.is_empty() {
@@ -205,7 +199,7 @@ mod tests {
             d(4, amdahl(0.2, 4)),
             d(8, 1.0),
         ];
-        assert_eq!(too_few_points(&derived, "w", "scoped-static", 4), None);
+        assert_eq!(too_few_points(&[1, 2, 3, 4, 8], 4), None);
         let fits = fit_all(&derived, 4, 8);
         assert_eq!(fits.len(), 1);
         assert!((fits[0].serial_fraction - 0.2).abs() < 1e-12);
@@ -218,7 +212,7 @@ mod tests {
         // A 2-core machine: 1 and 2 workers within the cores, 3 and 4 beyond.
         let derived = vec![d(1, 1.0), d(2, 1.6), d(3, 1.5), d(4, 1.4)];
         assert!(fit_all(&derived, 2, 2).is_empty());
-        let why = too_few_points(&derived, "w", "scoped-static", 2).unwrap();
+        let why = too_few_points(&[1, 2, 3, 4], 2).unwrap();
         assert!(
             why.contains("at least 3") && why.contains("has 1 (2 workers)"),
             "{why}"

@@ -7,7 +7,6 @@
 use super::figures::{Quantity, both_formats, measured_series, overview_size};
 use super::{Report, write_files};
 use crate::plot::{CurveChart, Ideal, Panels};
-use crate::strategy::Strategy;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -36,10 +35,11 @@ pub fn labels(a: (&Report, &Path), b: (&Report, &Path)) -> [String; 2] {
 
 /// The comparison figure of two loaded reports.
 pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
-    let common: Vec<&str> = a
-        .workloads()
-        .into_iter()
-        .filter(|w| b.workloads().contains(w))
+    let (views_a, views_b) = (a.views(), b.views());
+    // Each workload of A that B measured too, as the pair of their views.
+    let common: Vec<_> = views_a
+        .iter()
+        .filter_map(|va| Some((va, views_b.iter().find(|vb| vb.name == va.name)?)))
         .collect();
     if common.is_empty() {
         return Err(Error::new("the two reports share no workload to compare"));
@@ -48,15 +48,15 @@ pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
         == (b.machine.physical_cores, b.machine.logical_cpus);
     let charts = common
         .iter()
-        .map(|&workload| {
+        .map(|&(va, vb)| {
             let mut series = Vec::new();
             let mut x_max: f64 = 1.0;
-            for (report, label, dashed) in [(a, &labels[0], false), (b, &labels[1], true)] {
-                for strategy in report.strategies(workload) {
-                    if strategy == Strategy::BASELINE.label() {
+            for (view, label, dashed) in [(va, &labels[0], false), (vb, &labels[1], true)] {
+                for strategy in view.labels() {
+                    if strategy.is_baseline() {
                         continue;
                     }
-                    let mut s = measured_series(report, workload, strategy, Quantity::Speedup);
+                    let mut s = measured_series(view, strategy, Quantity::Speedup);
                     x_max = s.points.iter().map(|p| p.x).fold(x_max, f64::max);
                     s.label = Some(format!("{strategy} · {label}"));
                     s.dashed = dashed;
@@ -64,7 +64,7 @@ pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
                 }
             }
             CurveChart {
-                title: workload.to_string(),
+                title: va.name.to_string(),
                 x_label: "workers (threads or processes)".into(),
                 y_label: "speedup over serial (×)".into(),
                 series,

@@ -20,7 +20,7 @@
 //! intervals in the worst direction. Drift between the two measurements
 //! biases that method, which is why it is kept only to read old reports.
 
-use crate::measure::{CEILING, MedianInterval};
+use crate::measure::MedianInterval;
 use crate::measurement::Measurement;
 use crate::strategy::Strategy;
 use serde::{Deserialize, Serialize};
@@ -109,13 +109,14 @@ pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
 }
 
 /// The machine ceiling of every workload: at one worker the serial point
-/// (serial against serial), above it the runs of p copies at once.
+/// (serial against serial), above it `copies`, the runs of p copies at once
+/// (stored apart from the measurements, so no strategy label marks them).
 pub fn ceilings(measurements: &[Measurement], copies: &[Measurement]) -> Vec<CeilingRow> {
     let serial_points = measurements
         .iter()
         .filter(|m| m.strategy == Strategy::BASELINE.label() && m.workers == 1);
     serial_points
-        .chain(copies.iter().filter(|m| m.strategy == CEILING))
+        .chain(copies)
         .filter_map(|m| {
             let s = m.paired_speedup()?.scaled(m.workers as f64);
             Some(CeilingRow {
@@ -153,6 +154,7 @@ pub fn baseline<'a>(measurements: &'a [Measurement], workload: &str) -> Option<&
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::CEILING;
 
     fn m(strategy: &str, workers: usize, median: f64, low: f64, high: f64) -> Measurement {
         Measurement {

@@ -6,11 +6,11 @@
 //! dashed in the same colour, and the machine ceiling as a grey band.
 
 use super::Report;
+use super::view::{Label, WorkloadView};
 use crate::Result;
 use crate::plot::{
     Band, CurveChart, CurvePoint, EXTRA, Figure, Format, Ideal, NEUTRAL, Panels, Series, render,
 };
-use crate::strategy::{Strategy, TABLE};
 use plotters::style::RGBColor;
 
 /// Pixel size of one chart.
@@ -37,11 +37,14 @@ impl Quantity {
 /// A library strategy's colour, from its row of the strategy table, so it is
 /// the same in every figure of every report; `None` for other labels (a
 /// student's curves), which get [`EXTRA`] colours in turn.
-pub fn strategy_color(label: &str) -> Option<RGBColor> {
-    TABLE
-        .iter()
-        .find(|e| e.label == label)
-        .map(|e| RGBColor(e.color.0, e.color.1, e.color.2))
+pub fn strategy_color(label: &Label) -> Option<RGBColor> {
+    match label {
+        Label::Strategy(strategy) => {
+            let (r, g, b) = strategy.entry().color;
+            Some(RGBColor(r, g, b))
+        }
+        Label::Other(_) => None,
+    }
 }
 
 /// The file name of a workload's figure, without extension.
@@ -49,17 +52,11 @@ pub fn figure_stem(workload: &str, quantity: Quantity) -> String {
     format!("{workload}-{}", quantity.name())
 }
 
-/// The measured curve of one strategy.
-pub fn measured_series(
-    report: &Report,
-    workload: &str,
-    strategy: &str,
-    quantity: Quantity,
-) -> Series {
-    let points = report
-        .derived
-        .iter()
-        .filter(|d| d.workload == workload && d.strategy == strategy)
+/// The measured curve of one label of a workload.
+pub fn measured_series(view: &WorkloadView, label: &Label, quantity: Quantity) -> Series {
+    let points = view
+        .curve(label)
+        .filter_map(|point| point.derived)
         .map(|d| {
             let per = match quantity {
                 Quantity::Speedup => 1.0,
@@ -73,43 +70,32 @@ pub fn measured_series(
         })
         .collect();
     Series {
-        label: Some(strategy.to_string()),
-        color: strategy_color(strategy).unwrap_or(EXTRA[0]),
+        label: Some(label.to_string()),
+        color: strategy_color(label).unwrap_or(EXTRA[0]),
         points,
         dashed: false,
         markers: true,
     }
 }
 
-/// The largest worker count measured for `workload`.
-fn x_max(report: &Report, workload: &str) -> f64 {
-    report
-        .measurements
-        .iter()
-        .filter(|m| m.workload == workload)
-        .map(|m| m.workers)
-        .max()
-        .unwrap_or(1) as f64
-}
-
 /// Speedup or efficiency against workers for one workload.
-pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart {
-    let x_max = x_max(report, workload);
+pub fn chart(view: &WorkloadView, quantity: Quantity) -> CurveChart {
+    let x_max = view.max_workers() as f64;
     let mut series = Vec::new();
     let mut fits = Vec::new();
     let mut extra = EXTRA.iter().cycle();
-    for strategy in report.strategies(workload) {
-        if strategy == Strategy::BASELINE.label() {
+    for label in view.labels() {
+        if label.is_baseline() {
             continue;
         }
-        let mut measured = measured_series(report, workload, strategy, quantity);
+        let mut measured = measured_series(view, label, quantity);
         // Curves that are not the library's (a student's) each get a colour of their own.
-        if strategy_color(strategy).is_none() {
+        if strategy_color(label).is_none() {
             measured.color = *extra.next().expect("a cycle never ends");
         }
         let color = measured.color;
         series.push(measured);
-        if let Some(fit) = report.fit(workload, strategy) {
+        if let Some(fit) = view.fit(label) {
             let points = super::amdahl::curve_workers(x_max)
                 .into_iter()
                 .map(|x| {
@@ -141,7 +127,8 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
         });
     }
     series.extend(fits);
-    let machine = &report.machine;
+    let machine = view.machine;
+    let workload = view.name;
     let (title, y_label, ideal) = match quantity {
         Quantity::Speedup => (
             format!("{workload}: speedup on {}", machine.slug()),
@@ -163,15 +150,15 @@ pub fn chart(report: &Report, workload: &str, quantity: Quantity) -> CurveChart 
         physical_cores: Some(machine.physical_cores),
         logical_cpus: Some(machine.logical_cpus),
         x_max,
-        band: ceiling_band(report, workload, quantity),
+        band: ceiling_band(view, quantity),
     }
 }
 
 /// The machine ceiling of `workload` as a band (per worker for efficiency).
-pub fn ceiling_band(report: &Report, workload: &str, quantity: Quantity) -> Option<Band> {
-    let points: Vec<(f64, f64, f64, f64)> = report
-        .ceiling(workload)
-        .into_iter()
+pub fn ceiling_band(view: &WorkloadView, quantity: Quantity) -> Option<Band> {
+    let points: Vec<(f64, f64, f64, f64)> = view
+        .ceiling
+        .iter()
         .map(|c| {
             let per = match quantity {
                 Quantity::Speedup => 1.0,
@@ -192,15 +179,14 @@ pub fn ceiling_band(report: &Report, workload: &str, quantity: Quantity) -> Opti
 }
 
 /// Every workload's speedup chart side by side.
-pub fn overview(report: &Report) -> Panels {
+pub fn overview(report: &Report, views: &[WorkloadView]) -> Panels {
     Panels {
         title: format!("Speedup on {}", report.machine.slug()),
-        charts: report
-            .workloads()
-            .into_iter()
-            .map(|w| {
-                let mut chart = chart(report, w, Quantity::Speedup);
-                chart.title = w.to_string();
+        charts: views
+            .iter()
+            .map(|view| {
+                let mut chart = chart(view, Quantity::Speedup);
+                chart.title = view.name.to_string();
                 chart
             })
             .collect(),
@@ -228,19 +214,15 @@ pub fn both_formats(
 }
 
 /// Every figure of a report, as (file name, bytes).
-pub fn render_all(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn render_all(report: &Report, views: &[WorkloadView]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
-    for workload in report.workloads() {
+    for view in views {
         for quantity in [Quantity::Speedup, Quantity::Efficiency] {
-            let stem = figure_stem(workload, quantity);
-            files.extend(both_formats(
-                &stem,
-                &chart(report, workload, quantity),
-                CHART_SIZE,
-            )?);
+            let stem = figure_stem(view.name, quantity);
+            files.extend(both_formats(&stem, &chart(view, quantity), CHART_SIZE)?);
         }
     }
-    let overview = overview(report);
+    let overview = overview(report, views);
     let size = overview_size(overview.charts.len());
     files.extend(both_formats("overview", &overview, size)?);
     Ok(files)
@@ -250,11 +232,14 @@ pub fn render_all(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
 mod tests {
     use super::*;
 
+    use crate::strategy::{Strategy, TABLE};
+
     #[test]
     fn library_strategies_have_their_table_colour_and_others_get_extras() {
-        let mpi = strategy_color(Strategy::Mpi.label()).unwrap();
+        let mpi = strategy_color(&Label::Strategy(Strategy::Mpi)).unwrap();
         assert_eq!(mpi, RGBColor(120, 70, 170));
-        assert_eq!(strategy_color("student-threads"), None);
-        assert!(TABLE.iter().all(|e| strategy_color(e.label).is_some()));
+        assert_eq!(strategy_color(&Label::of("student-threads")), None);
+        assert!(TABLE.iter().all(|e| strategy_color(&Label::of(e.label))
+            == Some(RGBColor(e.color.0, e.color.1, e.color.2))));
     }
 }

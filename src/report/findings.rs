@@ -7,6 +7,7 @@
 use super::Report;
 use super::amdahl;
 use super::derived::{Derived, NOISY_WIDTH};
+use super::view::{Label, Point, WorkloadView};
 use crate::strategy::Strategy;
 
 /// A slowdown smaller than this is called noise, not a cost.
@@ -17,33 +18,32 @@ const NOISE: f64 = 0.02;
 const AT_CEILING: f64 = 0.95;
 
 /// The findings about one workload.
-pub fn for_workload(report: &Report, workload: &str) -> Vec<String> {
+pub fn for_workload(view: &WorkloadView) -> Vec<String> {
     let mut lines = Vec::new();
-    lines.extend(best(report, workload));
-    lines.extend(ceiling(report, workload));
-    lines.extend(one_worker_drift(report, workload));
-    lines.extend(noisy_points(report, workload));
-    lines.extend(oversubscription(report, workload));
-    lines.extend(serial_fraction(report, workload));
+    lines.extend(best(view));
+    lines.extend(ceiling(view));
+    lines.extend(one_worker_drift(view));
+    lines.extend(noisy_points(view));
+    lines.extend(oversubscription(view));
+    lines.extend(serial_fraction(view));
     if lines.is_empty() {
         lines.push(format!(
-            "{workload} has no serial measurement, so no speedup could be computed."
+            "{} has no serial measurement, so no speedup could be computed.",
+            view.name
         ));
     }
     lines
 }
 
 /// Which strategy and worker count ran fastest.
-fn best(report: &Report, workload: &str) -> Option<String> {
-    let fastest = report
-        .derived
-        .iter()
-        .filter(|d| d.workload == workload)
-        .max_by(|a, b| a.speedup.total_cmp(&b.speedup))?;
-    let time = report.measurement(workload, &fastest.strategy, fastest.workers)?;
+fn best(view: &WorkloadView) -> Option<String> {
+    let (point, fastest) = view
+        .speedups()
+        .max_by(|a, b| a.1.speedup.total_cmp(&b.1.speedup))?;
+    let time = point.measurement;
     Some(format!(
         "Fastest: {} with {} worker{}, {} ({:.2}× the serial speed, efficiency {:.0}%).",
-        fastest.strategy,
+        point.label,
         fastest.workers,
         if fastest.workers == 1 { "" } else { "s" },
         seconds(time.median_s),
@@ -53,13 +53,12 @@ fn best(report: &Report, workload: &str) -> Option<String> {
 }
 
 /// Where running more workers than logical CPUs starts to cost.
-fn oversubscription(report: &Report, workload: &str) -> Option<String> {
-    let logical = report.machine.logical_cpus;
-    let mut beyond: Vec<usize> = report
-        .derived
-        .iter()
-        .filter(|d| d.workload == workload && d.workers > logical)
-        .map(|d| d.workers)
+fn oversubscription(view: &WorkloadView) -> Option<String> {
+    let logical = view.machine.logical_cpus;
+    let mut beyond: Vec<usize> = view
+        .speedups()
+        .filter(|(_, d)| d.workers > logical)
+        .map(|(_, d)| d.workers)
         .collect();
     beyond.sort_unstable();
     beyond.dedup();
@@ -69,23 +68,19 @@ fn oversubscription(report: &Report, workload: &str) -> Option<String> {
         ));
     }
     // For each strategy: its best speedup within the CPUs, against each count beyond.
-    let slowdown_at = |workers: usize| -> Option<(f64, String)> {
-        report
-            .derived
-            .iter()
-            .filter(|d| d.workload == workload && d.workers == workers)
-            .filter_map(|d| {
-                let within = report
-                    .derived
-                    .iter()
-                    .filter(|o| {
-                        o.workload == workload && o.strategy == d.strategy && o.workers <= logical
-                    })
+    let slowdown_at = |workers: usize| -> Option<(f64, Label)> {
+        view.speedups()
+            .filter(|(_, d)| d.workers == workers)
+            .filter_map(|(point, d)| {
+                let within = view
+                    .curve(&point.label)
+                    .filter_map(|o| o.derived)
+                    .filter(|o| o.workers <= logical)
                     .map(|o| o.speedup)
                     .fold(f64::NAN, f64::max);
                 within
                     .is_finite()
-                    .then(|| (within / d.speedup - 1.0, d.strategy.clone()))
+                    .then(|| (within / d.speedup - 1.0, point.label.clone()))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))
     };
@@ -108,40 +103,36 @@ fn oversubscription(report: &Report, workload: &str) -> Option<String> {
 
 /// What the machine itself delivers at the most workers within the logical
 /// CPUs, and how close each strategy comes to it there.
-pub fn ceiling(report: &Report, workload: &str) -> Option<String> {
-    let logical = report.machine.logical_cpus;
-    let top = report
-        .ceiling(workload)
-        .into_iter()
+pub fn ceiling(view: &WorkloadView) -> Option<String> {
+    let logical = view.machine.logical_cpus;
+    let top = view
+        .ceiling
+        .iter()
+        .copied()
         .filter(|c| c.workers > 1 && c.workers <= logical)
         .max_by_key(|c| c.workers)?;
     let p = top.workers;
-    let mut at_p: Vec<_> = report
-        .derived
-        .iter()
-        .filter(|d| d.workload == workload && d.workers == p)
-        .filter_map(|d| Some((d, d.of_ceiling?)))
-        .filter(|(d, _)| d.strategy != Strategy::BASELINE.label())
+    let mut at_p: Vec<(&Label, &Derived, f64)> = view
+        .speedups()
+        .filter(|(_, d)| d.workers == p)
+        .filter_map(|(point, d)| Some((&point.label, d, d.of_ceiling?)))
+        .filter(|(label, ..)| !label.is_baseline())
         .collect();
-    at_p.sort_by(|a, b| b.1.total_cmp(&a.1));
+    at_p.sort_by(|a, b| b.2.total_cmp(&a.2));
     let machine = format!(
         "The machine itself gives {:.2}× at {p} ({p} independent serial copies at once; \
          95% interval {:.2}–{:.2}×), not {p}×",
         top.speedup, top.ci_low, top.ci_high
     );
-    let Some((best, share)) = at_p.first() else {
+    let Some((label, best, share)) = at_p.first() else {
         return Some(format!("{machine}."));
     };
     let verdict = if *share >= AT_CEILING {
-        format!(
-            "so {} is limited by the machine, not by its own overhead",
-            best.strategy
-        )
+        format!("so {label} is limited by the machine, not by its own overhead")
     } else {
         format!(
-            "so {:.0}% is lost to {}'s own overhead (start-up, scheduling, moving results)",
+            "so {:.0}% is lost to {label}'s own overhead (start-up, scheduling, moving results)",
             (1.0 - share) * 100.0,
-            best.strategy
         )
     };
     let wide = best.noisy || (top.ci_high - top.ci_low) / top.speedup > NOISY_WIDTH;
@@ -152,11 +143,10 @@ pub fn ceiling(report: &Report, workload: &str) -> Option<String> {
     };
     let shares: Vec<String> = at_p
         .iter()
-        .map(|(d, share)| format!("{} {:.0}%", d.strategy, share * 100.0))
+        .map(|(label, _, share)| format!("{label} {:.0}%", share * 100.0))
         .collect();
     Some(format!(
-        "{machine}. {} reaches {:.0}% of that ({:.2}×), {verdict}. Share of the ceiling at {p}: {}.{caveat}",
-        best.strategy,
+        "{machine}. {label} reaches {:.0}% of that ({:.2}×), {verdict}. Share of the ceiling at {p}: {}.{caveat}",
         share * 100.0,
         best.speedup,
         shares.join(", ")
@@ -171,28 +161,22 @@ pub fn ceiling(report: &Report, workload: &str) -> Option<String> {
 /// anything else. A one-worker point slower than serial's whole interval
 /// is therefore the strategy's own cost; one that merely misses 1.0 may be
 /// either. Differences under [`NOISE`] are not worth a sentence.
-fn one_worker_drift(report: &Report, workload: &str) -> Option<String> {
-    let at_one = |d: &&Derived| d.workload == workload && d.workers == 1;
-    let floor = report
-        .derived
-        .iter()
-        .filter(at_one)
-        .find(|d| d.strategy == Strategy::BASELINE.label());
-    let (overhead, unclear): (Vec<&Derived>, Vec<&Derived>) = report
-        .derived
-        .iter()
-        .filter(at_one)
-        .filter(|d| is_thread_strategy(&d.strategy))
-        .filter(|d| d.speedup_ci_low > 1.0 || d.speedup_ci_high < 1.0)
-        .filter(|d| (d.speedup - 1.0).abs() >= NOISE)
-        .partition(|d| floor.is_some_and(|f| d.speedup_ci_high < f.speedup_ci_low));
-    let list = |points: &[&Derived]| {
+fn one_worker_drift(view: &WorkloadView) -> Option<String> {
+    let floor = view.baseline.as_ref().and_then(|b| b.derived);
+    let (overhead, unclear): (Vec<_>, Vec<_>) = view
+        .speedups()
+        .filter(|(_, d)| d.workers == 1)
+        .filter(|(point, _)| is_thread_strategy(&point.label))
+        .filter(|(_, d)| d.speedup_ci_low > 1.0 || d.speedup_ci_high < 1.0)
+        .filter(|(_, d)| (d.speedup - 1.0).abs() >= NOISE)
+        .partition(|(_, d)| floor.is_some_and(|f| d.speedup_ci_high < f.speedup_ci_low));
+    let list = |points: &[(&Point, &Derived)]| {
         points
             .iter()
-            .map(|d| {
+            .map(|(point, d)| {
                 format!(
                     "{} {:.2}× ({:.2}–{:.2})",
-                    d.strategy, d.speedup, d.speedup_ci_low, d.speedup_ci_high
+                    point.label, d.speedup, d.speedup_ci_low, d.speedup_ci_high
                 )
             })
             .collect::<Vec<_>>()
@@ -221,23 +205,22 @@ fn one_worker_drift(report: &Report, workload: &str) -> Option<String> {
     (!sentences.is_empty()).then(|| sentences.join(" "))
 }
 
-fn is_thread_strategy(label: &str) -> bool {
+fn is_thread_strategy(label: &Label) -> bool {
     matches!(
-        label.parse::<Strategy>(),
-        Ok(Strategy::ThreadPool | Strategy::Scoped(_))
+        label,
+        Label::Strategy(Strategy::ThreadPool | Strategy::Scoped(_))
     )
 }
 
 /// Points whose interval is wider than [`NOISY_WIDTH`] of the estimate.
-fn noisy_points(report: &Report, workload: &str) -> Option<String> {
-    let noisy: Vec<String> = report
-        .derived
-        .iter()
-        .filter(|d| d.workload == workload && d.noisy)
-        .map(|d| {
+fn noisy_points(view: &WorkloadView) -> Option<String> {
+    let noisy: Vec<String> = view
+        .speedups()
+        .filter(|(_, d)| d.noisy)
+        .map(|(point, d)| {
             format!(
                 "{} at {} (±{:.0}%)",
-                d.strategy,
+                point.label,
                 d.workers,
                 (d.speedup_ci_high - d.speedup_ci_low) / d.speedup * 50.0
             )
@@ -255,20 +238,19 @@ fn noisy_points(report: &Report, workload: &str) -> Option<String> {
     })
 }
 
-/// How steady the machine was: serial against serial, per workload, and the
-/// load around the measurements.
-pub fn noise(report: &Report) -> Option<String> {
+/// How steady the machine was: serial against serial, per workload (each
+/// view's baseline), and the load around the measurements.
+pub fn noise(report: &Report, views: &[WorkloadView]) -> Option<String> {
     if !report.is_paired() {
         return None;
     }
-    let serial: Vec<String> = report
-        .derived
+    let serial: Vec<String> = views
         .iter()
-        .filter(|d| d.strategy == Strategy::BASELINE.label() && d.workers == 1)
-        .map(|d| {
+        .filter_map(|view| Some((view.name, view.baseline.as_ref()?.derived?)))
+        .map(|(workload, d)| {
             format!(
-                "{} {:.3}× ({:.3}–{:.3})",
-                d.workload, d.speedup, d.speedup_ci_low, d.speedup_ci_high
+                "{workload} {:.3}× ({:.3}–{:.3})",
+                d.speedup, d.speedup_ci_low, d.speedup_ci_high
             )
         })
         .collect();
@@ -307,39 +289,44 @@ pub fn noise(report: &Report) -> Option<String> {
 }
 
 /// The Amdahl fit of the fastest strategy, in words, or why there is none.
-fn serial_fraction(report: &Report, workload: &str) -> Option<String> {
-    let best = report
-        .derived
-        .iter()
-        .filter(|d| d.workload == workload && d.workers > 1)
-        .max_by(|a, b| a.speedup.total_cmp(&b.speedup))?;
-    let limit = amdahl::fit_limit(report.machine.physical_cores, report.machine.logical_cpus);
-    if let Some(why) = amdahl::too_few_points(&report.derived, workload, &best.strategy, limit) {
+fn serial_fraction(view: &WorkloadView) -> Option<String> {
+    let (best, _) = view
+        .speedups()
+        .filter(|(_, d)| d.workers > 1)
+        .max_by(|a, b| a.1.speedup.total_cmp(&b.1.speedup))?;
+    let machine = view.machine;
+    let limit = amdahl::fit_limit(machine.physical_cores, machine.logical_cpus);
+    let workers: Vec<usize> = view
+        .curve(&best.label)
+        .filter(|p| p.derived.is_some())
+        .map(Point::workers)
+        .collect();
+    if let Some(why) = amdahl::too_few_points(&workers, limit) {
         return Some(format!(
             "No Amdahl fit: {why}. Through one or two points any serial fraction fits; \
              a machine with more cores, or the 16-core reference report, shows the law."
         ));
     }
-    let fit = report.fit(workload, &best.strategy)?;
+    let fit = view.fit(&best.label)?;
     let cap = match fit.max_speedup {
         Some(max) => format!("no number of workers can make it more than {max:.1}× faster"),
         None => "the fit sees no serial part at all within the cores".to_string(),
     };
     Some(format!(
         "Amdahl fit for {} (points up to {} cores): serial fraction {:.1}%, so {cap}.",
-        best.strategy,
-        report.machine.physical_cores,
+        best.label,
+        machine.physical_cores,
         fit.serial_fraction * 100.0
     ))
 }
 
-/// What starting worker processes costs, against the shortest serial run.
-pub fn process_startup(report: &Report) -> Option<String> {
+/// What starting worker processes costs, against the shortest serial run
+/// (of the workloads' baselines).
+pub fn process_startup(report: &Report, views: &[WorkloadView]) -> Option<String> {
     let cost = report.process_startup.iter().max_by_key(|c| c.workers)?;
-    let shortest = report
-        .measurements
+    let shortest = views
         .iter()
-        .filter(|m| m.strategy == crate::Strategy::BASELINE.label())
+        .filter_map(|view| Some(view.baseline.as_ref()?.measurement))
         .min_by(|a, b| a.median_s.total_cmp(&b.median_s));
     let share = shortest
         .map(|m| {
@@ -436,7 +423,7 @@ mod tests {
             point("scoped-static", 2, 0.5),
             point("thread-pool", 2, 0.8),
         ]);
-        let lines = for_workload(&r, "w");
+        let lines = for_workload(&r.views()[0]);
         assert!(
             lines[0].contains("scoped-static with 2 workers"),
             "{lines:?}"
@@ -467,7 +454,7 @@ mod tests {
             paired("process-static", 2, &steady(1.2)),
             paired(crate::measure::CEILING, 2, &steady(0.8)),
         ]);
-        let text = ceiling(&r, "w").unwrap();
+        let text = ceiling(&r.views()[0]).unwrap();
         assert!(
             text.contains("The machine itself gives 1.60× at 2"),
             "{text}"
@@ -486,7 +473,7 @@ mod tests {
             paired("process-static", 2, &steady(1.2)),
             paired(crate::measure::CEILING, 2, &steady(0.8)),
         ]);
-        let text = ceiling(&r, "w").unwrap();
+        let text = ceiling(&r.views()[0]).unwrap();
         assert!(
             text.contains("so 25% is lost to process-static's own overhead"),
             "{text}"
@@ -506,7 +493,7 @@ mod tests {
             paired("scoped-static", 1, &[0.98, 1.01, 1.0, 0.99, 1.02, 1.0, 1.0]),
             paired("scoped-dynamic", 2, &[1.5, 1.9, 1.7, 1.3, 1.8, 1.6, 1.7]),
         ]);
-        let lines = for_workload(&r, "w");
+        let lines = for_workload(&r.views()[0]);
         // Serial against serial stayed at exactly 1.0: the 13% is overhead.
         let drift = lines.iter().find(|l| l.contains("own")).unwrap();
         assert!(
@@ -521,14 +508,14 @@ mod tests {
             noisy.contains("1 point") && noisy.contains("scoped-dynamic at 2"),
             "{noisy}"
         );
-        let floor = noise(&r).unwrap();
+        let floor = noise(&r, &r.views()).unwrap();
         assert!(floor.contains("w 1.000× (1.000–1.000)"), "{floor}");
         assert!(!floor.contains("not 95%"), "seven runs: {floor}");
         let r = report(vec![
             paired("serial", 1, &[1.0; 3]),
             paired("thread-pool", 2, &[1.9; 3]),
         ]);
-        let floor = noise(&r).unwrap();
+        let floor = noise(&r, &r.views()).unwrap();
         assert!(
             floor.contains("With 3 runs per point") && floor.contains("only 75%"),
             "{floor}"
@@ -541,7 +528,7 @@ mod tests {
             paired("serial", 1, &[0.85, 0.9, 1.0, 1.1, 0.95, 1.05, 1.0]),
             paired("thread-pool", 1, &[0.95; 7]),
         ]);
-        let drift = for_workload(&r, "w").join(" ");
+        let drift = for_workload(&r.views()[0]).join(" ");
         assert!(
             drift.contains("thread-pool 0.95× (0.95–0.95). One thread does the serial work, so this is overhead or drift"),
             "{drift}"
@@ -556,7 +543,7 @@ mod tests {
             point("thread-pool", 3, 0.505),
             point("thread-pool", 4, 0.6),
         ]);
-        let text = oversubscription(&r, "w").unwrap();
+        let text = oversubscription(&r.views()[0]).unwrap();
         assert!(text.contains("at 4 workers"), "{text}");
         assert!(text.contains("20% slower"), "{text}");
     }
@@ -568,13 +555,17 @@ mod tests {
             point("thread-pool", 2, 0.5),
             point("thread-pool", 4, 0.5),
         ]);
-        assert!(oversubscription(&r, "w").unwrap().contains("cost nothing"));
+        assert!(
+            oversubscription(&r.views()[0])
+                .unwrap()
+                .contains("cost nothing")
+        );
     }
 
     #[test]
     fn startup_cost_is_put_against_the_serial_time() {
         let r = report(vec![point("serial", 1, 0.4)]);
-        let text = process_startup(&r).unwrap();
+        let text = process_startup(&r, &r.views()).unwrap();
         assert!(
             text.contains("4.0 ms") && text.contains("1.0% of the serial run"),
             "{text}"

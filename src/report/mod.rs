@@ -14,9 +14,12 @@
 //! then written atomically: a failed run leaves an earlier report intact.
 //!
 //! Rooms: [`derived`] (speedup, efficiency, Karp–Flatt), [`amdahl`] (the
-//! fit), [`findings`] (sentences), [`figures`] (charts), [`document`]
-//! (Markdown and HTML from one outline), [`compare`] (two reports, one
-//! figure).
+//! fit), [`view`] (one workload's points, baseline, ceiling and fits,
+//! gathered once from the flat rows), [`findings`] (sentences), [`figures`]
+//! (charts), [`outline`] (what the report says, as blocks), [`document`]
+//! (Markdown and HTML from those blocks), [`compare`] (two reports, one
+//! figure). Findings, outline and figures each read one workload's view;
+//! the machine, conditions, noise and start-up costs stay on the [`Report`].
 
 pub mod amdahl;
 pub mod compare;
@@ -24,6 +27,8 @@ pub mod derived;
 pub mod document;
 pub mod figures;
 pub mod findings;
+pub mod outline;
+pub mod view;
 
 use crate::atomic_file::write_all_atomically;
 use crate::machine::Machine;
@@ -36,6 +41,7 @@ use amdahl::AmdahlFit;
 use derived::{CeilingRow, Derived};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use view::WorkloadView;
 
 /// The file every report is rebuilt from.
 pub const DATA_FILE: &str = "speedup.json";
@@ -145,66 +151,22 @@ impl Report {
         })
     }
 
-    /// The workloads, in the order they were measured.
-    pub fn workloads(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = Vec::new();
-        for m in &self.measurements {
-            if !names.contains(&m.workload.as_str()) {
-                names.push(&m.workload);
-            }
-        }
-        names
-    }
-
-    /// The strategies measured for `workload`, in measurement order.
-    pub fn strategies(&self, workload: &str) -> Vec<&str> {
-        let mut names: Vec<&str> = Vec::new();
-        for m in self.measurements.iter().filter(|m| m.workload == workload) {
-            if !names.contains(&m.strategy.as_str()) {
-                names.push(&m.strategy);
-            }
-        }
-        names
-    }
-
-    /// The measurement of one point, if taken.
-    pub fn measurement(
-        &self,
-        workload: &str,
-        strategy: &str,
-        workers: usize,
-    ) -> Option<&Measurement> {
-        self.measurements
-            .iter()
-            .find(|m| m.workload == workload && m.strategy == strategy && m.workers == workers)
-    }
-
-    /// The derived numbers of one point, if it has a baseline.
-    pub fn derived(&self, workload: &str, strategy: &str, workers: usize) -> Option<&Derived> {
-        self.derived
-            .iter()
-            .find(|d| d.workload == workload && d.strategy == strategy && d.workers == workers)
-    }
-
-    /// The machine ceiling of `workload`, by worker count.
-    pub fn ceiling(&self, workload: &str) -> Vec<&CeilingRow> {
-        self.ceiling
-            .iter()
-            .filter(|c| c.workload == workload)
-            .collect()
+    /// One view per workload, in the order they were measured: what the
+    /// findings, the outline and the figures read.
+    pub fn views(&self) -> Vec<WorkloadView<'_>> {
+        WorkloadView::all(
+            &self.machine,
+            &self.measurements,
+            &self.derived,
+            &self.ceiling,
+            &self.amdahl,
+        )
     }
 
     /// Whether the times were taken in pairs with serial (reports made
     /// before the measurement engine was not).
     pub fn is_paired(&self) -> bool {
         self.measurements.iter().all(Measurement::is_paired)
-    }
-
-    /// The Amdahl fit of one (workload, strategy), if there is one.
-    pub fn fit(&self, workload: &str, strategy: &str) -> Option<&AmdahlFit> {
-        self.amdahl
-            .iter()
-            .find(|f| f.workload == workload && f.strategy == strategy)
     }
 }
 
@@ -313,8 +275,9 @@ pub fn regenerate(dir: &Path) -> Result<PathBuf> {
 
 /// Every file drawn from a report, as (name, bytes), rendered in memory.
 pub fn render(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
-    let figures = figures::render_all(report)?;
-    let outline = document::outline(report);
+    let views = report.views();
+    let figures = figures::render_all(report, &views)?;
+    let outline = outline::outline(report, &views);
     let mut files = vec![
         (
             document::MARKDOWN_FILE.to_string(),

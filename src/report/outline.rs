@@ -1,0 +1,226 @@
+//! What a report says, as an outline of blocks.
+//!
+//! The content is decided here once, per report and per workload view: the
+//! machine and how it was measured, how to read the figures, the report-wide
+//! findings, then for each workload its findings, times, figures, speedups
+//! and Amdahl fits. [`super::document`] turns the same blocks into Markdown
+//! and HTML, so the two can never say different things.
+
+use super::Report;
+use super::document::Block;
+use super::figures::{Quantity, figure_stem};
+use super::findings::{self, seconds};
+use super::view::WorkloadView;
+
+const HOW_TO_READ: &str = "How to read the figures: each coloured line is one strategy. \
+Every run of a point was timed between two serial runs; a dot is the median of the per-run \
+ratios serial / point, and its whiskers the 95% interval of that median (from order \
+statistics: no assumption about how times are distributed). The black line is the ideal \
+(speedup equal to workers). The grey band is the machine ceiling: p independent serial \
+copies run at once, what this machine delivers to p jobs that share nothing; a curve close \
+to the band is limited by the machine, a curve far below it by its own overhead. Dashed \
+lines are Amdahl's law, fitted only where at least three worker counts lie within the \
+physical cores. Vertical grey lines mark the physical cores and logical CPUs; the shaded \
+region on the right is oversubscribed (more workers than logical CPUs), where extra workers \
+can only cost.";
+
+const UNPAIRED: &str = "This report predates paired measurement and the machine ceiling: \
+each point was timed on its own, minutes away from the serial runs, and its speedup is a \
+ratio of two medians. Drift between the two can bias it; re-measure with `cargo bench` or \
+`speedup sweep` for paired speedups and the ceiling.";
+
+/// The report's content: report-wide parts from `report`, then one section
+/// per workload from its view.
+pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
+    let m = &report.machine;
+    let mut blocks = vec![
+        Block::Heading(1, format!("Speedup report: {}", m.slug())),
+        Block::Table {
+            header: vec!["machine".into(), String::new()],
+            rows: vec![
+                vec!["CPU".into(), m.cpu_model.clone()],
+                vec!["logical CPUs".into(), m.logical_cpus.to_string()],
+                vec!["physical cores".into(), m.physical_cores.to_string()],
+                vec!["OS".into(), m.os.clone()],
+                vec!["rustc".into(), m.rustc.clone()],
+                vec!["speedup".into(), m.speedup_version.clone()],
+                vec!["date".into(), m.date.clone()],
+            ]
+            .into_iter()
+            .chain(conditions_rows(report))
+            .collect(),
+        },
+        Block::Paragraph(HOW_TO_READ.into()),
+        Block::Figure {
+            stem: "overview".into(),
+            caption: "Speedup of every workload".into(),
+        },
+    ];
+    if !report.is_paired() {
+        blocks.push(Block::Paragraph(UNPAIRED.into()));
+    }
+    if let Some(line) = findings::noise(report, views) {
+        blocks.push(Block::Paragraph(line));
+    }
+    if let Some(line) = findings::process_startup(report, views) {
+        blocks.push(Block::Paragraph(line));
+    }
+    if let Some(line) = findings::mpi_launch(report) {
+        blocks.push(Block::Paragraph(line));
+    }
+    for view in views {
+        let workload = view.name;
+        blocks.push(Block::Heading(2, workload.to_string()));
+        blocks.push(Block::Bullets(findings::for_workload(view)));
+        blocks.push(times_table(view));
+        for (quantity, caption) in [
+            (Quantity::Speedup, "speedup"),
+            (Quantity::Efficiency, "efficiency"),
+        ] {
+            blocks.push(Block::Figure {
+                stem: figure_stem(workload, quantity),
+                caption: format!("{workload}: {caption}"),
+            });
+        }
+        blocks.push(speedup_table(view));
+        blocks.push(amdahl_table(view));
+    }
+    blocks
+}
+
+/// The measuring conditions, as rows of the machine table.
+fn conditions_rows(report: &Report) -> Vec<Vec<String>> {
+    let Some(c) = &report.conditions else {
+        return vec![vec!["measured".into(), "conditions not recorded".into()]];
+    };
+    let or_unknown = |v: Option<String>| v.unwrap_or_else(|| "unknown".into());
+    vec![
+        vec!["measured with".into(), c.method.clone()],
+        vec!["rounds".into(), c.rounds.to_string()],
+        vec![
+            "load average (1 min)".into(),
+            format!(
+                "{} before, {} after",
+                or_unknown(c.load_before.map(|l| format!("{l:.2}"))),
+                or_unknown(c.load_after.map(|l| format!("{l:.2}")))
+            ),
+        ],
+        vec!["CPU governor".into(), or_unknown(c.governor.clone())],
+        vec![
+            "SMT".into(),
+            or_unknown(c.smt.map(|on| if on { "on" } else { "off" }.to_string())),
+        ],
+        vec!["build profile".into(), c.profile.clone()],
+    ]
+}
+
+/// Every point's speedup with its interval, its share of the ceiling,
+/// Karp–Flatt and a flag where the interval is wide.
+fn speedup_table(view: &WorkloadView) -> Block {
+    let rows = view
+        .speedups()
+        .map(|(point, d)| {
+            vec![
+                point.label.to_string(),
+                d.workers.to_string(),
+                format!("{:.2}×", d.speedup),
+                format!("{:.2}–{:.2}", d.speedup_ci_low, d.speedup_ci_high),
+                d.of_ceiling
+                    .map_or("–".into(), |s| format!("{:.0}%", s * 100.0)),
+                d.karp_flatt.map_or("–".into(), |e| format!("{e:.3}")),
+                if d.noisy { "noisy" } else { "" }.into(),
+            ]
+        })
+        .chain(view.ceiling.iter().map(|c| {
+            vec![
+                "machine ceiling".into(),
+                c.workers.to_string(),
+                format!("{:.2}×", c.speedup),
+                format!("{:.2}–{:.2}", c.ci_low, c.ci_high),
+                "100%".into(),
+                "–".into(),
+                String::new(),
+            ]
+        }))
+        .collect();
+    Block::Table {
+        header: [
+            "strategy",
+            "workers",
+            "speedup",
+            "95% interval",
+            "of ceiling",
+            "Karp–Flatt",
+            "",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
+}
+
+/// Workers down, strategies across: time · speedup · efficiency.
+fn times_table(view: &WorkloadView) -> Block {
+    let labels = view.labels();
+    let mut workers: Vec<usize> = view.points.iter().map(|p| p.workers()).collect();
+    workers.sort_unstable();
+    workers.dedup();
+    let rows = workers
+        .iter()
+        .map(|&n| {
+            let mut row = vec![n.to_string()];
+            row.extend(labels.iter().map(|label| {
+                let Some(point) = view.point(label, n) else {
+                    return String::new();
+                };
+                let m = point.measurement;
+                match point.derived {
+                    Some(d) => format!(
+                        "{} · {:.2}× · {:.0}%",
+                        seconds(m.median_s),
+                        d.speedup,
+                        d.efficiency * 100.0
+                    ),
+                    None => seconds(m.median_s),
+                }
+            }));
+            row
+        })
+        .collect();
+    let mut header = vec!["workers".to_string()];
+    header.extend(labels.iter().map(|label| label.to_string()));
+    Block::Table { header, rows }
+}
+
+fn amdahl_table(view: &WorkloadView) -> Block {
+    if view.fits.is_empty() {
+        return Block::Paragraph(format!(
+            "No Amdahl fit for {}: a fit needs at least {} worker counts from 2 up to \
+             the {} physical cores.",
+            view.name,
+            super::amdahl::MIN_POINTS,
+            view.machine.physical_cores
+        ));
+    }
+    let rows = view
+        .fits
+        .iter()
+        .map(|fit| {
+            vec![
+                fit.label.to_string(),
+                format!("{:.2}%", fit.law.serial_fraction * 100.0),
+                fit.law
+                    .max_speedup
+                    .map_or("unbounded".to_string(), |s| format!("{s:.1}×")),
+            ]
+        })
+        .collect();
+    Block::Table {
+        header: vec![
+            "strategy".into(),
+            "Amdahl serial fraction".into(),
+            "max speedup".into(),
+        ],
+        rows,
+    }
+}

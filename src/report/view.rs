@@ -1,0 +1,282 @@
+//! One workload as the report reads it: its serial baseline, its points, its
+//! machine ceiling and its Amdahl fits, gathered once.
+//!
+//! `speedup.json` stores flat lists (measurements, derived rows, ceiling
+//! rows, fits), each row naming its workload and strategy as strings. That
+//! is the right shape for a file, and the wrong one for reading: every
+//! table, finding and figure would search the lists by name again.
+//! [`WorkloadView::all`] sorts the rows into one view per workload, so the
+//! findings, the outline and the figures each take one workload's view and
+//! read it as it is.
+//!
+//! A point's label is a [`Label`], not a string: one of the library's
+//! strategies, whose colour, family and role (serial is the baseline) the
+//! strategy table knows, or any other name (a student's version from the
+//! labs, `student-threads`), which the report draws and tabulates without
+//! knowing more about it. The machine ceiling is not a point at all: it is
+//! the view's [`ceiling`](WorkloadView::ceiling) rows.
+
+use super::amdahl::AmdahlFit;
+use super::derived::{CeilingRow, Derived};
+use crate::machine::Machine;
+use crate::measurement::Measurement;
+use crate::strategy::{Strategy, TABLE};
+use std::fmt;
+
+/// What a point was measured with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    /// One of the library's strategies.
+    Strategy(Strategy),
+    /// Anything else: a student's version (`student-threads`).
+    Other(String),
+}
+
+impl Label {
+    /// The label a measurement is stored under: a library strategy when it is
+    /// exactly a label of the strategy table, any other name otherwise.
+    pub fn of(stored: &str) -> Label {
+        match TABLE.iter().find(|e| e.label == stored) {
+            Some(entry) => Label::Strategy(entry.strategy),
+            None => Label::Other(stored.to_string()),
+        }
+    }
+
+    /// Whether this is the strategy every speedup is measured against.
+    pub fn is_baseline(&self) -> bool {
+        *self == Label::Strategy(Strategy::BASELINE)
+    }
+}
+
+impl fmt::Display for Label {
+    /// The label as stored and printed in reports.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Label::Strategy(strategy) => f.write_str(strategy.label()),
+            Label::Other(name) => f.write_str(name),
+        }
+    }
+}
+
+/// One measured point with the numbers derived from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point<'a> {
+    pub label: Label,
+    pub measurement: &'a Measurement,
+    /// Speedup, efficiency, Karp–Flatt, share of the ceiling (absent only
+    /// for a point without pairs or a serial baseline to divide by).
+    pub derived: Option<&'a Derived>,
+}
+
+impl Point<'_> {
+    pub fn workers(&self) -> usize {
+        self.measurement.workers
+    }
+}
+
+/// Amdahl's law fitted to one label's points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit<'a> {
+    pub label: Label,
+    pub law: &'a AmdahlFit,
+}
+
+/// Everything the report says about one workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadView<'a> {
+    pub name: &'a str,
+    /// The machine it was measured on (its cores and CPUs bound the fits
+    /// and the oversubscribed region).
+    pub machine: &'a Machine,
+    /// Serial at one worker, the point every speedup is measured against
+    /// (also among `points`).
+    pub baseline: Option<Point<'a>>,
+    /// Every point in report order: strategies in table order, then workers.
+    pub points: Vec<Point<'a>>,
+    /// The machine ceiling by worker count: serial at one worker, then p
+    /// copies at once.
+    pub ceiling: Vec<&'a CeilingRow>,
+    /// The Amdahl fits, one per label that has enough points.
+    pub fits: Vec<Fit<'a>>,
+}
+
+impl<'a> WorkloadView<'a> {
+    /// One view per workload, in the order the workloads were measured,
+    /// from the flat rows of a report.
+    pub fn all(
+        machine: &'a Machine,
+        measurements: &'a [Measurement],
+        derived: &'a [Derived],
+        ceiling: &'a [CeilingRow],
+        fits: &'a [AmdahlFit],
+    ) -> Vec<WorkloadView<'a>> {
+        let mut names: Vec<&str> = Vec::new();
+        for m in measurements {
+            if !names.contains(&m.workload.as_str()) {
+                names.push(&m.workload);
+            }
+        }
+        names
+            .into_iter()
+            .map(|name| {
+                let derived: Vec<&Derived> =
+                    derived.iter().filter(|d| d.workload == name).collect();
+                let points: Vec<Point> = measurements
+                    .iter()
+                    .filter(|m| m.workload == name)
+                    .map(|m| {
+                        let label = Label::of(&m.strategy);
+                        let derived = derived
+                            .iter()
+                            .find(|d| d.strategy == m.strategy && d.workers == m.workers)
+                            .copied();
+                        Point {
+                            label,
+                            measurement: m,
+                            derived,
+                        }
+                    })
+                    .collect();
+                WorkloadView {
+                    name,
+                    machine,
+                    baseline: points
+                        .iter()
+                        .find(|p| p.label.is_baseline() && p.workers() == 1)
+                        .cloned(),
+                    points,
+                    ceiling: ceiling.iter().filter(|c| c.workload == name).collect(),
+                    fits: fits
+                        .iter()
+                        .filter(|f| f.workload == name)
+                        .map(|law| Fit {
+                            label: Label::of(&law.strategy),
+                            law,
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The labels measured, in report order.
+    pub fn labels(&self) -> Vec<&Label> {
+        let mut labels: Vec<&Label> = Vec::new();
+        for point in &self.points {
+            if !labels.contains(&&point.label) {
+                labels.push(&point.label);
+            }
+        }
+        labels
+    }
+
+    /// The points of one label (a curve), by worker count.
+    pub fn curve<'v>(&'v self, label: &'v Label) -> impl Iterator<Item = &'v Point<'a>> {
+        self.points.iter().filter(move |p| p.label == *label)
+    }
+
+    /// The point of one label at `workers`, if measured.
+    pub fn point(&self, label: &Label, workers: usize) -> Option<&Point<'a>> {
+        self.points
+            .iter()
+            .find(|p| p.label == *label && p.workers() == workers)
+    }
+
+    /// Every point that has a speedup, with its derived numbers.
+    pub fn speedups(&self) -> impl Iterator<Item = (&Point<'a>, &'a Derived)> {
+        self.points.iter().filter_map(|p| Some((p, p.derived?)))
+    }
+
+    /// The Amdahl fit of one label, if it has one.
+    pub fn fit(&self, label: &Label) -> Option<&'a AmdahlFit> {
+        self.fits.iter().find(|f| f.label == *label).map(|f| f.law)
+    }
+
+    /// The most workers any point ran with.
+    pub fn max_workers(&self) -> usize {
+        self.points.iter().map(Point::workers).max().unwrap_or(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Report;
+
+    #[test]
+    fn the_strategy_tables_labels_are_strategies_and_other_names_are_kept() {
+        for entry in &TABLE {
+            assert_eq!(Label::of(entry.label), Label::Strategy(entry.strategy));
+            assert_eq!(Label::of(entry.label).to_string(), entry.label);
+        }
+        let student = Label::of("student-threads");
+        assert_eq!(student, Label::Other("student-threads".into()));
+        assert_eq!(student.to_string(), "student-threads");
+        assert!(Label::of("serial").is_baseline() && !Label::of("student-serial").is_baseline());
+    }
+
+    fn paired(workload: &str, strategy: &str, workers: usize, ratio: f64) -> Measurement {
+        Measurement::from_pairs(workload, strategy, workers, &[(1.0 / ratio, 1.0); 7])
+    }
+
+    #[test]
+    fn each_workload_gets_its_own_points_baseline_ceiling_and_fits() {
+        let machine = Machine {
+            cpu_model: "Test CPU".into(),
+            logical_cpus: 8,
+            physical_cores: 4,
+            os: "test".into(),
+            rustc: "rustc".into(),
+            speedup_version: "0".into(),
+            date: "2025-01-01".into(),
+        };
+        let mut all = vec![
+            paired("a", "serial", 1, 1.0),
+            paired("b", "serial", 1, 1.0),
+            paired("b", "student-threads", 2, 1.5),
+            paired("a", crate::measure::CEILING, 2, 0.9),
+        ];
+        for p in 2..=4 {
+            all.push(paired("a", "thread-pool", p, p as f64 * 0.9));
+        }
+        let report = Report::new(machine, all, Vec::new()).unwrap();
+        let views = report.views();
+        let names: Vec<&str> = views.iter().map(|v| v.name).collect();
+        assert_eq!(names, ["a", "b"]);
+        let (a, b) = (&views[0], &views[1]);
+
+        let pool = Label::Strategy(Strategy::ThreadPool);
+        assert_eq!(a.labels(), [&Label::Strategy(Strategy::Serial), &pool]);
+        assert_eq!(a.baseline.as_ref().unwrap().measurement.workload, "a");
+        assert_eq!(
+            a.curve(&pool).map(Point::workers).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
+        let at_3 = a.point(&pool, 3).unwrap().derived.unwrap();
+        assert!((at_3.speedup - 2.7).abs() < 1e-12, "{at_3:?}");
+        // The ceiling is rows of its own, never a point with a made-up label.
+        assert!(
+            a.points
+                .iter()
+                .all(|p| matches!(p.label, Label::Strategy(_)))
+        );
+        let ceiling: Vec<usize> = a.ceiling.iter().map(|c| c.workers).collect();
+        assert_eq!(ceiling, [1, 2]);
+        assert!(
+            (a.ceiling[1].speedup - 1.8).abs() < 1e-12,
+            "{:?}",
+            a.ceiling[1]
+        );
+        assert!(a.fit(&pool).is_some() && a.fits.len() == 1);
+        assert_eq!(a.max_workers(), 4);
+
+        let student = Label::Other("student-threads".into());
+        assert_eq!(b.speedups().count(), 2);
+        let student_at_2 = b.point(&student, 2).unwrap().derived.unwrap();
+        assert!(
+            (student_at_2.speedup - 1.5).abs() < 1e-12,
+            "{student_at_2:?}"
+        );
+        assert!(b.ceiling.len() == 1 && b.fits.is_empty() && b.fit(&student).is_none());
+    }
+}
