@@ -59,6 +59,7 @@ pub mod lock;
 pub mod machine;
 pub mod measure;
 pub mod measurement;
+pub mod names;
 pub mod normal;
 pub mod plot;
 pub mod report;
