@@ -51,6 +51,7 @@ pub mod checksum;
 pub mod error;
 pub mod exit;
 pub mod flags;
+pub mod folder_lock;
 pub mod interrupt;
 pub mod interval;
 pub mod labs;
