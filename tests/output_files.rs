@@ -420,3 +420,78 @@ fn a_narrower_sweep_removes_the_earlier_reports_figures_but_not_the_users_files(
     );
     assert!(dir.join("r/my-speedup.png").exists());
 }
+
+/// Puts `files` back as the whole content of `dir`.
+fn restore(dir: &Path, files: &[(String, Vec<u8>)]) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+/// SIGTERM at many points of a report's commit (each step slowed to 60 ms):
+/// the folder always holds the earlier report whole or the new one whole,
+/// and no staging folder or temporary file is left.
+#[test]
+fn an_interrupt_at_any_step_of_the_commit_leaves_one_whole_report() {
+    const PAUSE_MS: u64 = 60;
+    let dir = scratch("interrupted-commit");
+    let out = small_sweep(&dir, "integration", "base", 0)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut earlier = snapshot(&dir.join("base"));
+    earlier.retain(|(n, _)| n != ".speedup.lock");
+    let report = dir.join("r");
+    let mut interrupted_in_commit = 0;
+    // About 14 steps (10 renames, 4 stale figures): signals from before the
+    // first to after the last.
+    for step in 0..18u64 {
+        restore(&report, &earlier);
+        let child = small_sweep(&dir, "linear-normal", "r", PAUSE_MS)
+            .spawn()
+            .unwrap();
+        let staging = report.join(format!(".speedup-staging.{}", child.id()));
+        let start = Instant::now();
+        let mut child = child;
+        let mut staged = false;
+        while child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(120) {
+            if staging.exists() {
+                staged = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(step * PAUSE_MS * 9 / 10));
+        // SAFETY: kill with a pid this test started (and has not reaped).
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let out = wait_within(child, Duration::from_secs(120), "the interrupted sweep");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let mut now = snapshot(&report);
+        now.retain(|(n, _)| n != ".speedup.lock");
+        let old_whole = now == earlier;
+        if !old_whole {
+            let mut with_lock = now.clone();
+            with_lock.push((".speedup.lock".into(), Vec::new()));
+            with_lock.sort();
+            assert_whole_new_report(&with_lock, &earlier);
+        }
+        match out.status.code() {
+            Some(130) => assert_eq!(stderr.trim_end(), "error: interrupted", "step {step}"),
+            Some(0) => assert!(!old_whole, "exit 0 without its report"),
+            other => panic!("step {step}: status {other:?}: {stderr}"),
+        }
+        if staged && !old_whole && out.status.code() == Some(130) {
+            interrupted_in_commit += 1;
+        }
+    }
+    assert!(
+        interrupted_in_commit > 0,
+        "no signal landed while the report was being committed"
+    );
+}
