@@ -74,13 +74,13 @@ impl AtomicFile {
             }
             Ok(meta) if !meta.is_file() => in_place(&target, &meta).map_err(failed)?,
             _ => match follow_links(&target).map_err(failed)? {
-                // `/dev/stdout` and its kind lead through /proc to whatever
-                // the descriptor is: write it where it is.
-                dest if dest.starts_with("/proc") => How::InPlace {
+                // `/dev/stdout` and its kind: whatever the descriptor is,
+                // written where it is.
+                None => How::InPlace {
                     file: Some(open_for_writing(&target, true).map_err(failed)?),
                     truncate: true,
                 },
-                dest => {
+                Some(dest) => {
                     let temp = temp_beside(&dest).map_err(failed)?;
                     let mut hold = hold_off();
                     let file = File::create(&temp).map_err(failed)?;
@@ -173,12 +173,18 @@ fn open_for_writing(path: &Path, truncate: bool) -> std::io::Result<File> {
     OpenOptions::new().write(true).truncate(truncate).open(path)
 }
 
-/// `path` with every symlink along its last component followed: the file a
-/// write to `path` really lands in (which may not exist yet).
-fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
+/// Where a write to `path` lands: `path` with every symlink of its last
+/// component followed (the file may not exist yet), or `None` for a path
+/// that leads through /proc (`/dev/stdout`, `/dev/fd/1`): the kernel's links
+/// to open descriptors, which only opening the path follows rightly (the
+/// descriptor may be a pipe, or a file the shell opened).
+fn follow_links(path: &Path) -> std::io::Result<Option<PathBuf>> {
     let mut path = path.to_path_buf();
     // As many links as the kernel follows before it gives up (ELOOP).
     for _ in 0..40 {
+        if in_proc(&path) {
+            return Ok(None);
+        }
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.file_type().is_symlink() => {
                 let link = std::fs::read_link(&path)?;
@@ -187,10 +193,19 @@ fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
                     _ => link,
                 };
             }
-            _ => return Ok(path),
+            _ => return Ok(Some(path)),
         }
     }
     Err(std::io::Error::from_raw_os_error(libc::ELOOP))
+}
+
+/// Whether `path`'s folder is in /proc (through symlinks such as /dev/fd).
+fn in_proc(path: &Path) -> bool {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::canonicalize(folder).is_ok_and(|folder| folder.starts_with("/proc"))
 }
 
 /// `.NAME.PID.tmp` beside `dest`.

@@ -495,3 +495,46 @@ fn an_interrupt_at_any_step_of_the_commit_leaves_one_whole_report() {
         "no signal landed while the report was being committed"
     );
 }
+
+/// `/dev/stdout` leads through /proc to whatever the descriptor is: a pipe
+/// gets the bytes, a file the shell opened stays that same file (the same
+/// inode, not a new file renamed over it).
+#[test]
+fn output_to_dev_stdout_writes_the_descriptor_whatever_it_is() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = scratch("dev-stdout");
+    let args = [
+        "run",
+        "integration",
+        "--samples",
+        "5",
+        "--output",
+        "/dev/stdout",
+    ];
+    let out = speedup(&dir, &args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("[[0,0.0],[1,0.0],"), "{stdout}");
+    let file = dir.join("redirected.txt");
+    std::fs::write(&file, "earlier").unwrap();
+    let inode = std::fs::metadata(&file).unwrap().ino();
+    let out = speedup(&dir, &args)
+        .stdout(std::fs::File::create(&file).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::metadata(&file).unwrap().ino(), inode, "replaced");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file"
+    );
+}
