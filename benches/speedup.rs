@@ -47,10 +47,11 @@ fn main() -> ExitCode {
 fn bench() -> speedup::Result<()> {
     let started = Instant::now();
     let grid = Grid::from_env()?;
+    let machine = Machine::detect();
     // Locked before measuring: a second writer of the folder is refused now.
     let dir = std::env::var_os(REPORT_DIR_ENV)
         .map(PathBuf::from)
-        .unwrap_or_else(|| report::default_dir(&Machine::detect()));
+        .unwrap_or_else(|| report::default_dir(&machine));
     let folder = LockedFolder::take(&dir)?;
     let conditions = Conditions::now(METHOD);
     let mut criterion = Criterion::default().configure_from_args();
@@ -79,7 +80,6 @@ fn bench() -> speedup::Result<()> {
         return Ok(());
     }
     let rounds = measurements.iter().map(|m| m.samples).min().unwrap_or(0);
-    let machine = Machine::detect();
     let startup = sweep::startup_costs(&grid)?;
     let report =
         Report::new(machine, measurements, startup)?.with_conditions(conditions.finish(rounds));
