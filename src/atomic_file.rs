@@ -237,6 +237,15 @@ pub fn write_atomically(target: impl AsRef<Path>, contents: &[u8]) -> Result<()>
 pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -> Result<()> {
     for (name, _) in files {
         crate::names::plain_name(name)?;
+        // A folder in a file's place would stop the commit halfway: refuse it now.
+        let target = dir.join(name);
+        if target.is_dir() {
+            let err = std::io::Error::from_raw_os_error(libc::EISDIR);
+            return Err(Error::new(format!(
+                "cannot write {}: {err}",
+                target.display()
+            )));
+        }
     }
     let failed = |e: std::io::Error| Error::new(format!("cannot write {}: {e}", dir.display()));
     let staging = dir.join(format!("{STAGING_PREFIX}{}", std::process::id()));
@@ -365,6 +374,22 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(dir.join("a.svg")).unwrap(), "old a");
         assert_eq!(names_in(&dir), ["a.svg"]);
+    }
+
+    #[test]
+    fn a_folder_in_a_files_place_is_refused_before_anything_moves() {
+        let dir = scratch("folder-in-place");
+        std::fs::write(dir.join("a.svg"), "old a").unwrap();
+        std::fs::create_dir(dir.join("b.svg")).unwrap();
+        let err = write_folder(&dir, &files(&[("a.svg", "new a"), ("b.svg", "new b")]), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with("b.svg: Is a directory (os error 21)"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(dir.join("a.svg")).unwrap(), "old a");
+        assert_eq!(names_in(&dir), ["a.svg", "b.svg"]);
     }
 
     #[test]
