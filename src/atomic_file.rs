@@ -229,9 +229,11 @@ pub fn write_atomically(target: impl AsRef<Path>, contents: &[u8]) -> Result<()>
 ///
 /// Every file is first written into a hidden staging folder inside `dir` (the
 /// same file system, so a rename moves it); a failure there (a full disk)
-/// replaces nothing. Then, under [`hold_off`], each staged file is renamed
-/// into place and the stale ones are deleted: an interrupt waits for this
-/// commit to finish, so it leaves the old set whole or the new one. The
+/// replaces nothing. Then each staged file is renamed into place and the
+/// stale ones are deleted. All of it runs under [`hold_off`]: an interrupt
+/// waits for it (the bytes are rendered already: writing them takes
+/// moments), so it leaves the old set whole or the new one, and no staging
+/// folder. The
 /// caller holds `dir`'s lock ([`crate::folder_lock`]), so no other writer
 /// mixes in. Names must be plain file names.
 pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -> Result<()> {
@@ -249,17 +251,16 @@ pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -
     }
     let failed = |e: std::io::Error| Error::new(format!("cannot write {}: {e}", dir.display()));
     let staging = dir.join(format!("{STAGING_PREFIX}{}", std::process::id()));
-    {
-        let mut hold = hold_off();
-        std::fs::create_dir(&staging).map_err(failed)?;
-        hold.track(&staging);
-    }
+    // Held from here to the end: the handler deleting the staging folder
+    // while files are still being written into it could leave it behind.
+    let mut hold = hold_off();
+    std::fs::create_dir(&staging).map_err(failed)?;
+    hold.track(&staging);
     let staged = files.iter().try_for_each(|(name, bytes)| {
         let mut file = File::create(staging.join(name))?;
         file.write_all(bytes)?;
         file.sync_all()
     });
-    let mut hold = hold_off();
     if let Err(e) = staged {
         let _ = std::fs::remove_dir_all(&staging);
         hold.forget(&staging);

@@ -112,7 +112,7 @@ fn remove_leftovers(dir: &Path) {
 /// can be written there (permission bits say nothing to root, and a
 /// read-only mount refuses even root).
 fn probe(dir: &Path) -> std::io::Result<()> {
-    let path = dir.join(format!("{STAGING_PREFIX}{}", std::process::id()));
+    let path = dir.join(format!("{STAGING_PREFIX}{}.probe", std::process::id()));
     let mut hold = hold_off();
     std::fs::create_dir(&path)?;
     hold.track(&path);

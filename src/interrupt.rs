@@ -13,10 +13,12 @@
 //! by renames (`atomic_file.rs`), and every step that creates, renames or
 //! deletes a temporary file runs under [`hold_off`]: the handler waits for
 //! such a step to finish before it deletes the temporary files and exits. A
-//! report's commit (renaming a staged report into its folder) is one such
-//! step, so an interrupt leaves the old report whole or the new one, never a
-//! mix. (The wait is a few renames long; the alternative, swapping whole
-//! folders, would need the report folder to hold nothing but the report.)
+//! report's commit (staging the rendered files in a hidden folder, then
+//! renaming them into the report folder) is one such step, so an interrupt
+//! leaves the old report whole or the new one, never a mix. (The wait is
+//! moments long: the bytes are rendered before. The alternative, swapping
+//! whole folders, would need the report folder to hold nothing but the
+//! report.)
 //!
 //! The library never installs the handler itself: a program that embeds it
 //! may have its own ideas about signals.
