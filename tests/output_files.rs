@@ -356,8 +356,8 @@ fn assert_whole_new_report(now: &[(String, Vec<u8>)], earlier: &[(String, Vec<u8
 #[test]
 fn two_sweeps_into_one_folder_one_runs_the_other_fails_at_once() {
     let dir = scratch("two-sweeps");
-    // The first holds the lock through a commit slowed to seconds.
-    let first = small_sweep(&dir, "linear-normal", "shared", 400)
+    // The first holds the lock through a commit slowed to over ten seconds.
+    let first = small_sweep(&dir, "linear-normal", "shared", 1000)
         .spawn()
         .unwrap();
     let lock = dir.join("shared/.speedup.lock");
@@ -468,8 +468,10 @@ fn an_interrupt_at_any_step_of_the_commit_leaves_one_whole_report() {
             std::thread::sleep(Duration::from_millis(1));
         }
         std::thread::sleep(Duration::from_millis(step * PAUSE_MS * 9 / 10));
-        // SAFETY: kill with a pid this test started (and has not reaped).
-        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        if child.try_wait().unwrap().is_none() {
+            // SAFETY: a pid this test started and has not reaped (so not reused).
+            unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        }
         let out = wait_within(child, Duration::from_secs(120), "the interrupted sweep");
         let stderr = String::from_utf8_lossy(&out.stderr);
         let mut now = snapshot(&report);
