@@ -20,6 +20,7 @@
 //! slow point costs 11 pairs and a fast one about 0.5 s of its own runs.
 
 use criterion::{BenchmarkId, Criterion, SamplingMode};
+use speedup::folder_lock::LockedFolder;
 use speedup::machine::Machine;
 use speedup::measure::{Bracket, Conditions, Group};
 use speedup::report::{self, Report};
@@ -46,6 +47,12 @@ fn main() -> ExitCode {
 fn bench() -> speedup::Result<()> {
     let started = Instant::now();
     let grid = Grid::from_env()?;
+    let machine = Machine::detect();
+    // Locked before measuring: a second writer of the folder is refused now.
+    let dir = std::env::var_os(REPORT_DIR_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| report::default_dir(&machine));
+    let folder = LockedFolder::take(&dir)?;
     let conditions = Conditions::now(METHOD);
     let mut criterion = Criterion::default().configure_from_args();
     let mut groups = sweep::groups(&grid, None, &Default::default(), DEFAULT_SEED)?;
@@ -73,14 +80,10 @@ fn bench() -> speedup::Result<()> {
         return Ok(());
     }
     let rounds = measurements.iter().map(|m| m.samples).min().unwrap_or(0);
-    let machine = Machine::detect();
-    let dir = std::env::var_os(REPORT_DIR_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| report::default_dir(&machine));
     let startup = sweep::startup_costs(&grid)?;
     let report =
         Report::new(machine, measurements, startup)?.with_conditions(conditions.finish(rounds));
-    let path = report::write(&dir, &report)?;
+    let path = report::write_to(&folder, &report)?;
     println!(
         "speedup report: {} (measured in {:.1} min)",
         path.display(),

@@ -10,7 +10,15 @@
 //! handler (the `ctrlc` crate runs it on a thread of its own) kills and reaps
 //! every live worker process, deletes unfinished temporary files, and exits
 //! with status 130. Finished reports are never touched: they are replaced only
-//! by a rename (`atomic_file.rs`), which either happened or did not.
+//! by renames (`atomic_file.rs`), and every step that creates, renames or
+//! deletes a temporary file runs under [`hold_off`]: the handler waits for
+//! such a step to finish before it deletes the temporary files and exits. A
+//! report's commit (staging the rendered files in a hidden folder, then
+//! renaming them into the report folder) is one such step, so an interrupt
+//! leaves the old report whole or the new one, never a mix. (The wait is
+//! moments long: the bytes are rendered before. The alternative, swapping
+//! whole folders, would need the report folder to hold nothing but the
+//! report.)
 //!
 //! The library never installs the handler itself: a program that embeds it
 //! may have its own ideas about signals.
@@ -23,7 +31,7 @@ use crate::lock::lock;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 /// Something the handler stops on an interruption (a worker process).
 pub trait Interruptible: Send + Sync {
@@ -45,8 +53,11 @@ pub fn install() -> Result<()> {
     ctrlc::set_handler(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let stopped = stop_children();
-        for path in lock(&TEMP_FILES).drain(..) {
-            let _ = std::fs::remove_file(path);
+        // Waits for a step under `hold_off` to finish, then keeps the lock:
+        // no new temporary file can appear before the exit.
+        let mut temp_files = lock(&TEMP_FILES);
+        for path in temp_files.drain(..) {
+            remove(&path);
         }
         let workers = match stopped {
             0 => String::new(),
@@ -96,12 +107,39 @@ pub fn track_child(child: Arc<dyn Interruptible>) {
     children.push(Arc::downgrade(&child));
 }
 
-/// Remembers a temporary file, to delete it if the run is interrupted.
-pub(crate) fn track_temp_file(path: &Path) {
-    lock(&TEMP_FILES).push(path.to_path_buf());
+/// A step the handler waits for: while this is held, an interrupt neither
+/// deletes temporary files nor exits (see [`hold_off`]).
+pub struct HoldOff(MutexGuard<'static, Vec<PathBuf>>);
+
+/// Holds the handler off until the returned guard is dropped.
+///
+/// Creating a temporary file and putting it on the list, renaming it and
+/// taking it off, and committing a whole report each run under one guard, so
+/// the handler never sees half of such a step (a file created but not yet
+/// listed would survive the exit). Keep the steps short: an interrupt waits
+/// for them. Not reentrant: one guard at a time per thread.
+pub fn hold_off() -> HoldOff {
+    HoldOff(lock(&TEMP_FILES))
 }
 
-/// Forgets a temporary file that was renamed into place or deleted.
-pub(crate) fn forget_temp_file(path: &Path) {
-    lock(&TEMP_FILES).retain(|p| p != path);
+impl HoldOff {
+    /// Remembers a temporary file or folder, to delete it if the run is interrupted.
+    pub fn track(&mut self, path: &Path) {
+        self.0.push(path.to_path_buf());
+    }
+
+    /// Forgets a temporary file or folder that was renamed into place or deleted.
+    pub fn forget(&mut self, path: &Path) {
+        self.0.retain(|p| p != path);
+    }
+}
+
+/// Deletes a temporary file, or a temporary folder with what is in it.
+fn remove(path: &Path) {
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let _ = if is_dir {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
 }

@@ -43,8 +43,9 @@
 //!
 //! When things go wrong: every failure is an [`Error`] that names its cause;
 //! worker processes are always reaped ([`strategy::child`],
-//! [`strategy::watchdog`], [`interrupt`]), and files are replaced only by a
-//! rename ([`atomic_file`]).
+//! [`strategy::watchdog`], [`interrupt`]), files are replaced only by a
+//! rename and never destroyed ([`atomic_file`]), and one process writes a
+//! report folder at a time ([`folder_lock`]).
 
 pub mod atomic_file;
 pub mod checksum;
@@ -52,6 +53,7 @@ pub mod error;
 pub mod estimate;
 pub mod exit;
 pub mod flags;
+pub mod folder_lock;
 pub mod interrupt;
 pub mod interval;
 pub mod labs;

@@ -52,7 +52,7 @@ fn rows() -> Vec<Row> {
 fn fixtures() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("speedup-error-table-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    for sub in ["corrupt", "partial", "no-serial"] {
+    for sub in ["corrupt", "partial", "no-serial", "escape", "folder.svg"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();
     }
     let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
@@ -92,6 +92,15 @@ fn fixtures() -> PathBuf {
         }
     });
     let mut report: serde_json::Value = serde_json::from_str(&reference).unwrap();
+    // A report whose first workload is named to climb out of its folder.
+    let mut escape = report.clone();
+    let first = escape["measurements"][0]["workload"].clone();
+    for m in escape["measurements"].as_array_mut().unwrap() {
+        if m["workload"] == first {
+            m["workload"] = "../../x".into();
+        }
+    }
+    write("escape/speedup.json", &escape.to_string());
     report["measurements"]
         .as_array_mut()
         .unwrap()

@@ -9,6 +9,7 @@
 use super::args;
 use super::stdout;
 use speedup::estimate::Estimate;
+use speedup::folder_lock::LockedFolder;
 use speedup::launcher::Launcher;
 use speedup::machine::Machine;
 use speedup::measure::{Conditions, Plan, RoundsBar};
@@ -146,9 +147,9 @@ pub fn execute(args: SweepArgs) -> Result<()> {
         Estimate(estimate).check("this sweep", "the workloads' costs", args.yes)?;
     }
     let dir = args.out.unwrap_or_else(|| report::default_dir(&machine));
-    // Fail on an unwritable directory now, not after the measurements.
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| speedup::Error::new(format!("cannot create {}: {e}", dir.display())))?;
+    // Fail on an unwritable or busy directory now, not after the measurements;
+    // the lock keeps a second sweep out until this one has written its report.
+    let folder = LockedFolder::take(&dir)?;
 
     let plan = Plan {
         rounds: args.rounds,
@@ -176,7 +177,7 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     if let Some(launcher) = &launcher {
         report.mpi_launch = sweep::launch_costs(&grid, launcher)?;
     }
-    let path = report::write(&dir, &report)?;
+    let path = report::write_to(&folder, &report)?;
     stdout::print(path.display());
     Ok(())
 }

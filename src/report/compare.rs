@@ -4,8 +4,10 @@
 //! colour, report A is drawn solid and report B dashed, so "same colour,
 //! dashed above solid" reads as "B scales better".
 
+use super::Report;
 use super::figures::{Quantity, both_formats, measured_series, overview_size};
-use super::{Report, write_files};
+use crate::atomic_file::write_folder;
+use crate::folder_lock::LockedFolder;
 use crate::plot::{CurveChart, Ideal, Panels};
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -89,6 +91,8 @@ pub fn compare(a: &Path, b: &Path, out: &Path) -> Result<PathBuf> {
     let labels = labels((&ra, a), (&rb, b));
     let panels = figure(&ra, &rb, &labels)?;
     let files = both_formats(STEM, &panels, overview_size(panels.charts.len()))?;
-    write_files(out, &files)?;
+    // Beside whatever `out` holds (it may be a report folder): adds, removes nothing.
+    let folder = LockedFolder::take(out)?;
+    write_folder(folder.path(), &files, &[])?;
     Ok(out.join(format!("{STEM}.png")))
 }

@@ -28,23 +28,29 @@ pub enum Block {
     },
 }
 
-/// The outline as Markdown; figures as PNG images linking their SVG.
+/// The outline as Markdown; figures as PNG images linking their SVG. Text
+/// goes through [`markdown_text`], so names show as written, never as HTML.
 pub fn to_markdown(blocks: &[Block]) -> String {
     let mut out = String::new();
     for block in blocks {
         match block {
-            Block::Heading(level, text) => {
-                out.push_str(&format!("{} {text}\n\n", "#".repeat(*level as usize)))
-            }
-            Block::Paragraph(text) => out.push_str(&format!("{text}\n\n")),
+            Block::Heading(level, text) => out.push_str(&format!(
+                "{} {}\n\n",
+                "#".repeat(*level as usize),
+                markdown_text(text)
+            )),
+            Block::Paragraph(text) => out.push_str(&format!("{}\n\n", markdown_text(text))),
             Block::Bullets(items) => {
                 for item in items {
-                    out.push_str(&format!("- {item}\n"));
+                    out.push_str(&format!("- {}\n", markdown_text(item)));
                 }
                 out.push('\n');
             }
             Block::Table { header, rows } => {
-                let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
+                let line = |cells: &[String]| {
+                    let cells: Vec<String> = cells.iter().map(|c| markdown_text(c)).collect();
+                    format!("| {} |\n", cells.join(" | "))
+                };
                 out.push_str(&line(header));
                 out.push_str(&line(&vec!["---".to_string(); header.len()]));
                 for row in rows {
@@ -52,12 +58,23 @@ pub fn to_markdown(blocks: &[Block]) -> String {
                 }
                 out.push('\n');
             }
-            Block::Figure { stem, caption } => out.push_str(&format!(
-                "![{caption}]({stem}.png)\n\n[{caption} as SVG]({stem}.svg)\n\n"
-            )),
+            Block::Figure { stem, caption } => {
+                let caption = markdown_text(caption);
+                out.push_str(&format!(
+                    "![{caption}]({stem}.png)\n\n[{caption} as SVG]({stem}.svg)\n\n"
+                ))
+            }
         }
     }
     out
+}
+
+/// Text for Markdown, which passes raw HTML through: a workload or strategy
+/// named `<img src=x onerror=...>` in a loaded speedup.json must show as
+/// text, as it does in report.html. Every tag and comment starts with `<`,
+/// and `&lt;` shows as `<`, so escaping that one character is enough.
+fn markdown_text(text: &str) -> String {
+    text.replace('<', "&lt;")
 }
 
 /// The outline as one HTML page, each figure's SVG inlined from `files`.
@@ -143,6 +160,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn html_in_names_is_shown_as_text_in_both() {
+        let name = "<img src=x onerror=alert(1)>";
+        let blocks = vec![
+            Block::Heading(2, name.into()),
+            Block::Paragraph(format!("{name} is slow")),
+            Block::Bullets(vec![name.into()]),
+            Block::Table {
+                header: vec!["strategy".into()],
+                rows: vec![vec![name.into()]],
+            },
+        ];
+        let md = to_markdown(&blocks);
+        assert!(!md.contains("<img"), "{md}");
+        assert_eq!(
+            md.matches("&lt;img src=x onerror=alert(1)>").count(),
+            4,
+            "{md}"
+        );
+        let html = to_html(&blocks, &[]).unwrap();
+        assert!(!html.contains("<img"), "{html}");
+    }
+
+    #[test]
     fn markdown_and_html_say_the_same_things() {
         let blocks = vec![
             Block::Heading(1, "T <1>".into()),
@@ -157,7 +197,7 @@ mod tests {
             },
         ];
         let md = to_markdown(&blocks);
-        assert!(md.contains("# T <1>\n") && md.contains("- a & b\n"));
+        assert!(md.contains("# T &lt;1>\n") && md.contains("- a & b\n"));
         assert!(md.contains("| x | y |\n| --- | --- |\n| 1 | 2 |\n"));
         assert!(md.contains("![cap](f.png)"));
         let files = vec![("f.svg".to_string(), b"<svg id=\"f\"></svg>".to_vec())];

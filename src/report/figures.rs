@@ -47,9 +47,26 @@ pub fn strategy_color(label: &Label) -> Option<RGBColor> {
     }
 }
 
-/// The file name of a workload's figure, without extension.
+/// The file name of a workload's figure, without extension. Only for
+/// workloads [`figure_files`] accepts.
 pub fn figure_stem(workload: &str, quantity: Quantity) -> String {
     format!("{workload}-{}", quantity.name())
+}
+
+/// Every file a workload's figures are written to, or an error if its name
+/// is not a plain file name: a loaded speedup.json naming a workload
+/// `../../x` must not put figures outside the report folder.
+pub fn figure_files(workload: &str) -> Result<Vec<String>> {
+    crate::names::plain_name(workload).map_err(|e| e.context("workload"))?;
+    Ok([Quantity::Speedup, Quantity::Efficiency]
+        .into_iter()
+        .flat_map(|quantity| file_names(&figure_stem(workload, quantity)))
+        .collect())
+}
+
+/// `stem.svg` and `stem.png`, the two files of one figure.
+fn file_names(stem: &str) -> [String; 2] {
+    [format!("{stem}.svg"), format!("{stem}.png")]
 }
 
 /// The measured curve of one label of a workload.
@@ -207,9 +224,10 @@ pub fn both_formats(
     figure: &impl Figure,
     size: (u32, u32),
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    let [svg, png] = file_names(name);
     Ok(vec![
-        (format!("{name}.svg"), render(figure, Format::Svg, size)?),
-        (format!("{name}.png"), render(figure, Format::Png, size)?),
+        (svg, render(figure, Format::Svg, size)?),
+        (png, render(figure, Format::Png, size)?),
     ])
 }
 
@@ -217,6 +235,7 @@ pub fn both_formats(
 pub fn render_all(report: &Report, views: &[WorkloadView]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for view in views {
+        figure_files(view.name)?; // a plain name, or no figure at all
         for quantity in [Quantity::Speedup, Quantity::Efficiency] {
             let stem = figure_stem(view.name, quantity);
             files.extend(both_formats(&stem, &chart(view, quantity), CHART_SIZE)?);

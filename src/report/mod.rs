@@ -30,7 +30,8 @@ pub mod findings;
 pub mod outline;
 pub mod view;
 
-use crate::atomic_file::write_all_atomically;
+use crate::atomic_file::write_folder;
+use crate::folder_lock::LockedFolder;
 use crate::machine::Machine;
 use crate::measure::{CEILING, Conditions};
 use crate::measurement::Measurement;
@@ -254,22 +255,33 @@ fn check_costs(costs: &[StartupCost], what: &str) -> Result<()> {
 }
 
 /// Writes the whole report (speedup.json and everything drawn from it) to
-/// `dir`, creating it; returns the path of `report.md`.
+/// `dir`, creating and locking it; returns the path of `report.md`.
 pub fn write(dir: &Path, report: &Report) -> Result<PathBuf> {
+    write_to(&LockedFolder::take(dir)?, report)
+}
+
+/// [`write`] into a folder locked before measuring (`speedup sweep`, `cargo
+/// bench`), so that a second writer was turned away before either measured.
+pub fn write_to(folder: &LockedFolder, report: &Report) -> Result<PathBuf> {
     let mut files = vec![(
         DATA_FILE.to_string(),
         serde_json::to_string_pretty(report)?.into_bytes(),
     )];
     files.extend(render(report)?);
-    write_files(dir, &files)?;
-    Ok(dir.join(document::MARKDOWN_FILE))
+    write_files(folder, &files)?;
+    Ok(folder.path().join(document::MARKDOWN_FILE))
 }
 
 /// Redraws report.md, report.html and every figure from `dir/speedup.json`
 /// alone; returns the path of `report.md`. speedup.json itself is not touched.
 pub fn regenerate(dir: &Path) -> Result<PathBuf> {
+    if !dir.is_dir() {
+        Report::load(dir)?; // nothing to lock: loading says what is missing
+    }
+    // Locked before reading, so no sweep replaces speedup.json in between.
+    let folder = LockedFolder::take(dir)?;
     let report = Report::load(dir)?;
-    write_files(dir, &render(&report)?)?;
+    write_files(&folder, &render(&report)?)?;
     Ok(dir.join(document::MARKDOWN_FILE))
 }
 
@@ -292,16 +304,42 @@ pub fn render(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(files)
 }
 
-/// Creates `dir` and writes the files, all or none (see
-/// [`write_all_atomically`]): a failed run leaves the earlier report whole.
-pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::new(format!("cannot create {}: {e}", dir.display())))?;
-    write_all_atomically(
-        files
-            .iter()
-            .map(|(name, bytes)| (dir.join(name), bytes.as_slice())),
-    )
+/// Writes a report's files into its locked folder, all or none, even when
+/// interrupted (see [`write_folder`]), and removes in the same step the
+/// figures of workloads the folder's earlier report had and this one does
+/// not: a folder holds one report. Files the tool did not write are kept.
+pub fn write_files(folder: &LockedFolder, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let stale: Vec<String> = earlier_figures(folder.path())
+        .into_iter()
+        .filter(|name| files.iter().all(|(new, _)| new != name))
+        .collect();
+    write_folder(folder.path(), files, &stale)
+}
+
+/// The figure files the report now in `dir` was drawn with, known by the
+/// names the renderer gives them ([`figures::figure_files`]); none if there
+/// is no readable report. Read leniently: an old or damaged speedup.json
+/// still names its workloads.
+fn earlier_figures(dir: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(dir.join(DATA_FILE)) else {
+        return Vec::new();
+    };
+    let Ok(stored) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    let mut workloads: Vec<&str> = stored["measurements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["workload"].as_str())
+        .collect();
+    workloads.sort_unstable();
+    workloads.dedup();
+    workloads
+        .into_iter()
+        .filter_map(|w| figures::figure_files(w).ok())
+        .flatten()
+        .collect()
 }
 
 /// Where a machine's reports go by default: `reports/<machine slug>`.
