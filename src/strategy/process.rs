@@ -26,8 +26,8 @@ use super::panics;
 use super::protocol::{Header, IN_FLIGHT};
 use super::schedule::{ChunkQueue, Schedule};
 use super::spawn;
-use super::worker;
 use super::watchdog::Watchdog;
+use super::worker;
 use crate::workload::{Job, Workload};
 use crate::{Error, Result};
 use std::collections::VecDeque;
@@ -94,7 +94,7 @@ pub fn run_with<W: Workload>(
     };
     let parts: Vec<Numbered<W::Part>> = std::thread::scope(|scope| {
         let _dismiss = Dismiss(&watchdog);
-        if let Err(err) = spawn::scoped_thread(scope, "watchdog", 0, 1, || watchdog.patrol()) {
+        if let Err(err) = spawn::scoped_helper(scope, "watchdog", || watchdog.patrol()) {
             fail(err);
             return Vec::new();
         }

@@ -5,7 +5,8 @@
 //! limit low. `std::thread::spawn` and `Scope::spawn` *panic* when the system
 //! refuses a thread, which would end a run with "internal error" (or, where a
 //! thread waits for the one that panicked, hang it). So every strategy starts
-//! its threads through [`scoped_thread`] or [`thread_failed`], and its
+//! its threads through [`scoped_thread`], [`scoped_helper`] or
+//! [`thread_failed`], and its
 //! processes through [`process_failed`]: a refusal is an ordinary error that
 //! says which thread of how many could not start, why, and what to raise:
 //!
@@ -34,6 +35,23 @@ where
         .name(format!("speedup-{role}-{index}"))
         .spawn_scoped(scope, body)
         .map_err(|err| thread_failed(index, count, &err))
+}
+
+/// Starts the one helper thread called `name` ("watchdog") in `scope`, or
+/// says why it could not be started.
+pub fn scoped_helper<'scope, T, F>(
+    scope: &'scope Scope<'scope, '_>,
+    name: &str,
+    body: F,
+) -> Result<ScopedJoinHandle<'scope, T>, Error>
+where
+    F: FnOnce() -> T + Send + 'scope,
+    T: Send + 'scope,
+{
+    Builder::new()
+        .name(format!("speedup-{name}"))
+        .spawn_scoped(scope, body)
+        .map_err(|err| refused(&format!("the {name} thread"), &err))
 }
 
 /// The error for thread `index` (from 0) of `count` that could not start.
@@ -72,7 +90,10 @@ mod tests {
             thread_failed(1, 4, &refused)
         });
         let message = err.to_string();
-        assert!(message.starts_with("cannot start thread 2 of 4: "), "{message}");
+        assert!(
+            message.starts_with("cannot start thread 2 of 4: "),
+            "{message}"
+        );
         assert!(!message.contains('\n'), "{message}");
     }
 

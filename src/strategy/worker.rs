@@ -141,7 +141,10 @@ pub fn worker_hook() {
     let fault = std::env::var(FAULT_ENV)
         .ok()
         .and_then(|spec| parse_fault(&spec).ok().flatten())
-        .and_then(|(kind, only)| only.is_none_or(|k| k.to_string() == marker.id).then_some(kind));
+        .and_then(|(kind, only)| {
+            only.is_none_or(|k| k.to_string() == marker.id)
+                .then_some(kind)
+        });
     let output = BufWriter::new(io::stdout().lock());
     let code = match serve(io::stdin().lock(), output, fault) {
         Ok(()) => 0,
