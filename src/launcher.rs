@@ -331,11 +331,9 @@ mod tests {
         let err = launcher.time("integration", 2, 1).unwrap_err().to_string();
         assert_eq!(
             err,
-            format!(
-                "the mpi run `sh integration --seed 1` on 2 ranks did not end within 2 s, so it \
-                 was killed with every process it started (raise --timeout if a launch really \
-                 takes this long)"
-            )
+            "the mpi run `sh integration --seed 1` on 2 ranks did not end within 2 s, so it was \
+             killed with every process it started (raise --timeout if a launch really takes \
+             this long)"
         );
         assert!(all_gone(&launched_pids(&dir)), "a launched process remains");
         let _ = std::fs::remove_dir_all(&dir);

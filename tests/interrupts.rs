@@ -39,7 +39,7 @@ fn scratch(name: &str) -> PathBuf {
 /// until both its workers are up.
 #[allow(clippy::zombie_processes)] // clippy misses that the caller waits for it
 fn long_run(dir: &Path) -> (Child, Vec<u32>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_speedup"))
+    let child = Command::new(env!("CARGO_BIN_EXE_speedup"))
         .args([
             "run",
             "integration",

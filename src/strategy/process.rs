@@ -18,7 +18,8 @@
 //! longer than the timeout to answer (`watchdog.rs`), and the first failure
 //! stops every other child at once. The `speedup` binary also stops its
 //! children on Ctrl-C and SIGTERM (`interrupt.rs`), and a child whose parent
-//! vanishes exits by itself (`worker.rs`).
+//! vanishes is killed with it (`worker.rs`). A thread or child the system
+//! refuses fails the run with one line (`spawn.rs`), like a worker that fails.
 
 use super::child::WorkerProcess;
 use super::in_chunk_order;
