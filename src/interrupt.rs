@@ -9,16 +9,17 @@
 //! So the `speedup` binary calls [`install`]: on any of those signals one
 //! handler (the `ctrlc` crate runs it on a thread of its own) kills and reaps
 //! every live worker process, deletes unfinished temporary files, and exits
-//! with status 130. Finished reports are never touched: they are replaced only
-//! by renames (`atomic_file.rs`), and every step that creates, renames or
-//! deletes a temporary file runs under [`hold_off`]: the handler waits for
-//! such a step to finish before it deletes the temporary files and exits. A
-//! report's commit (staging the rendered files in a hidden folder, then
-//! renaming them into the report folder) is one such step, so an interrupt
-//! leaves the old report whole or the new one, never a mix. (The wait is
-//! moments long: the bytes are rendered before. The alternative, swapping
-//! whole folders, would need the report folder to hold nothing but the
-//! report.)
+//! with status 130 (SIGHUP only where it was not ignored at start: under
+//! `nohup` it stays ignored). Finished reports are never touched: they are
+//! replaced only by renames (`atomic_file.rs`), and every step that creates,
+//! renames or deletes a temporary file runs under [`hold_off`]: the handler
+//! waits for such a step to finish before it deletes the temporary files and
+//! exits. A report's commit (staging the rendered files in a hidden folder,
+//! then renaming them into the report folder) is one such step, so an
+//! interrupt leaves the old report whole or the new one, never a mix. (The
+//! wait is moments long: the bytes are rendered before. The alternative,
+//! swapping whole folders, would need the report folder to hold nothing but
+//! the report.)
 //!
 //! The library never installs the handler itself: a program that embeds it
 //! may have its own ideas about signals.
@@ -49,7 +50,12 @@ static CHILDREN: Mutex<Vec<Weak<dyn Interruptible>>> = Mutex::new(Vec::new());
 static TEMP_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Cleans up and exits on SIGINT, SIGTERM and SIGHUP.
+///
+/// A SIGHUP that was ignored when the program started stays ignored: that is
+/// how `nohup` (and `trap "" HUP`) says "keep running when the terminal
+/// closes", and the handler would otherwise quietly undo it.
 pub fn install() -> Result<()> {
+    let hangup_ignored = hangup_is_ignored();
     ctrlc::set_handler(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let stopped = stop_children();
@@ -67,7 +73,38 @@ pub fn install() -> Result<()> {
         eprintln!("error: interrupted{workers}");
         std::process::exit(INTERRUPTED_STATUS);
     })
-    .map_err(|e| Error::new(format!("cannot install the Ctrl-C handler: {e}")))
+    .map_err(|e| Error::new(format!("cannot install the Ctrl-C handler: {e}")))?;
+    if hangup_ignored {
+        ignore_hangup();
+    }
+    Ok(())
+}
+
+/// Whether SIGHUP is ignored now (as `nohup` leaves it for the program).
+fn hangup_is_ignored() -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: sigaction with no new action only reads the current one
+        // into `current`, a zeroed sigaction of our own.
+        unsafe {
+            let mut current: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(libc::SIGHUP, std::ptr::null(), &mut current) == 0
+                && current.sa_sigaction == libc::SIG_IGN
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// Ignores SIGHUP again, after the handler took it over.
+fn ignore_hangup() {
+    #[cfg(unix)]
+    // SAFETY: setting SIG_IGN for one signal touches no memory of ours.
+    unsafe {
+        libc::signal(libc::SIGHUP, libc::SIG_IGN);
+    }
 }
 
 /// Lets the signal handler finish, if it is running.

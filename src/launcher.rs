@@ -15,12 +15,26 @@
 //!
 //! The template is split on whitespace and run without a shell, so
 //! `"mpirun --hostfile hosts -n {workers}"` works and nothing is interpreted.
+//!
+//! **A launch never outlives its sweep.** A hung `mpirun` (a rank waiting for
+//! a peer that never came, a host that does not answer) would hang the sweep
+//! forever, and its ranks would outlive Ctrl-C. So each launch starts in a
+//! process group of its own, with the sweep's `--timeout` as its limit: past
+//! it, or on Ctrl-C/SIGTERM (the launch is on the interrupt handler's list,
+//! `interrupt.rs`), the whole group is killed and the launcher reaped. Its
+//! output goes to temporary files rather than pipes, so no thread has to
+//! drain them while the sweep watches the clock.
 
+use crate::interrupt::{self, Interruptible};
+use crate::lock::lock;
 use crate::{Error, Result};
 use serde_json::Value;
+use std::fs::File;
 use std::path::PathBuf;
-use std::process::Command;
-use std::time::Instant;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Where a launcher template puts the number of ranks.
 pub const WORKERS: &str = "{workers}";
@@ -30,12 +44,13 @@ pub const WORKERS: &str = "{workers}";
 pub struct Launcher {
     words: Vec<String>,
     program: PathBuf,
+    timeout: Duration,
 }
 
 impl Launcher {
     /// `template` (such as `mpirun -n {workers}`) launching `program`, the
-    /// `speedup` binary.
-    pub fn new(template: &str, program: PathBuf) -> Result<Launcher> {
+    /// `speedup` binary; a launch that takes longer than `timeout` is killed.
+    pub fn new(template: &str, program: PathBuf, timeout: Duration) -> Result<Launcher> {
         let words: Vec<String> = template.split_whitespace().map(String::from).collect();
         if !words.iter().any(|word| word.contains(WORKERS)) {
             return Err(Error::new(format!(
@@ -43,7 +58,11 @@ impl Launcher {
                  as in \"mpirun -n {WORKERS}\""
             )));
         }
-        Ok(Launcher { words, program })
+        Ok(Launcher {
+            words,
+            program,
+            timeout,
+        })
     }
 
     /// Runs `speedup run <args> --strategy mpi --json` on `workers` ranks
@@ -60,24 +79,34 @@ impl Launcher {
             .args(args)
             .args(["--strategy", "mpi", "--json"]);
         let what = format!("the mpi run `{} {}`", launcher, args.join(" "));
+        let (stdout, stderr) = (Capture::new("out"), Capture::new("err"));
+        command
+            .stdin(Stdio::null())
+            .stdout(stdout.file()?)
+            .stderr(stderr.file()?);
         let start = Instant::now();
-        let out = command
-            .output()
+        let launch = Launch::start(&mut command)
             .map_err(|e| Error::new(format!("cannot start {launcher} (--launcher): {e}")))?;
+        let Some(status) = launch.wait(self.timeout) else {
+            launch.kill();
+            return Err(Error::new(format!(
+                "{what} on {workers} ranks did not end within {} s, so it was killed with \
+                 every process it started (raise --timeout if a launch really takes this long)",
+                self.timeout.as_secs_f64()
+            )));
+        };
         let seconds = start.elapsed().as_secs_f64();
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
+        let (stdout, stderr) = (stdout.read(), stderr.read());
+        if !status.success() {
             let why = stderr
                 .lines()
                 .find(|line| line.starts_with("error:"))
                 .or_else(|| stderr.lines().find(|line| !line.trim().is_empty()))
                 .unwrap_or("no message");
             return Err(Error::new(format!(
-                "{what} on {workers} ranks failed ({}): {why}",
-                out.status
+                "{what} on {workers} ranks failed ({status}): {why}"
             )));
         }
-        let stdout = String::from_utf8_lossy(&out.stdout);
         let record = stdout
             .lines()
             .rev()
@@ -103,6 +132,120 @@ impl Launcher {
     }
 }
 
+/// One launch: the launcher process, leader of its own process group.
+#[derive(Debug)]
+struct Launch {
+    group: u32,
+    child: Mutex<Child>,
+}
+
+impl Launch {
+    /// Starts `command` as the leader of a process group of its own, on the
+    /// interrupt handler's list.
+    fn start(command: &mut Command) -> std::io::Result<Arc<Launch>> {
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(command, 0);
+        let child = command.spawn()?;
+        let launch = Arc::new(Launch {
+            group: child.id(),
+            child: Mutex::new(child),
+        });
+        interrupt::track_child(Arc::clone(&launch) as Arc<dyn Interruptible>);
+        Ok(launch)
+    }
+
+    /// The launcher's exit status, waiting at most `limit` (polling: a
+    /// blocking wait would not end for a launcher that hangs).
+    fn wait(&self, limit: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + limit;
+        let mut pause = Duration::from_micros(100);
+        loop {
+            if let Ok(Some(status)) = lock(&self.child).try_wait() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+
+    /// Kills every process of the launch's group (the launcher and whatever
+    /// it started), then reaps the launcher.
+    fn kill(&self) {
+        let mut child = lock(&self.child);
+        // Only while the launcher is not yet reaped: until then its pid, the
+        // group's number, cannot have been given to anyone else.
+        #[cfg(unix)]
+        if let Ok(None) = child.try_wait() {
+            // SAFETY: kill with a negative pid signals one process group; it
+            // touches no memory.
+            unsafe {
+                libc::kill(-(self.group as libc::pid_t), libc::SIGKILL);
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// The Ctrl-C handler stops a launch like a worker process (`interrupt.rs`).
+impl Interruptible for Launch {
+    fn is_running(&self) -> bool {
+        matches!(lock(&self.child).try_wait(), Ok(None))
+    }
+
+    fn interrupt(&self) {
+        self.kill();
+    }
+}
+
+/// A temporary file that takes one stream of a launch's output, deleted
+/// when dropped (and by the interrupt handler, if it comes first).
+struct Capture {
+    path: PathBuf,
+}
+
+impl Capture {
+    fn new(stream: &str) -> Capture {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "speedup-launch-{}-{}.{stream}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        Capture { path }
+    }
+
+    /// The file, created new (so nothing already there is reused), and put
+    /// on the interrupt handler's list in the same held-off step.
+    fn file(&self) -> Result<File> {
+        let mut held = interrupt::hold_off();
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&self.path)
+            .map_err(|e| Error::new(format!("cannot create {}: {e}", self.path.display())))?;
+        held.track(&self.path);
+        Ok(file)
+    }
+
+    /// What the launch wrote there.
+    fn read(&self) -> String {
+        let bytes = std::fs::read(&self.path).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        let mut held = interrupt::hold_off();
+        let _ = std::fs::remove_file(&self.path);
+        held.forget(&self.path);
+    }
+}
+
 fn wall_seconds(record: &Value) -> Result<f64> {
     record["wall_seconds"]
         .as_f64()
@@ -113,19 +256,112 @@ fn wall_seconds(record: &Value) -> Result<f64> {
 mod tests {
     use super::*;
 
+    const LIMIT: Duration = Duration::from_secs(60);
+
     #[test]
     fn templates_need_the_placeholder() {
-        let err = Launcher::new("mpirun -n 4", "speedup".into())
+        let err = Launcher::new("mpirun -n 4", "speedup".into(), LIMIT)
             .unwrap_err()
             .to_string();
         assert!(err.contains("{workers}"), "{err}");
-        assert!(Launcher::new(" mpirun  -n {workers} ", "speedup".into()).is_ok());
+        assert!(Launcher::new(" mpirun  -n {workers} ", "speedup".into(), LIMIT).is_ok());
+    }
+
+    /// A launcher that hangs, with a child of its own (as `mpirun` has
+    /// ranks), both writing their pids to `pids` in `dir`. It is run as
+    /// `sh SCRIPT`: executing a file just written can fail with "Text file
+    /// busy" while another test thread forks.
+    fn hanging_launcher(dir: &std::path::Path) -> PathBuf {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).unwrap();
+        let script = dir.join("hang.sh");
+        let pids = dir.join("pids");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nsleep 100 &\necho $! >> {0}\necho $$ >> {0}\nwait\n",
+                pids.display()
+            ),
+        )
+        .unwrap();
+        script
+    }
+
+    /// The pids the hanging launcher wrote, once both are there.
+    fn launched_pids(dir: &std::path::Path) -> Vec<u32> {
+        let start = Instant::now();
+        loop {
+            let text = std::fs::read_to_string(dir.join("pids")).unwrap_or_default();
+            let pids: Vec<u32> = text.lines().filter_map(|l| l.parse().ok()).collect();
+            if pids.len() == 2 {
+                return pids;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "no pids: {text:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until none of `pids` runs (gone, or a zombie for init to reap).
+    fn all_gone(pids: &[u32]) -> bool {
+        let running = |pid: &u32| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let state = stat.rsplit_once(')')?.1.trim_start().chars().next()?;
+                    Some(state != 'Z')
+                })
+                .unwrap_or(false)
+        };
+        let start = Instant::now();
+        while pids.iter().any(running) {
+            if start.elapsed() > Duration::from_secs(10) {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        true
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_launch_past_the_timeout_is_killed_with_everything_it_started() {
+        let dir = std::env::temp_dir().join(format!("speedup-launcher-{}-t", std::process::id()));
+        let script = hanging_launcher(&dir);
+        let template = format!("sh {} {{workers}}", script.display());
+        let launcher = Launcher::new(&template, "speedup".into(), Duration::from_secs(2)).unwrap();
+        let err = launcher.time("integration", 2, 1).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the mpi run `sh integration --seed 1` on 2 ranks did not end within 2 s, so it was \
+             killed with every process it started (raise --timeout if a launch really takes \
+             this long)"
+        );
+        assert!(all_gone(&launched_pids(&dir)), "a launched process remains");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn an_interrupted_launch_is_killed_with_everything_it_started() {
+        // What the Ctrl-C handler does to every launch on its list.
+        let dir = std::env::temp_dir().join(format!("speedup-launcher-{}-i", std::process::id()));
+        let script = hanging_launcher(&dir);
+        let launch = Launch::start(Command::new("sh").arg(&script)).unwrap();
+        let pids = launched_pids(&dir);
+        assert!(launch.is_running());
+        launch.interrupt();
+        assert!(!launch.is_running());
+        assert!(all_gone(&pids), "a launched process remains");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn a_missing_launcher_is_named() {
         let launcher =
-            Launcher::new("no-such-launcher-xyz -n {workers}", "speedup".into()).unwrap();
+            Launcher::new("no-such-launcher-xyz -n {workers}", "speedup".into(), LIMIT).unwrap();
         let err = launcher.time("integration", 2, 1).unwrap_err().to_string();
         assert!(err.contains("no-such-launcher-xyz"), "{err}");
     }

@@ -39,7 +39,7 @@ fn scratch(name: &str) -> PathBuf {
 /// until both its workers are up.
 #[allow(clippy::zombie_processes)] // clippy misses that the caller waits for it
 fn long_run(dir: &Path) -> (Child, Vec<u32>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_speedup"))
+    let child = Command::new(env!("CARGO_BIN_EXE_speedup"))
         .args([
             "run",
             "integration",
@@ -54,21 +54,7 @@ fn long_run(dir: &Path) -> (Child, Vec<u32>) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    loop {
-        let workers: Vec<u32> = children_of(child.id()).iter().map(|c| c.0).collect();
-        if workers.len() == 2 {
-            // Give them a moment to be busy with chunks.
-            std::thread::sleep(Duration::from_millis(300));
-            return (child, workers);
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("workers never started");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    until_workers_start(child)
 }
 
 fn send(signal: &str, pid: u32) {
@@ -153,4 +139,102 @@ fn a_closed_output_pipe_ends_the_program_quietly() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", out.status);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// Waits until both workers of `child`'s process run are up and busy.
+fn until_workers_start(mut child: Child) -> (Child, Vec<u32>) {
+    let start = Instant::now();
+    loop {
+        let workers: Vec<u32> = children_of(child.id()).iter().map(|c| c.0).collect();
+        if workers.len() == 2 {
+            // Give them a moment to be busy with chunks.
+            std::thread::sleep(Duration::from_millis(300));
+            return (child, workers);
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("workers never started");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Waits until none of `pids` runs (gone, or a zombie left to init), for at
+/// most `limit`; false if one still runs then.
+fn all_end_within(pids: &[u32], limit: Duration) -> bool {
+    let start = Instant::now();
+    while pids
+        .iter()
+        .any(|&pid| state_and_parent(pid).is_some_and(|(state, _)| state != 'Z'))
+    {
+        if start.elapsed() > limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    true
+}
+
+#[test]
+fn a_stopped_worker_dies_with_its_parent() {
+    let dir = scratch("stopped");
+    let (mut child, workers) = long_run(&dir);
+    // A stopped worker cannot run a thread that watches its parent; the
+    // kernel's parent-death signal reaches it all the same.
+    send("-STOP", workers[0]);
+    send("-KILL", child.id());
+    child.wait().unwrap();
+    let ended = all_end_within(&workers, Duration::from_secs(10));
+    if !ended {
+        for &pid in &workers {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    }
+    assert!(ended, "a stopped worker outlived its parent");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn workers_of_a_killed_parent_print_nothing() {
+    let dir = scratch("silent");
+    let (child, workers) = long_run(&dir);
+    send("-KILL", child.id());
+    // The workers share the parent's stderr: reading it to its end waits
+    // for them too.
+    let out = child.wait_with_output().unwrap();
+    assert!(all_end_within(&workers, Duration::from_secs(10)));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sighup_to_the_parent_stops_and_reaps_every_worker() {
+    interrupted_run_cleans_up("-HUP");
+}
+
+#[test]
+fn a_run_started_with_sighup_ignored_keeps_running_after_one() {
+    let dir = scratch("nohup");
+    // What `nohup` does: SIGHUP ignored before the program starts.
+    let script = format!(
+        "trap '' HUP; exec {} run integration --samples 30000 --strategy process --workers 2",
+        env!("CARGO_BIN_EXE_speedup")
+    );
+    let child = Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (child, _) = until_workers_start(child);
+    send("-HUP", child.id());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}: {stderr}", out.status);
+    assert_eq!(stderr, "");
+    let _ = std::fs::remove_dir_all(&dir);
 }

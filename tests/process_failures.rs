@@ -105,9 +105,17 @@ fn a_fault_in_every_worker_still_reports_one_cause() {
 }
 
 #[test]
-fn an_unknown_fault_kind_is_refused_by_the_worker() {
-    let (message, _) = failing_run("explode", Schedule::Dynamic);
-    assert_mentions(&message, &["process worker", "exit status: 2"]);
+fn a_malformed_fault_is_refused_before_any_worker_starts() {
+    for spec in ["explode", "", "exit@", "exit@one", "@1"] {
+        let (message, _) = failing_run(spec, Schedule::Dynamic);
+        assert_eq!(
+            message,
+            format!(
+                "SPEEDUP_WORKER_FAULT='{spec}' is not a fault: write KIND or KIND@WORKER, \
+                 with KIND one of exit, abort, garbage, truncate, hang (or unset it)"
+            )
+        );
+    }
 }
 
 #[test]

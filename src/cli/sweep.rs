@@ -86,7 +86,7 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = DEFAULT_SEED, value_parser = speedup::flags::seed, allow_hyphen_values = true)]
     seed: u64,
 
-    /// Seconds a process worker may take to start or to answer one chunk before it is killed as hung
+    /// Seconds a process worker may take to start or to answer one chunk, or an mpi launch to end, before it is killed as hung
     #[arg(long, value_parser = args::seconds, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), allow_hyphen_values = true)]
     timeout: f64,
 
@@ -135,7 +135,11 @@ pub fn execute(args: SweepArgs) -> Result<()> {
                 "--launcher is for the mpi strategy: add mpi to --strategies",
             ));
         }
-        Some(template) => Some(Launcher::new(template, std::env::current_exe()?)?),
+        Some(template) => Some(Launcher::new(
+            template,
+            std::env::current_exe()?,
+            Duration::from_secs_f64(args.timeout),
+        )?),
         None => None,
     };
     if let Some(workers) = args.workers {

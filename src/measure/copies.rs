@@ -32,15 +32,33 @@ pub const CEILING: &str = "ceiling";
 pub fn copies_at_once(copies: usize, run: &(dyn Fn(usize) -> Result<()> + Sync)) -> Result<f64> {
     let start = Instant::now();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..copies)
-            .map(|copy| scope.spawn(move || run(copy)))
+        // A thread the system refuses (`ulimit -u`) is an error, not a panic;
+        // the copies already started finish before the scope ends.
+        let started: Vec<_> = (0..copies)
+            .map(|copy| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || run(copy))
+                    .map_err(|e| {
+                        Error::new(format!(
+                            "cannot start serial copy {} of {copies} for the machine ceiling: \
+                             {e}; raise ulimit -u",
+                            copy + 1
+                        ))
+                    })
+            })
             .collect();
-        for handle in handles {
-            handle
-                .join()
-                .map_err(|_| Error::new("a serial copy of the machine ceiling panicked"))??;
+        let mut first_error = None;
+        for handle in started {
+            let outcome = handle.and_then(|handle| {
+                handle
+                    .join()
+                    .map_err(|_| Error::new("a serial copy of the machine ceiling panicked"))?
+            });
+            if let Err(err) = outcome {
+                first_error.get_or_insert(err);
+            }
         }
-        Ok::<(), Error>(())
+        first_error.map_or(Ok(()), Err)
     })?;
     Ok(start.elapsed().as_secs_f64())
 }

@@ -12,12 +12,13 @@
 //! kill it, which ends the read.
 
 use super::protocol::{self, Header, Request};
-use super::worker::{CHILD_ARGS, WORKER_ENV};
+use super::spawn;
+use super::worker::{self, WORKER_ENV};
 use crate::interrupt::{self, Interruptible};
 use crate::lock::lock;
 use crate::wire::Wire;
 use crate::{Error, Result};
-use std::io::{BufReader, BufWriter};
+use std::io::{BufReader, BufWriter, ErrorKind};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -114,23 +115,26 @@ pub struct WorkerProcess {
 }
 
 impl WorkerProcess {
-    /// Starts worker `id` (it then prints READY; see [`WorkerProcess::start`]).
-    pub fn spawn(id: usize, child_env: &[(String, String)]) -> Result<WorkerProcess> {
+    /// Starts worker `id` of `count` (it then prints READY; see
+    /// [`WorkerProcess::start`]), marked as a worker the way only a parent
+    /// can (`worker.rs`).
+    pub fn spawn(id: usize, count: usize, child_env: &[(String, String)]) -> Result<WorkerProcess> {
         let exe = std::env::current_exe()
             .map_err(|e| Error::new(format!("cannot find the current executable: {e}")))?;
         let mut child = Command::new(&exe)
-            .args(CHILD_ARGS)
-            .env(WORKER_ENV, id.to_string())
+            .args(worker::child_args())
+            .env(WORKER_ENV, worker::child_env(id))
             .envs(child_env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|e| {
-                Error::new(format!(
+            .map_err(|e| match e.kind() {
+                ErrorKind::NotFound | ErrorKind::PermissionDenied => Error::new(format!(
                     "cannot start worker process {}: {e}",
                     exe.display()
-                ))
+                )),
+                _ => spawn::process_failed(id, count, &e),
             })?;
         let stdin = child.stdin.take().map(BufWriter::new);
         let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));

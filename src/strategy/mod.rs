@@ -30,6 +30,7 @@ pub mod protocol;
 pub mod schedule;
 pub mod scoped;
 pub mod serial;
+pub mod spawn;
 pub mod table;
 pub mod thread_pool;
 pub mod watchdog;

@@ -6,6 +6,7 @@
 //! worker count, because rayon's global pool has its size fixed at first use
 //! (and criterion uses it for its own statistics).
 
+use super::spawn;
 use crate::lock::lock;
 use crate::{Error, Result};
 use rayon::ThreadPool;
@@ -21,11 +22,28 @@ pub fn pool(workers: usize) -> Result<Arc<ThreadPool>> {
     if let Some(pool) = pools.get(&workers) {
         return Ok(Arc::clone(pool));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
+    // rayon starts the threads through this handler, so a thread the system
+    // refuses is named like everywhere else (`spawn.rs`), not as rayon's
+    // bare io error.
+    let refused = Mutex::new(None);
+    let built = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
-        .thread_name(move |i| format!("speedup-pool{workers}-{i}"))
-        .build()
-        .map_err(|e| Error::new(format!("cannot start a pool of {workers} threads: {e}")))?;
+        .spawn_handler(|thread| {
+            let index = thread.index();
+            std::thread::Builder::new()
+                .name(format!("speedup-pool{workers}-{index}"))
+                .spawn(|| thread.run())
+                .map(drop)
+                .inspect_err(|err| {
+                    lock(&refused).get_or_insert(spawn::thread_failed(index, workers, err));
+                })
+        })
+        .build();
+    let pool = built.map_err(|e| {
+        lock(&refused)
+            .take()
+            .unwrap_or_else(|| Error::new(format!("cannot start a pool of {workers} threads: {e}")))
+    })?;
     let pool = Arc::new(pool);
     pools.insert(workers, Arc::clone(&pool));
     Ok(pool)

@@ -18,13 +18,17 @@
 //! longer than the timeout to answer (`watchdog.rs`), and the first failure
 //! stops every other child at once. The `speedup` binary also stops its
 //! children on Ctrl-C and SIGTERM (`interrupt.rs`), and a child whose parent
-//! vanishes exits by itself (`worker.rs`).
+//! vanishes is killed with it (`worker.rs`). A thread or child the system
+//! refuses fails the run with one line (`spawn.rs`), like a worker that fails.
 
 use super::child::WorkerProcess;
 use super::in_chunk_order;
+use super::panics;
 use super::protocol::{Header, IN_FLIGHT};
 use super::schedule::{ChunkQueue, Schedule};
+use super::spawn;
 use super::watchdog::Watchdog;
+use super::worker;
 use crate::workload::{Job, Workload};
 use crate::{Error, Result};
 use std::collections::VecDeque;
@@ -80,30 +84,49 @@ pub fn run_with<W: Workload>(
     let queue = ChunkQueue::new(schedule, job.chunks(), workers);
     // The first error is the cause; later ones are the other workers being stopped.
     let failure = OnceLock::new();
+    // Every thread here starts through `spawn.rs`: one the system refuses
+    // fails the run like a worker that fails. The watchdog is dismissed on
+    // every path out of the scope (a guard), else the scope would wait for
+    // its patrol forever.
+    let fail = |err: Error| {
+        failure.get_or_init(|| err);
+        queue.cancel();
+        watchdog.stop_all();
+    };
     let parts: Vec<Numbered<W::Part>> = std::thread::scope(|scope| {
-        scope.spawn(|| watchdog.patrol());
-        let feeders: Vec<_> = children
-            .iter_mut()
+        let _dismiss = Dismiss(&watchdog);
+        if let Err(err) = spawn::scoped_helper(scope, "watchdog", || watchdog.patrol()) {
+            fail(err);
+            return Vec::new();
+        }
+        let mut feeders = Vec::with_capacity(workers);
+        for (worker, child) in children.iter_mut().enumerate() {
+            let (queue, header, fail) = (&queue, &header, &fail);
+            let body = move || {
+                let fed = feed(job.workload, child, header, queue.chunks_for(worker));
+                fed.unwrap_or_else(|err| {
+                    fail(err);
+                    Vec::new()
+                })
+            };
+            match spawn::scoped_thread(scope, "feeder", worker, workers, body) {
+                Ok(feeder) => feeders.push(feeder),
+                Err(err) => {
+                    fail(err);
+                    break;
+                }
+            }
+        }
+        feeders
+            .into_iter()
             .enumerate()
-            .map(|(worker, child)| {
-                let (queue, watchdog, failure, header) = (&queue, &watchdog, &failure, &header);
-                scope.spawn(move || {
-                    let fed = feed(job.workload, child, header, queue.chunks_for(worker));
-                    fed.unwrap_or_else(|err| {
-                        failure.get_or_init(|| err);
-                        queue.cancel();
-                        watchdog.stop_all();
-                        Vec::new()
-                    })
+            .map(|(worker, feeder)| {
+                feeder.join().unwrap_or_else(|panic| {
+                    fail(panics::to_error(&format!("feeder thread {worker}"), panic));
+                    Vec::new()
                 })
             })
-            .collect();
-        let parts = feeders
-            .into_iter()
-            .map(|feeder| feeder.join().expect("a feeder thread panicked"))
-            .collect();
-        watchdog.dismiss();
-        parts
+            .collect()
     });
     if let Some(err) = failure.into_inner() {
         return Err(err);
@@ -112,6 +135,15 @@ pub fn run_with<W: Workload>(
         child.finish(options.timeout)?;
     }
     Ok(in_chunk_order(job.chunks(), parts.into_iter().flatten()))
+}
+
+/// Dismisses the watchdog when dropped, however the scope is left.
+struct Dismiss<'a>(&'a Watchdog);
+
+impl Drop for Dismiss<'_> {
+    fn drop(&mut self) {
+        self.0.dismiss();
+    }
 }
 
 /// Parts tagged with their chunk numbers, as one feeder thread collected them.
@@ -182,7 +214,8 @@ fn spawn_workers(workers: usize, options: &Options) -> Result<Vec<WorkerProcess>
     if workers == 0 {
         return Err(Error::new("the process strategy needs at least one worker"));
     }
+    worker::check_fault(&options.child_env)?;
     (0..workers)
-        .map(|id| WorkerProcess::spawn(id, &options.child_env))
+        .map(|id| WorkerProcess::spawn(id, workers, &options.child_env))
         .collect()
 }

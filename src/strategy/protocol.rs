@@ -1,6 +1,6 @@
 //! The wire protocol between the process strategy and its children.
 //!
-//! A child is the current executable started again with `SPEEDUP_WORKER=1` in
+//! A child is the current executable started again with `SPEEDUP_WORKER` set in
 //! its environment (see `worker.rs`). It talks to its parent over its own
 //! stdin and stdout; stderr stays attached to the terminal for messages.
 //!

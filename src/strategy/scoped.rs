@@ -15,18 +15,37 @@
 use super::in_chunk_order;
 use super::panics::{self, OnPanic};
 use super::schedule::{ChunkQueue, Schedule};
+use super::spawn;
 use crate::Result;
 use crate::workload::{Job, Workload};
 
 /// Runs the chunks on `workers` freshly started scoped threads.
+///
+/// A thread the system refuses (`spawn.rs`) fails the run: the queue is
+/// cancelled, so the threads already started stop after their current chunk
+/// and are joined, and the refusal is the error.
 pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Result<Vec<W::Part>> {
     let queue = &ChunkQueue::new(schedule, job.chunks(), workers);
-    let joined: Vec<_> = std::thread::scope(|scope| {
-        let threads: Vec<_> = (0..workers)
-            .map(|worker| scope.spawn(move || run_worker(job, queue, worker)))
-            .collect();
-        threads.into_iter().map(|thread| thread.join()).collect()
+    let (joined, refused) = std::thread::scope(|scope| {
+        let mut threads = Vec::with_capacity(workers);
+        let mut refused = None;
+        for worker in 0..workers {
+            let body = move || run_worker(job, queue, worker);
+            match spawn::scoped_thread(scope, "scoped", worker, workers, body) {
+                Ok(thread) => threads.push(thread),
+                Err(err) => {
+                    queue.cancel();
+                    refused = Some(err);
+                    break;
+                }
+            }
+        }
+        let joined: Vec<_> = threads.into_iter().map(|thread| thread.join()).collect();
+        (joined, refused)
     });
+    if let Some(err) = refused {
+        return Err(err);
+    }
     let mut parts = Vec::with_capacity(job.chunks());
     for (worker, result) in joined.into_iter().enumerate() {
         let pairs =

@@ -21,25 +21,53 @@
 //! reads them, because its hook has already taken over. libtest's banner
 //! ("running 1 test") is skipped by the parent, which waits for the READY line
 //! (`protocol.rs`). In a normal test run that entry test just returns.
+//!
+//! **Only a parent can make a worker.** A worker serves its stdin and never
+//! returns, so an environment variable alone must not be enough: a user who
+//! types `SPEEDUP_WORKER=1` by mistake (for `SPEEDUP_WORKERS`) would find
+//! every command, `--help` included, print the READY line and exit. So the
+//! parent sets [`WORKER_ENV`] to `ID PARENT_PID TOKEN`, where the token is 128
+//! random bits drawn once per parent process, *and* passes `speedup-worker-TOKEN`
+//! as an argument after [`CHILD_ARGS`] (libtest reads it as one more test
+//! filter, which matches no test). The hook takes over only when both agree;
+//! anything else is a normal start.
+//!
+//! **Workers never outlive their parent.** On Linux the hook asks the kernel to
+//! SIGKILL the worker when its parent dies (`PR_SET_PDEATHSIG`), then checks
+//! the parent is still the one that started it (it may have died before the
+//! request). A signal from the kernel reaches a stopped worker too (SIGSTOP,
+//! a debugger), which a watching thread could not. Elsewhere, a thread checks
+//! every tenth of a second who the parent is. (Linux sends the signal when the
+//! parent's *thread* that started the worker ends; a run starts its workers
+//! and reaps them on one thread, so that is never earlier than the run's end.)
 
 use super::protocol::{self, Header, Request};
 use crate::wire::Wire;
 use crate::workload::{Job, Workload};
 use crate::workloads::{WorkloadVisitor, visit_by_name};
 use crate::{Error, Result};
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufRead, BufWriter, Write};
+use std::sync::OnceLock;
 
-/// Set in a child's environment: "you are worker number N".
+/// Set in a child's environment: `ID PARENT_PID TOKEN` (see the module docs).
 pub const WORKER_ENV: &str = "SPEEDUP_WORKER";
 
 /// Fault injection, for tests and for trying the error messages by hand:
 /// `SPEEDUP_WORKER_FAULT=KIND` makes every worker misbehave on its first
 /// chunk, `KIND@K` only worker K. Kinds: `exit` (exit with status 3), `abort`
 /// (killed by SIGABRT), `garbage` (write text instead of a reply), `truncate`
-/// (write half a reply, then exit), `hang` (never answer).
+/// (write half a reply, then exit), `hang` (never answer). Anything else, the
+/// empty value included, is refused by the parent before a worker starts
+/// ([`check_fault`]).
 pub const FAULT_ENV: &str = "SPEEDUP_WORKER_FAULT";
 
-/// Arguments every child is started with (see the module docs).
+/// The kinds of fault [`FAULT_ENV`] may name.
+const FAULT_KINDS: [&str; 5] = ["exit", "abort", "garbage", "truncate", "hang"];
+
+/// Arguments every child is started with (see the module docs), before the
+/// token's argument ([`child_args`]).
 pub const CHILD_ARGS: [&str; 4] = [
     "speedup_worker_entry",
     "--nocapture",
@@ -47,25 +75,120 @@ pub const CHILD_ARGS: [&str; 4] = [
     "--quiet",
 ];
 
+/// What a child is told to be worker `id`: its arguments and its environment.
+pub fn child_args() -> Vec<String> {
+    let mut args: Vec<String> = CHILD_ARGS.iter().map(|a| a.to_string()).collect();
+    args.push(token_arg(token()));
+    args
+}
+
+/// The value of [`WORKER_ENV`] for worker `id` of this process.
+pub fn child_env(id: usize) -> String {
+    format!("{id} {} {}", std::process::id(), token())
+}
+
+/// This process's token: 128 bits from the standard library's randomly
+/// keyed hasher (seeded by the operating system), drawn once.
+fn token() -> &'static str {
+    static TOKEN: OnceLock<String> = OnceLock::new();
+    TOKEN.get_or_init(|| {
+        let half = || {
+            let mut hasher = RandomState::new().build_hasher();
+            hasher.write_u32(std::process::id());
+            hasher.finish()
+        };
+        format!("{:016x}{:016x}", half(), half())
+    })
+}
+
+fn token_arg(token: &str) -> String {
+    format!("speedup-worker-{token}")
+}
+
+/// Who this worker is, when its parent really made it one.
+struct Marker {
+    id: String,
+    parent: u32,
+}
+
+impl Marker {
+    /// The marker from [`WORKER_ENV`], if the token there is also among the
+    /// arguments; `None` for every other start.
+    fn of_this_process() -> Option<Marker> {
+        let value = std::env::var(WORKER_ENV).ok()?;
+        let mut words = value.split(' ');
+        let (id, parent, token) = (words.next()?, words.next()?, words.next()?);
+        let parent = parent.parse().ok()?;
+        let valid = words.next().is_none()
+            && id.parse::<usize>().is_ok()
+            && token.len() == 32
+            && token.bytes().all(|b| b.is_ascii_hexdigit());
+        let arg = token_arg(token);
+        (valid && std::env::args_os().any(|a| a == *arg)).then(|| Marker {
+            id: id.to_string(),
+            parent,
+        })
+    }
+}
+
 /// In a worker process: serves chunks and exits. Elsewhere: returns at once.
 pub fn worker_hook() {
-    let Some(id) = std::env::var_os(WORKER_ENV) else {
+    let Some(marker) = Marker::of_this_process() else {
         return;
     };
-    exit_with_parent();
-    let fault = std::env::var(FAULT_ENV).ok().and_then(|spec| {
-        let (kind, only) = spec.split_once('@').unwrap_or((&spec, ""));
-        (only.is_empty() || only == id.to_string_lossy()).then(|| kind.to_string())
-    });
+    exit_with_parent(marker.parent);
+    // The parent checked the spec before starting us (`check_fault`).
+    let fault = std::env::var(FAULT_ENV)
+        .ok()
+        .and_then(|spec| parse_fault(&spec).ok().flatten())
+        .and_then(|(kind, only)| {
+            only.is_none_or(|k| k.to_string() == marker.id)
+                .then_some(kind)
+        });
     let output = BufWriter::new(io::stdout().lock());
     let code = match serve(io::stdin().lock(), output, fault) {
         Ok(()) => 0,
         Err(err) => {
-            eprintln!("speedup worker {}: {err}", std::process::id());
+            // With the parent gone, or no longer reading, there is no one to
+            // tell: a message would only add "Broken pipe" lines under the
+            // parent's own one-line error.
+            if !parent_is_gone(marker.parent) && !output_is_closed() {
+                eprintln!("speedup worker {}: {err}", std::process::id());
+            }
             2
         }
     };
     std::process::exit(code);
+}
+
+/// `KIND` or `KIND@K` as the fault kind and the one worker it is for.
+fn parse_fault(spec: &str) -> Result<Option<(String, Option<usize>)>> {
+    let (kind, only) = match spec.split_once('@') {
+        Some((kind, only)) => (kind, Some(only.parse::<usize>().ok())),
+        None => (spec, None),
+    };
+    if !FAULT_KINDS.contains(&kind) || only == Some(None) {
+        return Err(Error::new(format!(
+            "{FAULT_ENV}='{spec}' is not a fault: write KIND or KIND@WORKER, with KIND one of {} \
+             (or unset it)",
+            FAULT_KINDS.join(", ")
+        )));
+    }
+    Ok(Some((kind.to_string(), only.flatten())))
+}
+
+/// Refuses a malformed [`FAULT_ENV`], as this process has it or as `child_env`
+/// sets it for the children, before any child starts.
+pub fn check_fault(child_env: &[(String, String)]) -> Result<()> {
+    let set = child_env.iter().rev().find(|(k, _)| k == FAULT_ENV);
+    let spec = match set {
+        Some((_, value)) => Some(value.clone()),
+        None => std::env::var_os(FAULT_ENV).map(|v| v.to_string_lossy().into_owned()),
+    };
+    match spec {
+        Some(spec) => parse_fault(&spec).map(drop),
+        None => Ok(()),
+    }
 }
 
 /// Defines the `speedup_worker_entry` test that lets a libtest binary act as
@@ -80,25 +203,68 @@ macro_rules! worker_test {
     };
 }
 
-/// Exits this worker when its parent is gone.
-///
-/// A parent that is killed outright (SIGKILL, or a crash) cannot stop its
-/// children, and they would go on with their current chunk as orphans, adopted
-/// by init. So a worker keeps a thread that checks every tenth of a second who
-/// its parent is: when the parent dies the answer changes, and the worker exits.
-fn exit_with_parent() {
+/// Makes this worker end when `parent`, which started it, is gone (see the
+/// module docs).
+fn exit_with_parent(parent: u32) {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number and
+        // touches no memory of ours.
+        unsafe {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
+        }
+        if parent_is_gone(parent) {
+            std::process::exit(1);
+        }
+    }
+    #[cfg(all(unix, not(target_os = "linux")))]
+    {
+        // A thread that cannot start leaves the worker without this watch;
+        // the parent still kills it at the end of a run.
+        let _ = std::thread::Builder::new()
+            .name("speedup-parent-watch".into())
+            .spawn(move || {
+                loop {
+                    if parent_is_gone(parent) {
+                        std::process::exit(1);
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            });
+    }
+}
+
+/// Whether the process that started this worker has died (the worker then
+/// belongs to another parent, usually init).
+fn parent_is_gone(parent: u32) -> bool {
     #[cfg(unix)]
     {
-        use std::os::unix::process::parent_id;
-        let parent = parent_id();
-        std::thread::spawn(move || {
-            loop {
-                std::thread::sleep(std::time::Duration::from_millis(100));
-                if parent_id() != parent {
-                    std::process::exit(1);
-                }
-            }
-        });
+        std::os::unix::process::parent_id() != parent
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = parent;
+        false
+    }
+}
+
+/// Whether no one reads this worker's output any more (the parent closed its
+/// end of the pipe): poll reports an error condition on such a pipe.
+fn output_is_closed() -> bool {
+    #[cfg(unix)]
+    {
+        let mut stdout = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, a timeout of 0 (no waiting).
+        let ready = unsafe { libc::poll(&mut stdout, 1, 0) };
+        ready == 1 && stdout.revents & (libc::POLLERR | libc::POLLHUP) != 0
+    }
+    #[cfg(not(unix))]
+    {
+        false
     }
 }
 
@@ -183,7 +349,7 @@ fn misbehave(fault: &str, output: &mut impl Write, chunk: usize, part: &[u8]) ->
         "hang" => loop {
             std::thread::sleep(std::time::Duration::from_secs(3600));
         },
-        _ => return Err(Error::new(format!("unknown {FAULT_ENV} kind '{fault}'"))),
+        _ => unreachable!("parse_fault admits only the kinds above, not '{fault}'"),
     }
     Ok(())
 }

@@ -19,6 +19,7 @@
 //! of copying every `y` back from a child, is larger than the work itself.
 //! Finding the n where each strategy starts to win is the lab.
 
+use super::memory;
 use crate::normal::Ziggurat;
 use crate::seeds::ChunkRng;
 use crate::workload::{Outcome, Workload};
@@ -130,7 +131,8 @@ impl Workload for LinearNormal {
                 self.n / 125_000_000
             )));
         }
-        Ok(())
+        // y, all of it, is held until the run ends: checked before it starts.
+        memory::ensure_room::<f64>(self.n, &format!("y (--n {})", self.n))
     }
 
     fn chunk_count(&self) -> usize {

@@ -9,6 +9,7 @@ pub mod integration;
 pub mod lanes;
 pub mod linear_normal;
 pub mod ma2;
+pub mod memory;
 
 use crate::workload::{Outcome, Workload};
 use crate::{Error, Result};
