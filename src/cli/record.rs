@@ -1,7 +1,7 @@
 //! What `speedup run` says about one run: the record, as text or JSON.
 
 use serde_json::{Value, json};
-use speedup::strategy::process::Options;
+use speedup::strategy::RunOptions;
 use speedup::timed_run::timed_with;
 use speedup::workload::{Outcome, Workload};
 use speedup::workloads::WorkloadVisitor;
@@ -63,7 +63,7 @@ pub struct Record {
     pub workers: usize,
     pub seed: u64,
     /// The strategy's options (`--timeout`).
-    pub options: Options,
+    pub options: RunOptions,
     /// Keep the full result (for `--output`).
     pub keep_full: bool,
     /// Draw the result's figure to this file (for `--plot`).

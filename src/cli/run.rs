@@ -6,8 +6,8 @@ use super::stdout;
 use speedup::atomic_file::AtomicFile;
 use speedup::plot::Format;
 use speedup::seeds::DEFAULT_SEED;
-use speedup::strategy::mpi;
-use speedup::strategy::process::{DEFAULT_TIMEOUT, Options};
+use speedup::strategy::{DEFAULT_TIMEOUT, RunOptions};
+use speedup::strategy::{Kind, mpi};
 use speedup::{AnyWorkload, Error, Result, Schedule, Strategy};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -92,12 +92,12 @@ pub fn execute(args: RunArgs) -> Result<()> {
         check_plot_path(&args.workload, path)?;
     }
     // Under mpirun every rank runs this very command (strategy/mpi.rs).
-    let mpi = match strategy {
-        Strategy::Mpi => Some(mpi::Session::start()?),
+    let mpi = match strategy.kind() {
+        Kind::LaunchedRanks => Some(mpi::Session::start()?),
         _ => None,
     };
-    let workers = match (strategy, &mpi) {
-        (Strategy::Serial, _) => 1,
+    let workers = match (strategy.kind(), &mpi) {
+        (Kind::Serial, _) => 1,
         (_, Some(session)) => args.workers.unwrap_or(session.size()),
         _ => args.workers.unwrap_or_else(args::default_workers),
     };
@@ -110,10 +110,7 @@ pub fn execute(args: RunArgs) -> Result<()> {
         strategy,
         workers,
         seed: args.seed,
-        options: Options {
-            timeout: Duration::from_secs_f64(args.timeout),
-            ..Options::default()
-        },
+        options: RunOptions::with_timeout(Duration::from_secs_f64(args.timeout)),
         keep_full,
         plot: args.plot,
     })?;

@@ -13,7 +13,7 @@ use speedup::machine::Machine;
 use speedup::measure::{Conditions, Plan, RoundsBar};
 use speedup::report::{self, Report};
 use speedup::seeds::DEFAULT_SEED;
-use speedup::strategy::process::{DEFAULT_TIMEOUT, Options};
+use speedup::strategy::{DEFAULT_TIMEOUT, RunOptions};
 use speedup::sweep::{self, Grid, parse_strategies, parse_workers, parse_workloads};
 use speedup::{Error, Result, Strategy};
 use std::path::PathBuf;
@@ -116,15 +116,15 @@ pub fn execute(args: SweepArgs) -> Result<()> {
         grid.workloads = workloads;
     }
     if let Some(mut strategies) = args.strategies {
-        if !strategies.contains(&Strategy::Serial) {
-            strategies.insert(0, Strategy::Serial);
+        if !strategies.contains(&Strategy::BASELINE) {
+            strategies.insert(0, Strategy::BASELINE);
         }
         grid.strategies = strategies;
     } else if args.launcher.is_some() {
-        grid.strategies.push(Strategy::Mpi);
+        grid.strategies.extend(Strategy::launched());
     }
     let launcher = match &args.launcher {
-        Some(_) if !grid.strategies.contains(&Strategy::Mpi) => {
+        Some(_) if !grid.strategies.iter().any(|s| s.kind().needs_launcher()) => {
             return Err(Error::new(
                 "--launcher is for the mpi strategy: add mpi to --strategies",
             ));
@@ -149,10 +149,7 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     let runs_per_round = grid.points().len() + grid.workloads.len() * grid.ceiling_counts().len();
     let conditions = Conditions::now(METHOD);
     let mut bar = RoundsBar::new(plan.rounds, runs_per_round);
-    let options = Options {
-        timeout: Duration::from_secs_f64(args.timeout),
-        ..Options::default()
-    };
+    let options = RunOptions::with_timeout(Duration::from_secs_f64(args.timeout));
     let measurements =
         sweep::measure_with(&grid, launcher.as_ref(), &options, &plan, args.seed, |e| {
             bar.on(e)

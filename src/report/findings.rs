@@ -222,10 +222,9 @@ fn one_worker_drift(report: &Report, workload: &str) -> Option<String> {
 }
 
 fn is_thread_strategy(label: &str) -> bool {
-    matches!(
-        label.parse::<Strategy>(),
-        Ok(Strategy::ThreadPool | Strategy::Scoped(_))
-    )
+    label
+        .parse::<Strategy>()
+        .is_ok_and(|strategy| strategy.kind().is_threads())
 }
 
 /// Points whose interval is wider than [`NOISY_WIDTH`] of the estimate.

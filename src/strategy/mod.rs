@@ -23,6 +23,7 @@
 pub mod child;
 #[cfg_attr(not(feature = "mpi"), path = "mpi_unavailable.rs")]
 pub mod mpi;
+pub mod options;
 pub mod panics;
 pub mod pools;
 pub mod process;
@@ -35,8 +36,9 @@ pub mod thread_pool;
 pub mod watchdog;
 pub mod worker;
 
+pub use options::{DEFAULT_TIMEOUT, RunOptions};
 pub use schedule::{ChunkQueue, Schedule};
-pub use table::{Entry, TABLE};
+pub use table::{Entry, Kind, TABLE};
 
 use crate::workload::{Job, Workload};
 use crate::{Error, Result};
@@ -70,6 +72,11 @@ impl Strategy {
             .expect("every strategy has an entry (see table.rs)")
     }
 
+    /// Where its workers live (see [`Kind`]).
+    pub fn kind(&self) -> Kind {
+        self.entry().kind
+    }
+
     /// The name used in reports, with the schedule where there is one.
     pub fn label(&self) -> &'static str {
         self.entry().label
@@ -88,7 +95,16 @@ impl Strategy {
     pub fn all() -> Vec<Strategy> {
         TABLE
             .iter()
-            .filter(|e| !e.needs_launcher)
+            .filter(|e| !e.kind.needs_launcher())
+            .map(|e| e.strategy)
+            .collect()
+    }
+
+    /// The strategies that only a launcher can start (`mpi`).
+    pub fn launched() -> Vec<Strategy> {
+        TABLE
+            .iter()
+            .filter(|e| e.kind.needs_launcher())
             .map(|e| e.strategy)
             .collect()
     }
@@ -158,16 +174,15 @@ impl Strategy {
 
     /// Runs every chunk of `job` with `workers` workers; parts come back in chunk order.
     pub fn run<W: Workload>(&self, job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
-        self.run_with(job, workers, &process::Options::default())
+        self.run_with(job, workers, &RunOptions::default())
     }
 
-    /// [`Strategy::run`] with options for the strategies that take any (the
-    /// process strategy's `--timeout`).
+    /// [`Strategy::run`] with [`RunOptions`] (`--timeout`).
     pub fn run_with<W: Workload>(
         &self,
         job: &Job<W>,
         workers: usize,
-        options: &process::Options,
+        options: &RunOptions,
     ) -> Result<Vec<W::Part>> {
         check_workers(workers)?;
         match *self {

@@ -22,6 +22,7 @@
 
 use super::child::WorkerProcess;
 use super::in_chunk_order;
+use super::options::RunOptions;
 use super::protocol::{Header, IN_FLIGHT};
 use super::schedule::{ChunkQueue, Schedule};
 use super::watchdog::Watchdog;
@@ -31,41 +32,17 @@ use std::collections::VecDeque;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// How long a worker may take to start or to answer one request, unless
-/// `--timeout` says otherwise: generous, since a chunk of a big run may take
-/// minutes; a hung worker is still caught.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
-
-/// What a run may be told beyond its job: how long to wait for a worker
-/// (`--timeout`, handed down from the command line through
-/// `Strategy::run_with`), and extra environment variables for the children
-/// (a test seam: see `worker::FAULT_ENV`).
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub timeout: Duration,
-    pub child_env: Vec<(String, String)>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            timeout: DEFAULT_TIMEOUT,
-            child_env: Vec::new(),
-        }
-    }
-}
-
 /// Runs the chunks in `workers` child processes.
 pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Result<Vec<W::Part>> {
-    run_with(job, workers, schedule, &Options::default())
+    run_with(job, workers, schedule, &RunOptions::default())
 }
 
-/// [`run`], with explicit [`Options`].
+/// [`run`], with explicit [`RunOptions`] (`--timeout`).
 pub fn run_with<W: Workload>(
     job: &Job<W>,
     workers: usize,
     schedule: Schedule,
-    options: &Options,
+    options: &RunOptions,
 ) -> Result<Vec<W::Part>> {
     let header = Header {
         workload: W::NAME.into(),
@@ -164,7 +141,7 @@ fn feed<W: Workload>(
 
 /// Time to start `workers` children, see them ready, and shut them down.
 pub fn startup_time(workers: usize) -> Result<Duration> {
-    let options = Options::default();
+    let options = RunOptions::default();
     let start = Instant::now();
     let mut children = spawn_workers(workers, &options)?;
     for child in &mut children {
@@ -178,7 +155,7 @@ pub fn startup_time(workers: usize) -> Result<Duration> {
 
 /// Starts every child at once: they load in parallel, and each feeder then
 /// waits for its own child's READY line.
-fn spawn_workers(workers: usize, options: &Options) -> Result<Vec<WorkerProcess>> {
+fn spawn_workers(workers: usize, options: &RunOptions) -> Result<Vec<WorkerProcess>> {
     if workers == 0 {
         return Err(Error::new("the process strategy needs at least one worker"));
     }

@@ -6,8 +6,7 @@ use super::grid::{Grid, Point};
 use crate::launcher::Launcher;
 use crate::measure::{Contestant, Event, Group, Plan, Run, ceiling, run_rounds};
 use crate::measurement::Measurement;
-use crate::strategy::Strategy;
-use crate::strategy::process::Options;
+use crate::strategy::{RunOptions, Strategy};
 use crate::timed_run::{timed, timed_with};
 use crate::workload::Workload;
 use crate::workloads::{AnyWorkload, WorkloadVisitor};
@@ -23,7 +22,7 @@ pub fn measure(
     seed: u64,
     on: impl FnMut(Event),
 ) -> Result<Vec<Measurement>> {
-    measure_with(grid, None, &Options::default(), plan, seed, on)
+    measure_with(grid, None, &RunOptions::default(), plan, seed, on)
 }
 
 /// [`measure`], launching the mpi strategy's runs with `launcher`, and
@@ -31,7 +30,7 @@ pub fn measure(
 pub fn measure_with(
     grid: &Grid,
     launcher: Option<&Launcher>,
-    options: &Options,
+    options: &RunOptions,
     plan: &Plan,
     seed: u64,
     on: impl FnMut(Event),
@@ -45,17 +44,17 @@ pub fn measure_with(
 pub fn groups<'a>(
     grid: &Grid,
     launcher: Option<&'a Launcher>,
-    options: &Options,
+    options: &RunOptions,
     seed: u64,
 ) -> Result<Vec<Group<'a>>> {
-    let has_mpi = grid.strategies.contains(&Strategy::Mpi);
-    if has_mpi && launcher.is_none() {
+    let launched = grid.strategies.iter().any(|s| s.kind().needs_launcher());
+    if launched && launcher.is_none() {
         return Err(Error::new(
             "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
         ));
     }
     #[cfg(not(feature = "mpi"))]
-    if has_mpi {
+    if launched {
         return Err(crate::strategy::mpi::unavailable());
     }
     grid.workloads
@@ -77,7 +76,7 @@ struct GroupOf<'a> {
     points: Vec<Point>,
     ceiling: Vec<usize>,
     launcher: Option<&'a Launcher>,
-    options: Options,
+    options: RunOptions,
     seed: u64,
 }
 
@@ -92,8 +91,10 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
             let workload = Arc::clone(&workload);
             let launcher = self.launcher;
             let options = self.options.clone();
-            Box::new(move || match (strategy, launcher) {
-                (Strategy::Mpi, Some(launcher)) => launcher.time(W::NAME, workers, seed),
+            Box::new(move || match launcher {
+                Some(launcher) if strategy.kind().needs_launcher() => {
+                    launcher.time(W::NAME, workers, seed)
+                }
                 _ => Ok(timed_with(&*workload, strategy, workers, seed, &options)?
                     .1
                     .as_secs_f64()),
