@@ -350,9 +350,38 @@ pub fn process_startup(report: &Report) -> Option<String> {
             )
         })
         .unwrap_or_default();
+    // Who pays it: strategies that start processes for every run, or once.
+    let (kept, fresh): (Vec<Strategy>, Vec<Strategy>) = report
+        .measurements
+        .iter()
+        .filter_map(|m| m.strategy.parse::<Strategy>().ok())
+        .filter(|s| s.kind().pays_process_startup())
+        .fold(Vec::new(), |mut all, s| {
+            if !all.contains(&s) {
+                all.push(s);
+            }
+            all
+        })
+        .into_iter()
+        .partition(|s| s.entry().keeps_workers);
+    let payers = if kept.is_empty() {
+        "Every process-strategy run pays it".to_string()
+    } else {
+        let names = |list: &[Strategy]| {
+            list.iter()
+                .map(|s| s.label())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        format!(
+            "Every run of {} pays it; {} pays it once, when its processes start, and keeps them",
+            names(&fresh),
+            names(&kept)
+        )
+    };
     Some(format!(
         "Process start-up cost: starting and stopping {} worker process{} takes {} \
-         ({} each){share}. Every process-strategy run pays it; thread strategies do not.",
+         ({} each){share}. {payers}; thread strategies do not.",
         cost.workers,
         if cost.workers == 1 { "" } else { "es" },
         seconds(cost.seconds),

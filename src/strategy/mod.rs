@@ -6,6 +6,7 @@
 //! | `thread-pool` | rayon pool threads  | work stealing                 |
 //! | `scoped`      | fresh scoped threads| static blocks or dynamic queue|
 //! | `process`     | child processes     | static blocks or dynamic queue|
+//! | `process-pool`| kept child processes| dynamic queue                 |
 //! | `mpi`         | MPI ranks (`mpirun`)| static blocks by rank         |
 //!
 //! Every strategy returns the parts in chunk order, so the merged result is the
@@ -27,6 +28,7 @@ pub mod options;
 pub mod panics;
 pub mod pools;
 pub mod process;
+pub mod process_pool;
 pub mod protocol;
 pub mod schedule;
 pub mod scoped;
@@ -56,6 +58,8 @@ pub enum Strategy {
     ThreadPool,
     Scoped(Schedule),
     Process(Schedule),
+    /// Child processes started once and kept between runs.
+    ProcessPool,
     /// MPI ranks started by `mpirun` (feature `mpi`).
     Mpi,
 }
@@ -86,7 +90,7 @@ impl Strategy {
     pub fn schedule(&self) -> Option<Schedule> {
         match *self {
             Strategy::Scoped(schedule) | Strategy::Process(schedule) => Some(schedule),
-            Strategy::Serial | Strategy::ThreadPool | Strategy::Mpi => None,
+            Strategy::Serial | Strategy::ThreadPool | Strategy::ProcessPool | Strategy::Mpi => None,
         }
     }
 
@@ -172,6 +176,18 @@ impl Strategy {
         }
     }
 
+    /// Starts what this strategy keeps between runs (the rayon pool, the
+    /// kept processes) for `workers` workers, so that no measured run pays
+    /// for it. Strategies that keep nothing have nothing to do.
+    pub fn prepare(&self, workers: usize, options: &RunOptions) -> Result<()> {
+        check_workers(workers)?;
+        match *self {
+            Strategy::ThreadPool => pools::pool(workers).map(drop),
+            Strategy::ProcessPool => process_pool::warm_up(workers, options),
+            Strategy::Serial | Strategy::Scoped(_) | Strategy::Process(_) | Strategy::Mpi => Ok(()),
+        }
+    }
+
     /// Runs every chunk of `job` with `workers` workers; parts come back in chunk order.
     pub fn run<W: Workload>(&self, job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
         self.run_with(job, workers, &RunOptions::default())
@@ -190,6 +206,7 @@ impl Strategy {
             Strategy::ThreadPool => thread_pool::run(job, workers),
             Strategy::Scoped(schedule) => scoped::run(job, workers, schedule),
             Strategy::Process(schedule) => process::run_with(job, workers, schedule, options),
+            Strategy::ProcessPool => process_pool::run_with(job, workers, options),
             Strategy::Mpi => mpi::run(job, workers),
         }
     }
@@ -278,7 +295,7 @@ mod tests {
         assert!(Strategy::help_table().contains("\n  scoped-static    fresh scoped threads"));
         assert_eq!(
             Strategy::help(),
-            "serial, thread-pool, scoped, process, mpi (scoped and process take --schedule; mpi under mpirun)"
+            "serial, thread-pool, scoped, process, process-pool, mpi (scoped and process take --schedule; mpi under mpirun)"
         );
     }
 

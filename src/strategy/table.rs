@@ -70,16 +70,20 @@ pub struct Entry {
     pub help: &'static str,
     /// Where its workers live.
     pub kind: Kind,
+    /// Its workers are started once and kept between runs (a pool), rather
+    /// than started for every run.
+    pub keeps_workers: bool,
 }
 
 /// Every strategy, in report order: serial (the baseline) first.
-pub const TABLE: [Entry; 7] = [
+pub const TABLE: [Entry; 8] = [
     Entry {
         strategy: Strategy::Serial,
         label: "serial",
         color: (0, 114, 178),
         help: "the calling thread, chunk after chunk: the baseline",
         kind: Kind::Serial,
+        keeps_workers: false,
     },
     Entry {
         strategy: Strategy::ThreadPool,
@@ -87,6 +91,7 @@ pub const TABLE: [Entry; 7] = [
         color: (230, 159, 0),
         help: "a rayon pool of exactly --workers threads, work stealing",
         kind: Kind::Threads,
+        keeps_workers: true,
     },
     Entry {
         strategy: Strategy::Scoped(Schedule::Static),
@@ -94,6 +99,7 @@ pub const TABLE: [Entry; 7] = [
         color: (0, 158, 115),
         help: "fresh scoped threads, each a fixed block of chunks",
         kind: Kind::Threads,
+        keeps_workers: false,
     },
     Entry {
         strategy: Strategy::Scoped(Schedule::Dynamic),
@@ -101,6 +107,7 @@ pub const TABLE: [Entry; 7] = [
         color: (204, 121, 167),
         help: "fresh scoped threads taking the next free chunk",
         kind: Kind::Threads,
+        keeps_workers: false,
     },
     Entry {
         strategy: Strategy::Process(Schedule::Static),
@@ -108,6 +115,7 @@ pub const TABLE: [Entry; 7] = [
         color: (213, 94, 0),
         help: "child processes of this program, each a fixed block of chunks",
         kind: Kind::Processes,
+        keeps_workers: false,
     },
     Entry {
         strategy: Strategy::Process(Schedule::Dynamic),
@@ -115,6 +123,15 @@ pub const TABLE: [Entry; 7] = [
         color: (86, 180, 233),
         help: "child processes of this program taking the next free chunk",
         kind: Kind::Processes,
+        keeps_workers: false,
+    },
+    Entry {
+        strategy: Strategy::ProcessPool,
+        label: "process-pool",
+        color: (170, 51, 119),
+        help: "child processes started once and kept between runs, taking the next free chunk",
+        kind: Kind::Processes,
+        keeps_workers: true,
     },
     Entry {
         strategy: Strategy::Mpi,
@@ -122,6 +139,7 @@ pub const TABLE: [Entry; 7] = [
         color: (120, 70, 170),
         help: "MPI ranks under mpirun, a block of chunks each (--features mpi)",
         kind: Kind::LaunchedRanks,
+        keeps_workers: false,
     },
 ];
 
@@ -159,6 +177,7 @@ mod tests {
                 Strategy::Process(_) => {
                     all.extend(Schedule::ALL.map(|s| (Strategy::Process(s), Kind::Processes)))
                 }
+                Strategy::ProcessPool => all.push((candidate, Kind::Processes)),
                 Strategy::Mpi => all.push((candidate, Kind::LaunchedRanks)),
             }
         }
@@ -197,8 +216,14 @@ mod tests {
         );
         assert_eq!(
             which(Kind::pays_process_startup),
-            ["process-static", "process-dynamic"]
+            ["process-static", "process-dynamic", "process-pool"]
         );
+        let pools: Vec<&str> = TABLE
+            .iter()
+            .filter(|e| e.keeps_workers)
+            .map(|e| e.label)
+            .collect();
+        assert_eq!(pools, ["thread-pool", "process-pool"]);
     }
 
     #[test]
@@ -219,6 +244,7 @@ mod tests {
                 "scoped",
                 "process",
                 "process",
+                "process-pool",
                 "mpi"
             ]
         );

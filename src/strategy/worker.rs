@@ -102,46 +102,50 @@ fn exit_with_parent() {
     }
 }
 
-/// Announces readiness, reads the header, then answers requests until stdin closes.
-fn serve(mut input: impl BufRead, mut output: impl Write, fault: Option<String>) -> Result<()> {
+/// Announces readiness, then serves one job after another (each a header,
+/// then requests up to the rest request) until stdin closes. A fresh-process
+/// run sends one job; a kept pool sends many; the parent that only measures
+/// start-up sends none.
+fn serve(mut input: impl BufRead, mut output: impl Write, mut fault: Option<String>) -> Result<()> {
     writeln!(output, "{}", protocol::READY)?;
     output.flush()?;
-    let Some(header) = protocol::read_line::<Header>(&mut input)? else {
-        return Ok(()); // the parent only measured our start-up
-    };
-    let server = Server {
-        seed: header.seed,
-        input,
-        output,
-        fault,
-    };
-    visit_by_name(&header.workload, header.params, server)?
+    while let Some(header) = protocol::read_line::<Header>(&mut input)? {
+        let server = Server {
+            seed: header.seed,
+            input: &mut input,
+            output: &mut output,
+            fault: &mut fault,
+        };
+        visit_by_name(&header.workload, header.params, server)??;
+    }
+    Ok(())
 }
 
-struct Server<R, W> {
+/// One job's server: the workload is rebuilt for it, and dropped after it.
+struct Server<'a, R, W> {
     seed: u64,
-    input: R,
-    output: W,
-    fault: Option<String>,
+    input: &'a mut R,
+    output: &'a mut W,
+    fault: &'a mut Option<String>,
 }
 
-impl<R: BufRead, O: Write> WorkloadVisitor for Server<R, O> {
+impl<R: BufRead, O: Write> WorkloadVisitor for Server<'_, R, O> {
     type Output = Result<()>;
 
-    /// Answers requests in order. Each chunk's part is offered to
-    /// [`Workload::condense`] first: folded into `kept`, it is answered with
-    /// an empty part, and `kept` goes back once, on the rest request.
-    fn visit<W: Workload>(mut self, workload: W) -> Result<()> {
+    /// Answers requests in order, until the rest request ends the job. Each
+    /// chunk's part is offered to [`Workload::condense`] first: folded into
+    /// `kept`, it is answered with an empty part, and `kept` goes back once,
+    /// on the rest request.
+    fn visit<W: Workload>(self, workload: W) -> Result<()> {
         workload.validate()?;
         let job = Job::new(&workload, self.seed);
         let mut kept = W::Part::default();
-        while let Some(request) = protocol::read_line(&mut self.input)? {
+        while let Some(request) = protocol::read_line(self.input)? {
             let chunk = match request {
                 Request::Chunk(chunk) => chunk,
                 Request::Rest => {
                     let rest = std::mem::take(&mut kept).to_bytes();
-                    protocol::write_reply(&mut self.output, protocol::REST_FRAME, &rest)?;
-                    continue;
+                    return protocol::write_reply(self.output, protocol::REST_FRAME, &rest);
                 }
             };
             if chunk >= job.chunks() {
@@ -156,11 +160,11 @@ impl<R: BufRead, O: Write> WorkloadVisitor for Server<R, O> {
             };
             let part = part.to_bytes();
             if let Some(fault) = self.fault.take() {
-                misbehave(&fault, &mut self.output, chunk, &part)?;
+                misbehave(&fault, self.output, chunk, &part)?;
             }
-            protocol::write_reply(&mut self.output, chunk, &part)?;
+            protocol::write_reply(self.output, chunk, &part)?;
         }
-        Ok(())
+        Ok(()) // input closed in the middle of a job: the parent gave up on it
     }
 }
 
