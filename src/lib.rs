@@ -48,6 +48,7 @@
 
 pub mod atomic_file;
 pub mod checksum;
+pub mod cli;
 pub mod error;
 pub mod exit;
 pub mod flags;
@@ -73,10 +74,9 @@ pub mod workloads;
 pub use checksum::Checksum;
 pub use error::{Error, Result};
 pub use measurement::Measurement;
-pub use strategy::worker::worker_hook;
 pub use strategy::{Schedule, Strategy};
-pub use workload::{Job, Outcome, Workload};
-pub use workloads::AnyWorkload;
+pub use workload::{Job, Outcome, Workload, WorkloadSet, WorkloadVisitor};
+pub use workloads::{AnyWorkload, worker_hook};
 
 #[cfg(test)]
 worker_test!();

@@ -73,7 +73,8 @@ fn root_reexports(lib: &str) -> BTreeMap<String, String> {
         reexports_line(line, &mut out);
     }
     // Macros exported at the root.
-    out.insert("worker_test".into(), "strategy".into());
+    out.insert("worker_test".into(), "workloads".into());
+    out.insert("workload_set".into(), "workloads".into());
     out.insert("bail".into(), "error".into());
     out
 }

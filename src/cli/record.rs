@@ -1,11 +1,10 @@
 //! What `speedup run` says about one run: the record, as text or JSON.
 
+use crate::strategy::RunOptions;
+use crate::timed_run::timed_with;
+use crate::workload::{Outcome, Workload, WorkloadVisitor};
+use crate::{Checksum, Result, Strategy};
 use serde_json::{Value, json};
-use speedup::strategy::RunOptions;
-use speedup::timed_run::timed_with;
-use speedup::workload::{Outcome, Workload};
-use speedup::workloads::WorkloadVisitor;
-use speedup::{Checksum, Result, Strategy};
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -3,12 +3,13 @@
 use super::args;
 use super::record::Record;
 use super::stdout;
-use speedup::atomic_file::AtomicFile;
-use speedup::plot::Format;
-use speedup::seeds::DEFAULT_SEED;
-use speedup::strategy::{DEFAULT_TIMEOUT, RunOptions};
-use speedup::strategy::{Kind, mpi};
-use speedup::{AnyWorkload, Error, Result, Schedule, Strategy};
+use crate::atomic_file::AtomicFile;
+use crate::plot::Format;
+use crate::seeds::DEFAULT_SEED;
+use crate::strategy::{DEFAULT_TIMEOUT, RunOptions};
+use crate::strategy::{Kind, mpi};
+use crate::workload::WorkloadSet;
+use crate::{Error, Result, Schedule, Strategy};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -25,9 +26,9 @@ checksum stays the same, only the wall time changes.";
 /// Run one workload once with one strategy and print what it computed.
 #[derive(Debug, clap::Args)]
 #[command(after_help = format!("{}\n\n{AFTER_HELP}", Strategy::help_table()), allow_negative_numbers = true)]
-pub struct RunArgs {
+pub struct RunArgs<S: WorkloadSet> {
     #[command(subcommand)]
-    workload: AnyWorkload,
+    workload: S,
 
     #[arg(
         long,
@@ -43,11 +44,11 @@ pub struct RunArgs {
     schedule: Option<Schedule>,
 
     /// Number of threads or processes [default: logical CPUs; mpi: the ranks mpirun started]
-    #[arg(long, global = true, value_parser = speedup::sweep::worker_count, value_name = "N", allow_hyphen_values = true)]
+    #[arg(long, global = true, value_parser = crate::sweep::worker_count, value_name = "N", allow_hyphen_values = true)]
     workers: Option<usize>,
 
     /// Seed of the random streams: same seed, same bits, for every strategy
-    #[arg(long, global = true, default_value_t = DEFAULT_SEED, value_parser = speedup::flags::seed, allow_hyphen_values = true)]
+    #[arg(long, global = true, default_value_t = DEFAULT_SEED, value_parser = crate::flags::seed, allow_hyphen_values = true)]
     seed: u64,
 
     /// Print one JSON object instead of text
@@ -68,7 +69,7 @@ pub struct RunArgs {
 }
 
 /// Fails before the run if `--plot` cannot be honoured.
-fn check_plot_path(workload: &AnyWorkload, path: &Path) -> Result<()> {
+fn check_plot_path<S: WorkloadSet>(workload: &S, path: &Path) -> Result<()> {
     if !workload.has_plot() {
         return Err(Error::new(format!(
             "--plot: the {} workload draws no figure (ma2 does)",
@@ -81,10 +82,10 @@ fn check_plot_path(workload: &AnyWorkload, path: &Path) -> Result<()> {
 }
 
 fn parse_schedule(text: &str) -> Result<Schedule, String> {
-    text.parse().map_err(|e: speedup::Error| e.to_string())
+    text.parse().map_err(|e: crate::Error| e.to_string())
 }
 
-pub fn execute(args: RunArgs) -> Result<()> {
+pub fn execute<S: WorkloadSet>(args: RunArgs<S>) -> Result<()> {
     let strategy = Strategy::parse(&args.strategy, args.schedule)?;
     // Open the output file first: a bad path fails now, not after the run.
     let output = args.output.as_ref().map(AtomicFile::create).transpose()?;

@@ -1,21 +1,23 @@
 //! `speedup sweep`: the benchmark grid without criterion.
 //!
 //! Every point runs once per round, in a fresh random order each round, and
-//! every run is paired with serial runs beside it (`speedup::measure`): the
+//! every run is paired with serial runs beside it (`crate::measure`): the
 //! speedups are medians of per-pair ratios with 95% intervals, and the
 //! report is the very one `cargo bench` writes. `--until 5%` buys precision
 //! with time: rounds are added until every interval is within 5%.
 
 use super::args;
 use super::stdout;
-use speedup::launcher::Launcher;
-use speedup::machine::Machine;
-use speedup::measure::{Conditions, Plan, RoundsBar};
-use speedup::report::{self, Report};
-use speedup::seeds::DEFAULT_SEED;
-use speedup::strategy::{DEFAULT_TIMEOUT, RunOptions};
-use speedup::sweep::{self, Grid, parse_strategies, parse_workers, parse_workloads};
-use speedup::{Error, Result, Strategy};
+use crate::launcher::Launcher;
+use crate::machine::Machine;
+use crate::measure::{Conditions, Plan, RoundsBar};
+use crate::report::{self, Report};
+use crate::seeds::DEFAULT_SEED;
+use crate::strategy::{DEFAULT_TIMEOUT, RunOptions};
+use crate::sweep::{self, Grid, parse_strategies, parse_workers, parse_workloads_of};
+use crate::workload::WorkloadSet;
+use crate::{Error, Result, Strategy};
+use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -51,9 +53,9 @@ type List<T> = Vec<T>;
 /// Measure every strategy over a range of worker counts and write a speedup report
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
-pub struct SweepArgs {
+pub struct SweepArgs<S: WorkloadSet> {
     /// Comma-separated workloads [default: all]
-    #[arg(long, value_parser = parse_workloads_arg, value_name = "LIST")]
+    #[arg(long, value_parser = parse_workloads_arg::<S>, value_name = "LIST")]
     workloads: Option<List<String>>,
 
     /// Comma-separated strategies; serial is the baseline and always included [default: all; mpi only with --launcher]
@@ -69,7 +71,7 @@ pub struct SweepArgs {
     rounds: usize,
 
     /// Add rounds until every speedup's 95% interval is within this share of it, e.g. 5%
-    #[arg(long, value_parser = speedup::flags::percent, value_name = "PCT", allow_hyphen_values = true)]
+    #[arg(long, value_parser = crate::flags::percent, value_name = "PCT", allow_hyphen_values = true)]
     until: Option<f64>,
 
     /// The most rounds --until may run
@@ -81,7 +83,7 @@ pub struct SweepArgs {
     out: Option<PathBuf>,
 
     /// Seed of the random streams
-    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = speedup::flags::seed, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = crate::flags::seed, allow_hyphen_values = true)]
     seed: u64,
 
     /// Seconds a process worker may take to start or to answer one chunk before it is killed as hung
@@ -91,14 +93,17 @@ pub struct SweepArgs {
     /// Launches the mpi strategy: a command with {workers} where the rank count goes, run without a shell
     #[arg(long, value_name = "TEMPLATE")]
     launcher: Option<String>,
+
+    #[arg(skip)]
+    workloads_of: PhantomData<S>,
 }
 
 /// How `speedup sweep` takes its times, as the report states it.
 const METHOD: &str =
     "speedup sweep: interleaved rounds in random order, each run between two serial runs";
 
-fn parse_workloads_arg(text: &str) -> Result<Vec<String>, String> {
-    parse_workloads(text).map_err(|e| e.to_string())
+fn parse_workloads_arg<S: WorkloadSet>(text: &str) -> Result<Vec<String>, String> {
+    parse_workloads_of::<S>(text).map_err(|e| e.to_string())
 }
 
 fn parse_strategies_arg(text: &str) -> Result<Vec<Strategy>, String> {
@@ -109,9 +114,9 @@ fn parse_workers_arg(text: &str) -> Result<Vec<usize>, String> {
     parse_workers(text).map_err(|e| e.to_string())
 }
 
-pub fn execute(args: SweepArgs) -> Result<()> {
+pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
     let machine = Machine::detect();
-    let mut grid = Grid::full();
+    let mut grid = Grid::full_of::<S>();
     if let Some(workloads) = args.workloads {
         grid.workloads = workloads;
     }
@@ -138,7 +143,7 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     let dir = args.out.unwrap_or_else(|| report::default_dir(&machine));
     // Fail on an unwritable directory now, not after the measurements.
     std::fs::create_dir_all(&dir)
-        .map_err(|e| speedup::Error::new(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| crate::Error::new(format!("cannot create {}: {e}", dir.display())))?;
 
     let plan = Plan {
         rounds: args.rounds,
@@ -151,7 +156,7 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     let mut bar = RoundsBar::new(plan.rounds, runs_per_round);
     let options = RunOptions::with_timeout(Duration::from_secs_f64(args.timeout));
     let measurements =
-        sweep::measure_with(&grid, launcher.as_ref(), &options, &plan, args.seed, |e| {
+        sweep::measure_with::<S>(&grid, launcher.as_ref(), &options, &plan, args.seed, |e| {
             bar.on(e)
         });
     bar.finish();

@@ -1,16 +1,21 @@
 //! The child side of the process strategy, and the hook that starts it.
 //!
 //! The process strategy starts the *current executable* again as a worker,
-//! so every binary that may use it must call [`worker_hook`] first thing in
+//! so every binary that may use it must call the hook first thing in
 //! `main`: in a worker, the hook serves chunks and exits; otherwise it returns
 //! at once and `main` goes on as usual.
 //!
 //! ```text
 //! fn main() {
-//!     speedup::worker_hook();
+//!     speedup::worker_hook();                  // the library's workloads, or
+//!     serve_if_worker::<MyWorkloads>();         // a program's own set
 //!     // ... the program proper ...
 //! }
 //! ```
+//!
+//! A worker receives a workload's *name* and parameters, so it must know
+//! the program's workloads: [`serve_if_worker`] takes them as a
+//! [`WorkloadSet`], and this file names no workload of its own.
 //!
 //! **The test-harness trick.** Test binaries built by libtest have no `main`
 //! of ours. A test file that uses the process strategy invokes
@@ -24,8 +29,7 @@
 
 use super::protocol::{self, Header, Request};
 use crate::wire::Wire;
-use crate::workload::{Job, Workload};
-use crate::workloads::{WorkloadVisitor, visit_by_name};
+use crate::workload::{Job, Workload, WorkloadSet, WorkloadVisitor};
 use crate::{Error, Result};
 use std::io::{self, BufRead, BufWriter, Write};
 
@@ -47,8 +51,9 @@ pub const CHILD_ARGS: [&str; 4] = [
     "--quiet",
 ];
 
-/// In a worker process: serves chunks and exits. Elsewhere: returns at once.
-pub fn worker_hook() {
+/// In a worker process: serves chunks of the workloads of `S` and exits.
+/// Elsewhere: returns at once.
+pub fn serve_if_worker<S: WorkloadSet>() {
     let Some(id) = std::env::var_os(WORKER_ENV) else {
         return;
     };
@@ -58,7 +63,7 @@ pub fn worker_hook() {
         (only.is_empty() || only == id.to_string_lossy()).then(|| kind.to_string())
     });
     let output = BufWriter::new(io::stdout().lock());
-    let code = match serve(io::stdin().lock(), output, fault) {
+    let code = match serve::<S>(io::stdin().lock(), output, fault) {
         Ok(()) => 0,
         Err(err) => {
             eprintln!("speedup worker {}: {err}", std::process::id());
@@ -66,18 +71,6 @@ pub fn worker_hook() {
         }
     };
     std::process::exit(code);
-}
-
-/// Defines the `speedup_worker_entry` test that lets a libtest binary act as
-/// a worker. Invoke it once in every test file that uses the process strategy.
-#[macro_export]
-macro_rules! worker_test {
-    () => {
-        #[test]
-        fn speedup_worker_entry() {
-            $crate::worker_hook();
-        }
-    };
 }
 
 /// Exits this worker when its parent is gone.
@@ -106,7 +99,11 @@ fn exit_with_parent() {
 /// then requests up to the rest request) until stdin closes. A fresh-process
 /// run sends one job; a kept pool sends many; the parent that only measures
 /// start-up sends none.
-fn serve(mut input: impl BufRead, mut output: impl Write, mut fault: Option<String>) -> Result<()> {
+fn serve<S: WorkloadSet>(
+    mut input: impl BufRead,
+    mut output: impl Write,
+    mut fault: Option<String>,
+) -> Result<()> {
     writeln!(output, "{}", protocol::READY)?;
     output.flush()?;
     while let Some(header) = protocol::read_line::<Header>(&mut input)? {
@@ -116,7 +113,7 @@ fn serve(mut input: impl BufRead, mut output: impl Write, mut fault: Option<Stri
             output: &mut output,
             fault: &mut fault,
         };
-        visit_by_name(&header.workload, header.params, server)??;
+        S::visit_by_name(&header.workload, header.params, server)??;
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 
 use crate::Result;
 use crate::strategy::Strategy;
-use crate::workloads::NAMES;
+use crate::workload::WorkloadSet;
+use crate::workloads::AnyWorkload;
 
 use super::lists::{parse_workers, parse_workloads};
 
@@ -57,8 +58,14 @@ pub struct Point {
 impl Grid {
     /// Every workload and strategy over this machine's [`worker_ladder`].
     pub fn full() -> Grid {
+        Grid::full_of::<AnyWorkload>()
+    }
+
+    /// Every workload of the set `S` and every strategy over this machine's
+    /// [`worker_ladder`].
+    pub fn full_of<S: WorkloadSet>() -> Grid {
         Grid {
-            workloads: NAMES.iter().map(|s| s.to_string()).collect(),
+            workloads: S::NAMES.iter().map(|s| s.to_string()).collect(),
             strategies: Strategy::all(),
             workers: worker_ladder(num_cpus::get(), num_cpus::get_physical()),
         }

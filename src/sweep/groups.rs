@@ -8,8 +8,8 @@ use crate::measure::{Contestant, Event, Group, Plan, Run, ceiling, run_rounds};
 use crate::measurement::Measurement;
 use crate::strategy::{RunOptions, Strategy};
 use crate::timed_run::{timed, timed_with};
-use crate::workload::Workload;
-use crate::workloads::{AnyWorkload, WorkloadVisitor};
+use crate::workload::{Workload, WorkloadSet, WorkloadVisitor};
+use crate::workloads::AnyWorkload;
 use crate::{Error, Result};
 use std::sync::Arc;
 
@@ -22,12 +22,13 @@ pub fn measure(
     seed: u64,
     on: impl FnMut(Event),
 ) -> Result<Vec<Measurement>> {
-    measure_with(grid, None, &RunOptions::default(), plan, seed, on)
+    measure_with::<AnyWorkload>(grid, None, &RunOptions::default(), plan, seed, on)
 }
 
-/// [`measure`], launching the mpi strategy's runs with `launcher`, and
-/// running the others with `options` (`--timeout`).
-pub fn measure_with(
+/// [`measure`] for the workloads of the set `S`, launching the mpi
+/// strategy's runs with `launcher`, and running the others with `options`
+/// (`--timeout`).
+pub fn measure_with<S: WorkloadSet>(
     grid: &Grid,
     launcher: Option<&Launcher>,
     options: &RunOptions,
@@ -35,13 +36,24 @@ pub fn measure_with(
     seed: u64,
     on: impl FnMut(Event),
 ) -> Result<Vec<Measurement>> {
-    let mut groups = groups(grid, launcher, options, seed)?;
+    let mut groups = groups_of::<S>(grid, launcher, options, seed)?;
     run_rounds(&mut groups, plan, on)
 }
 
-/// The rounds' groups of `grid`: per workload, its points and the ceiling,
-/// each a closure that runs once and returns seconds.
+/// The rounds' groups of `grid`, of the library's workloads: per workload,
+/// its points and the ceiling, each a closure that runs once and returns
+/// seconds.
 pub fn groups<'a>(
+    grid: &Grid,
+    launcher: Option<&'a Launcher>,
+    options: &RunOptions,
+    seed: u64,
+) -> Result<Vec<Group<'a>>> {
+    groups_of::<AnyWorkload>(grid, launcher, options, seed)
+}
+
+/// [`groups`] of the workloads of the set `S`.
+pub fn groups_of<'a, S: WorkloadSet>(
     grid: &Grid,
     launcher: Option<&'a Launcher>,
     options: &RunOptions,
@@ -60,7 +72,7 @@ pub fn groups<'a>(
     grid.workloads
         .iter()
         .map(|name| {
-            AnyWorkload::with_defaults(name)?.visit(GroupOf {
+            S::with_defaults(name)?.visit(GroupOf {
                 points: grid.points_of(name),
                 ceiling: grid.ceiling_counts(),
                 launcher,

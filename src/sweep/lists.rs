@@ -3,6 +3,7 @@
 
 use crate::flags;
 use crate::strategy::{MAX_WORKERS, Strategy, TABLE, check_workers};
+use crate::workload::WorkloadSet;
 use crate::workloads::AnyWorkload;
 use crate::{Error, Result};
 
@@ -32,11 +33,16 @@ pub fn parse_workers(text: &str) -> Result<Vec<usize>> {
     Ok(counts)
 }
 
-/// Parses a comma-separated list of workload names, checking each.
+/// Parses a comma-separated list of the library's workload names, checking each.
 pub fn parse_workloads(text: &str) -> Result<Vec<String>> {
+    parse_workloads_of::<AnyWorkload>(text)
+}
+
+/// Parses a comma-separated list of workload names of the set `S`.
+pub fn parse_workloads_of<S: WorkloadSet>(text: &str) -> Result<Vec<String>> {
     let names = split_names(text);
     for name in &names {
-        AnyWorkload::with_defaults(name)?;
+        S::with_defaults(name)?;
     }
     if names.is_empty() {
         return Err(Error::new(format!("no workload names in '{text}'")));
