@@ -126,6 +126,13 @@ pub trait WorkloadSet: clap::Subcommand + Clone + std::fmt::Debug + Send + 'stat
     ) -> Result<V::Output>;
 }
 
+/// Rebuilds a workload from the parameters its parent sent (a process
+/// worker's header, say).
+pub fn from_params<W: Workload>(params: serde_json::Value) -> Result<W> {
+    serde_json::from_value(params)
+        .map_err(|e| Error::new(format!("bad parameters for {}: {e}", W::NAME)))
+}
+
 /// The error for a name that no workload of `names` has.
 pub fn unknown_workload(name: &str, names: &[&str]) -> Error {
     Error::new(format!(

@@ -74,9 +74,7 @@ macro_rules! workload_set {
                 visitor: V,
             ) -> $crate::Result<V::Output> {
                 $(if name == <$type as $crate::workload::Workload>::NAME {
-                    let workload: $type = serde_json::from_value(params).map_err(|e| {
-                        $crate::Error::new(format!("bad parameters for {name}: {e}"))
-                    })?;
+                    let workload: $type = $crate::workload::from_params(params)?;
                     return Ok(visitor.visit(workload));
                 })+
                 Err($crate::workload::unknown_workload(name, Self::NAMES))
