@@ -49,6 +49,7 @@
 
 pub mod atomic_file;
 pub mod checksum;
+pub mod cli;
 pub mod error;
 pub mod estimate;
 pub mod exit;
@@ -77,10 +78,9 @@ pub mod workloads;
 pub use checksum::Checksum;
 pub use error::{Error, Result};
 pub use measurement::Measurement;
-pub use strategy::worker::worker_hook;
 pub use strategy::{Schedule, Strategy};
-pub use workload::{Job, Outcome, Workload};
-pub use workloads::AnyWorkload;
+pub use workload::{Job, Outcome, Workload, WorkloadSet, WorkloadVisitor};
+pub use workloads::{AnyWorkload, worker_hook};
 
 #[cfg(test)]
 worker_test!();

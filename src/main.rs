@@ -1,12 +1,9 @@
-//! The `speedup` command line. Each subcommand lives in its own file in `cli/`.
-
-mod cli;
+//! The `speedup` command line: the library's workloads under every strategy.
+//! The command line itself lives in the library (`src/cli/`), so that a
+//! program with workloads of its own gets the same one (`examples/mandelbrot`).
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // First thing: if this process was started as a process-strategy worker,
-    // serve chunks and exit (see `strategy/worker.rs`).
-    speedup::worker_hook();
-    cli::main()
+    speedup::cli::main::<speedup::AnyWorkload>()
 }

@@ -7,8 +7,8 @@
 //! validating the parameters happens before the clock starts.
 
 use crate::Result;
+use crate::strategy::RunOptions;
 use crate::strategy::Strategy;
-use crate::strategy::process::Options;
 use crate::workload::{Job, Workload};
 use std::time::{Duration, Instant};
 
@@ -19,16 +19,16 @@ pub fn timed<W: Workload>(
     workers: usize,
     seed: u64,
 ) -> Result<(W::Output, Duration)> {
-    timed_with(workload, strategy, workers, seed, &Options::default())
+    timed_with(workload, strategy, workers, seed, &RunOptions::default())
 }
 
-/// [`timed`], with the strategy's [`Options`] (`--timeout`).
+/// [`timed`], with [`RunOptions`] (`--timeout`).
 pub fn timed_with<W: Workload>(
     workload: &W,
     strategy: Strategy,
     workers: usize,
     seed: u64,
-    options: &Options,
+    options: &RunOptions,
 ) -> Result<(W::Output, Duration)> {
     workload.validate()?;
     let job = Job::new(workload, seed);

@@ -104,6 +104,63 @@ pub trait Outcome {
     }
 }
 
+/// Something to do with a concrete workload type, whichever it is.
+///
+/// The CLI, the sweep, the process worker and MPI ranks all start from a
+/// workload *name* (typed by a user, or read from a pipe) and need the
+/// concrete type to call generic code; a visitor bridges the two.
+pub trait WorkloadVisitor {
+    type Output;
+    fn visit<W: Workload>(self, workload: W) -> Self::Output;
+}
+
+/// The workloads a program knows by name: the one list that turns a name
+/// (or a `speedup run NAME ...` command line) into a concrete type.
+///
+/// The strategies never name a workload; a process worker or an MPI rank
+/// receives the name and parameters from its parent and rebuilds the
+/// workload through the set its program was built with. So a program that
+/// brings its own workloads (`examples/mandelbrot`) gets every strategy,
+/// processes and ranks included. Write one with [`workload_set!`](crate::workload_set):
+/// the library's own is `speedup::AnyWorkload`.
+pub trait WorkloadSet: clap::Subcommand + Clone + std::fmt::Debug + Send + 'static {
+    /// Every name, in report order.
+    const NAMES: &'static [&'static str];
+    /// This workload's name.
+    fn name(&self) -> &'static str;
+    /// Whether this workload's result draws a figure (`--plot`).
+    fn has_plot(&self) -> bool;
+    /// Rejects parameters that make no sense (see [`Workload::validate`]).
+    fn validate(&self) -> Result<()>;
+    /// One serial run's estimated time (see [`Workload::serial_cost`]).
+    fn serial_cost(&self) -> Option<std::time::Duration>;
+    /// The named workload with its default parameters.
+    fn with_defaults(name: &str) -> Result<Self>;
+    /// Calls `visitor` with the concrete workload.
+    fn visit<V: WorkloadVisitor>(self, visitor: V) -> V::Output;
+    /// Rebuilds the named workload from its serialized parameters and visits it.
+    fn visit_by_name<V: WorkloadVisitor>(
+        name: &str,
+        params: serde_json::Value,
+        visitor: V,
+    ) -> Result<V::Output>;
+}
+
+/// Rebuilds a workload from the parameters its parent sent (a process
+/// worker's header, say).
+pub fn from_params<W: Workload>(params: serde_json::Value) -> Result<W> {
+    serde_json::from_value(params)
+        .map_err(|e| Error::new(format!("bad parameters for {}: {e}", W::NAME)))
+}
+
+/// The error for a name that no workload of `names` has.
+pub fn unknown_workload(name: &str, names: &[&str]) -> Error {
+    Error::new(format!(
+        "unknown workload '{name}' (choose {})",
+        names.join(", ")
+    ))
+}
+
 /// A workload together with the seed of one run: everything a chunk needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Job<'a, W> {

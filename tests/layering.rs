@@ -1,5 +1,6 @@
-//! The library's structure: which top-level module uses which, read from
-//! the source, with no circles.
+//! The library's structure: which top-level module uses which, and which
+//! file inside a module uses which of its neighbours, read from the source,
+//! with no circles.
 //!
 //! A module graph without circles can be read bottom-up: every module can be
 //! understood from the ones below it. This test builds the graph of the
@@ -7,6 +8,12 @@
 //! their `crate::` paths (tests and comments aside), fails on the first
 //! circle it finds, and prints the layers, lowest first
 //! (`cargo test --test layering -- --nocapture`): the drawing in the README.
+//!
+//! The same holds one level down: inside a module folder no two files may
+//! use each other, directly or round a longer circle, so each file can be
+//! read after the ones it uses (`curves.rs` after `legend.rs`, never both
+//! before each other). A folder's `mod.rs` is its front door (it declares
+//! the files and re-exports from them), so it is left out of this graph.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -66,7 +73,8 @@ fn root_reexports(lib: &str) -> BTreeMap<String, String> {
         reexports_line(line, &mut out);
     }
     // Macros exported at the root.
-    out.insert("worker_test".into(), "strategy".into());
+    out.insert("worker_test".into(), "workloads".into());
+    out.insert("workload_set".into(), "workloads".into());
     out.insert("bail".into(), "error".into());
     out
 }
@@ -179,6 +187,71 @@ fn layers(graph: &Graph) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Each module folder's files (`mod.rs` aside) → the neighbours they use,
+/// by `super::NAME` or by `crate::<the folder's path>::NAME`. Keys are
+/// paths like `plot/curves`.
+fn file_graph() -> Graph {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    collect_rs(&src, &mut files);
+    let mut graph = Graph::new();
+    for file in &files {
+        let rel = file.strip_prefix(&src).unwrap().with_extension("");
+        let folder = rel.parent().unwrap().to_string_lossy().replace('\\', "/");
+        let stem = rel.file_name().unwrap().to_string_lossy().to_string();
+        if folder.is_empty() || stem == "mod" || folder == "cli" {
+            continue;
+        }
+        let is_neighbour = |name: &str| {
+            name != stem
+                && (src.join(&folder).join(format!("{name}.rs")).is_file()
+                    || src.join(&folder).join(name).join("mod.rs").is_file())
+        };
+        let code = code_of(&std::fs::read_to_string(file).unwrap());
+        let crate_prefix = format!("crate::{}::", folder.replace('/', "::"));
+        let mut names = paths_after(&code, "super::");
+        names.extend(paths_after(&code, &crate_prefix));
+        let uses = graph.entry(format!("{folder}/{stem}")).or_default();
+        for name in names.into_iter().filter(|n| is_neighbour(n)) {
+            uses.insert(format!("{folder}/{name}"));
+        }
+    }
+    graph
+}
+
+/// The first segment of every path that starts with `prefix` (as
+/// [`crate_paths`] does for `crate::`); `super::super::` is not a neighbour.
+fn paths_after(code: &str, prefix: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (i, _) in code.match_indices(prefix) {
+        let before = code[..i].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue; // part of a longer path (`super::super::x`, `a::crate::`)
+        }
+        let rest = &code[i + prefix.len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let group = &group[..group.find('}').unwrap_or(group.len())];
+            names.extend(group.split(',').map(|item| first_segment(item.trim())));
+        } else {
+            names.push(first_segment(rest));
+        }
+    }
+    names.retain(|n| !n.is_empty() && n != "super");
+    names
+}
+
+#[test]
+fn no_two_files_of_a_module_use_each_other() {
+    let graph = file_graph();
+    assert!(
+        graph["strategy/process"].contains("strategy/child"),
+        "the reader sees neighbours: {graph:?}"
+    );
+    if let Some(circle) = find_circle(&graph) {
+        panic!("import circle between files: {}", circle.join(" -> "));
+    }
+}
+
 #[test]
 fn the_library_has_no_import_circles() {
     let graph = library_graph();
@@ -237,5 +310,12 @@ fn the_reader_finds_circles_it_is_shown() {
     assert_eq!(
         crate_paths("use crate::{Error, lock::lock};\nlet x = crate::report::write(y);"),
         ["Error", "lock", "report"]
+    );
+    assert_eq!(
+        paths_after(
+            "use super::{legend, style};\nsuper::super::x();\nsuper::curves::y",
+            "super::"
+        ),
+        ["legend", "style", "curves"]
     );
 }

@@ -2,7 +2,8 @@
 //! names the worker and what happened, no hang, no panic, and no child process
 //! left behind. Faults are injected through `SPEEDUP_WORKER_FAULT`.
 
-use speedup::strategy::process::{Options, run, run_with, startup_time};
+use speedup::strategy::RunOptions;
+use speedup::strategy::process::{run, run_with, startup_time};
 use speedup::strategy::worker::FAULT_ENV;
 use speedup::workloads::integration::Integration;
 use speedup::{Job, Schedule};
@@ -42,7 +43,7 @@ fn failing_run(fault: &str, schedule: Schedule) -> (String, Duration) {
         samples: 3000,
         ..Default::default()
     };
-    let options = Options {
+    let options = RunOptions {
         timeout: Duration::from_secs(1),
         child_env: vec![(FAULT_ENV.into(), fault.into())],
     };

@@ -1,7 +1,7 @@
 //! Value parsers shared by subcommands: each error names the flag's rule.
 
-use speedup::flags::count;
-use speedup::strategy::MAX_WORKERS;
+use crate::flags::count;
+use crate::strategy::MAX_WORKERS;
 
 /// The machine's logical CPU count: the default number of workers.
 pub fn default_workers() -> usize {

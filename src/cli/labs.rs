@@ -1,8 +1,8 @@
 //! `speedup labs check [N]` and `speedup labs release --out DIR`.
 
 use super::stdout;
-use speedup::labs::{self, LABS, check, release};
-use speedup::{Error, Result};
+use crate::labs::{self, LABS, check, release};
+use crate::{Error, Result};
 use std::path::PathBuf;
 
 const CHECK_HELP: &str = "\
@@ -26,7 +26,7 @@ pub enum LabsCommand {
     #[command(after_help = CHECK_HELP)]
     Check {
         /// The lab, 1 to 4 [default: all]
-        #[arg(value_parser = speedup::flags::count, allow_hyphen_values = true)]
+        #[arg(value_parser = crate::flags::count, allow_hyphen_values = true)]
         lab: Option<usize>,
     },
     /// Write the student edition of the workbook into a new folder

@@ -1,4 +1,11 @@
-//! Argument parsing and the one place errors are printed.
+//! The `speedup` command line, for the library's workloads or a program's
+//! own: argument parsing and the one place errors are printed.
+//!
+//! `src/main.rs` is `cli::main::<AnyWorkload>()`. A crate with workloads of
+//! its own lists them with [`workload_set!`](crate::workload_set) and calls
+//! `speedup::cli::main::<MyWorkloads>()`: `run`, `sweep` and `report` then
+//! work on its workloads with every strategy, process workers included
+//! (`examples/mandelbrot`).
 
 mod args;
 mod labs;
@@ -8,6 +15,7 @@ mod run;
 mod stdout;
 mod sweep;
 
+use crate::workload::WorkloadSet;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -30,28 +38,32 @@ Start here:
 
 #[derive(Debug, Parser)]
 #[command(name = "speedup", version, about = ABOUT, long_about = LONG_ABOUT)]
-struct Cli {
+struct Cli<S: WorkloadSet> {
     #[command(subcommand)]
-    command: Command,
+    command: Command<S>,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {
-    Run(run::RunArgs),
-    Sweep(sweep::SweepArgs),
+enum Command<S: WorkloadSet> {
+    Run(run::RunArgs<S>),
+    Sweep(sweep::SweepArgs<S>),
     Report(report::ReportArgs),
     /// The workbook: check a lab's tasks, or release the student edition
     #[command(subcommand)]
     Labs(labs::LabsCommand),
 }
 
-/// Parses the arguments, runs the command, prints any error on one line.
-pub fn main() -> ExitCode {
+/// The whole program: serves as a process worker if started as one, else
+/// parses the arguments, runs the command and prints any error on one line.
+pub fn main<S: WorkloadSet>() -> ExitCode {
+    // First thing: if this process was started as a process-strategy worker,
+    // serve chunks and exit (see `strategy/worker.rs`).
+    crate::strategy::worker::serve_if_worker::<S>();
     one_line_panics();
-    if let Err(err) = speedup::interrupt::install() {
-        return speedup::exit::exit_code(Err(err));
+    if let Err(err) = crate::interrupt::install() {
+        return crate::exit::exit_code(Err(err));
     }
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::<S>::try_parse() {
         Ok(cli) => cli,
         Err(err) => return report_parse_error(err),
     };
@@ -61,7 +73,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::execute(args),
         Command::Labs(command) => labs::execute(command),
     };
-    speedup::exit::exit_code(result)
+    crate::exit::exit_code(result)
 }
 
 /// Keeps panics to one line.
@@ -75,7 +87,7 @@ fn one_line_panics() {
         if std::thread::current().name() != Some("main") {
             return;
         }
-        let message = speedup::strategy::panics::message(info.payload());
+        let message = crate::strategy::panics::message(info.payload());
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

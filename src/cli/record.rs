@@ -1,11 +1,10 @@
 //! What `speedup run` says about one run: the record, as text or JSON.
 
+use crate::strategy::RunOptions;
+use crate::timed_run::timed_with;
+use crate::workload::{Outcome, Workload, WorkloadVisitor};
+use crate::{Checksum, Result, Strategy};
 use serde_json::{Value, json};
-use speedup::strategy::process::Options;
-use speedup::timed_run::timed_with;
-use speedup::workload::{Outcome, Workload};
-use speedup::workloads::WorkloadVisitor;
-use speedup::{Checksum, Result, Strategy};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -63,7 +62,7 @@ pub struct Record {
     pub workers: usize,
     pub seed: u64,
     /// The strategy's options (`--timeout`).
-    pub options: Options,
+    pub options: RunOptions,
     /// Keep the full result (for `--output`).
     pub keep_full: bool,
     /// Draw the result's figure to this file (for `--plot`).

@@ -4,8 +4,8 @@
 //! and regenerates every table and figure without re-measuring anything.
 
 use super::stdout;
-use speedup::Result;
-use speedup::report::{compare, regenerate};
+use crate::Result;
+use crate::report::{compare, regenerate};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\

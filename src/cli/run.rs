@@ -3,13 +3,14 @@
 use super::args;
 use super::record::Record;
 use super::stdout;
-use speedup::atomic_file::AtomicFile;
-use speedup::estimate::{Estimate, shared};
-use speedup::plot::Format;
-use speedup::seeds::DEFAULT_SEED;
-use speedup::strategy::mpi;
-use speedup::strategy::process::{DEFAULT_TIMEOUT, Options};
-use speedup::{AnyWorkload, Error, Result, Schedule, Strategy};
+use crate::atomic_file::AtomicFile;
+use crate::estimate::{Estimate, shared};
+use crate::plot::Format;
+use crate::seeds::DEFAULT_SEED;
+use crate::strategy::mpi;
+use crate::strategy::{DEFAULT_TIMEOUT, Kind, RunOptions};
+use crate::workload::WorkloadSet;
+use crate::{Error, Result, Schedule, Strategy};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -26,9 +27,9 @@ checksum stays the same, only the wall time changes.";
 /// Run one workload once with one strategy and print what it computed.
 #[derive(Debug, clap::Args)]
 #[command(after_help = format!("{}\n\n{AFTER_HELP}", Strategy::help_table()), allow_negative_numbers = true)]
-pub struct RunArgs {
+pub struct RunArgs<S: WorkloadSet> {
     #[command(subcommand)]
-    workload: AnyWorkload,
+    workload: S,
 
     #[arg(
         long,
@@ -44,11 +45,11 @@ pub struct RunArgs {
     schedule: Option<Schedule>,
 
     /// Number of threads or processes [default: logical CPUs; mpi: the ranks mpirun started]
-    #[arg(long, global = true, value_parser = speedup::sweep::worker_count, value_name = "N", allow_hyphen_values = true)]
+    #[arg(long, global = true, value_parser = crate::sweep::worker_count, value_name = "N", allow_hyphen_values = true)]
     workers: Option<usize>,
 
     /// Seed of the random streams: same seed, same bits, for every strategy
-    #[arg(long, global = true, default_value_t = DEFAULT_SEED, value_parser = speedup::flags::seed, allow_hyphen_values = true)]
+    #[arg(long, global = true, default_value_t = DEFAULT_SEED, value_parser = crate::flags::seed, allow_hyphen_values = true)]
     seed: u64,
 
     /// Print one JSON object instead of text
@@ -73,7 +74,7 @@ pub struct RunArgs {
 }
 
 /// Fails before the run if `--plot` cannot be honoured.
-fn check_plot_path(workload: &AnyWorkload, path: &Path) -> Result<()> {
+fn check_plot_path<S: WorkloadSet>(workload: &S, path: &Path) -> Result<()> {
     if !workload.has_plot() {
         return Err(Error::new(format!(
             "--plot: the {} workload draws no figure (ma2 does)",
@@ -86,10 +87,10 @@ fn check_plot_path(workload: &AnyWorkload, path: &Path) -> Result<()> {
 }
 
 fn parse_schedule(text: &str) -> Result<Schedule, String> {
-    text.parse().map_err(|e: speedup::Error| e.to_string())
+    text.parse().map_err(|e: crate::Error| e.to_string())
 }
 
-pub fn execute(args: RunArgs) -> Result<()> {
+pub fn execute<S: WorkloadSet>(args: RunArgs<S>) -> Result<()> {
     let strategy = Strategy::parse(&args.strategy, args.schedule)?;
     // Open the output file first: a bad path fails now, not after the run.
     let output = args.output.as_ref().map(AtomicFile::create).transpose()?;
@@ -97,12 +98,12 @@ pub fn execute(args: RunArgs) -> Result<()> {
         check_plot_path(&args.workload, path)?;
     }
     // Under mpirun every rank runs this very command (strategy/mpi.rs).
-    let mpi = match strategy {
-        Strategy::Mpi => Some(mpi::Session::start()?),
+    let mpi = match strategy.kind() {
+        Kind::LaunchedRanks => Some(mpi::Session::start()?),
         _ => None,
     };
-    let workers = match (strategy, &mpi) {
-        (Strategy::Serial, _) => 1,
+    let workers = match (strategy.kind(), &mpi) {
+        (Kind::Serial, _) => 1,
         (_, Some(session)) => args.workers.unwrap_or(session.size()),
         _ => args.workers.unwrap_or_else(args::default_workers),
     };
@@ -124,10 +125,7 @@ pub fn execute(args: RunArgs) -> Result<()> {
         strategy,
         workers,
         seed: args.seed,
-        options: Options {
-            timeout: Duration::from_secs_f64(args.timeout),
-            ..Options::default()
-        },
+        options: RunOptions::with_timeout(Duration::from_secs_f64(args.timeout)),
         keep_full,
         plot: args.plot,
     })?;

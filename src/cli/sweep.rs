@@ -1,23 +1,25 @@
 //! `speedup sweep`: the benchmark grid without criterion.
 //!
 //! Every point runs once per round, in a fresh random order each round, and
-//! every run is paired with serial runs beside it (`speedup::measure`): the
+//! every run is paired with serial runs beside it (`crate::measure`): the
 //! speedups are medians of per-pair ratios with 95% intervals, and the
 //! report is the very one `cargo bench` writes. `--until 5%` buys precision
 //! with time: rounds are added until every interval is within 5%.
 
 use super::args;
 use super::stdout;
-use speedup::estimate::Estimate;
-use speedup::folder_lock::LockedFolder;
-use speedup::launcher::Launcher;
-use speedup::machine::Machine;
-use speedup::measure::{Conditions, Plan, RoundsBar};
-use speedup::report::{self, Report};
-use speedup::seeds::DEFAULT_SEED;
-use speedup::strategy::process::{DEFAULT_TIMEOUT, Options};
-use speedup::sweep::{self, Grid, parse_strategies, parse_workers, parse_workloads};
-use speedup::{Error, Result, Strategy};
+use crate::estimate::Estimate;
+use crate::folder_lock::LockedFolder;
+use crate::launcher::Launcher;
+use crate::machine::Machine;
+use crate::measure::{Conditions, Plan, RoundsBar};
+use crate::report::{self, Report};
+use crate::seeds::DEFAULT_SEED;
+use crate::strategy::{DEFAULT_TIMEOUT, RunOptions};
+use crate::sweep::{self, Grid, parse_strategies, parse_workers, parse_workloads_of};
+use crate::workload::WorkloadSet;
+use crate::{Error, Result, Strategy};
+use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -53,9 +55,9 @@ type List<T> = Vec<T>;
 /// Measure every strategy over a range of worker counts and write a speedup report
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
-pub struct SweepArgs {
+pub struct SweepArgs<S: WorkloadSet> {
     /// Comma-separated workloads [default: all]
-    #[arg(long, value_parser = parse_workloads_arg, value_name = "LIST")]
+    #[arg(long, value_parser = parse_workloads_arg::<S>, value_name = "LIST")]
     workloads: Option<List<String>>,
 
     /// Comma-separated strategies; serial is the baseline and always included [default: all; mpi only with --launcher]
@@ -71,7 +73,7 @@ pub struct SweepArgs {
     rounds: usize,
 
     /// Add rounds until every speedup's 95% interval is within this share of it, e.g. 5%
-    #[arg(long, value_parser = speedup::flags::percent, value_name = "PCT", allow_hyphen_values = true)]
+    #[arg(long, value_parser = crate::flags::percent, value_name = "PCT", allow_hyphen_values = true)]
     until: Option<f64>,
 
     /// The most rounds --until may run
@@ -83,7 +85,7 @@ pub struct SweepArgs {
     out: Option<PathBuf>,
 
     /// Seed of the random streams
-    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = speedup::flags::seed, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = crate::flags::seed, allow_hyphen_values = true)]
     seed: u64,
 
     /// Seconds a process worker may take to start or to answer one chunk, or an mpi launch to end, before it is killed as hung
@@ -97,14 +99,17 @@ pub struct SweepArgs {
     /// Run even if the sweep is estimated to take more than a day
     #[arg(long)]
     yes: bool,
+
+    #[arg(skip)]
+    workloads_of: PhantomData<S>,
 }
 
 /// How `speedup sweep` takes its times, as the report states it.
 const METHOD: &str =
     "speedup sweep: interleaved rounds in random order, each run between two serial runs";
 
-fn parse_workloads_arg(text: &str) -> Result<Vec<String>, String> {
-    parse_workloads(text).map_err(|e| e.to_string())
+fn parse_workloads_arg<S: WorkloadSet>(text: &str) -> Result<Vec<String>, String> {
+    parse_workloads_of::<S>(text).map_err(|e| e.to_string())
 }
 
 fn parse_strategies_arg(text: &str) -> Result<Vec<Strategy>, String> {
@@ -115,22 +120,22 @@ fn parse_workers_arg(text: &str) -> Result<Vec<usize>, String> {
     parse_workers(text).map_err(|e| e.to_string())
 }
 
-pub fn execute(args: SweepArgs) -> Result<()> {
+pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
     let machine = Machine::detect();
-    let mut grid = Grid::full();
+    let mut grid = Grid::full_of::<S>();
     if let Some(workloads) = args.workloads {
         grid.workloads = workloads;
     }
     if let Some(mut strategies) = args.strategies {
-        if !strategies.contains(&Strategy::Serial) {
-            strategies.insert(0, Strategy::Serial);
+        if !strategies.contains(&Strategy::BASELINE) {
+            strategies.insert(0, Strategy::BASELINE);
         }
         grid.strategies = strategies;
     } else if args.launcher.is_some() {
-        grid.strategies.push(Strategy::Mpi);
+        grid.strategies.extend(Strategy::launched());
     }
     let launcher = match &args.launcher {
-        Some(_) if !grid.strategies.contains(&Strategy::Mpi) => {
+        Some(_) if !grid.strategies.iter().any(|s| s.kind().needs_launcher()) => {
             return Err(Error::new(
                 "--launcher is for the mpi strategy: add mpi to --strategies",
             ));
@@ -146,7 +151,7 @@ pub fn execute(args: SweepArgs) -> Result<()> {
         grid.workers = workers;
     }
     // A sweep of days is refused before it starts, unless asked for.
-    let estimate = grid.estimate(args.rounds, machine.logical_cpus);
+    let estimate = grid.estimate_of::<S>(args.rounds, machine.logical_cpus);
     if let Some(estimate) = estimate {
         Estimate(estimate).check("this sweep", "the workloads' costs", args.yes)?;
     }
@@ -164,12 +169,9 @@ pub fn execute(args: SweepArgs) -> Result<()> {
     let runs_per_round = grid.points().len() + grid.workloads.len() * grid.ceiling_counts().len();
     let conditions = Conditions::now(METHOD);
     let mut bar = RoundsBar::new(plan.rounds, runs_per_round).with_estimate(estimate);
-    let options = Options {
-        timeout: Duration::from_secs_f64(args.timeout),
-        ..Options::default()
-    };
+    let options = RunOptions::with_timeout(Duration::from_secs_f64(args.timeout));
     let measurements =
-        sweep::measure_with(&grid, launcher.as_ref(), &options, &plan, args.seed, |e| {
+        sweep::measure_with::<S>(&grid, launcher.as_ref(), &options, &plan, args.seed, |e| {
             bar.on(e)
         });
     bar.finish();

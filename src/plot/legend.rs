@@ -9,7 +9,7 @@
 //! Each entry's sample is drawn with the very styles of the chart's layers
 //! ([`super::curves`]), so a key and its line cannot drift apart.
 
-use super::curves::{CEILING, Scale, Style};
+use super::style::{CEILING, Scale, Style};
 use super::{FAMILY, drawing};
 use crate::Result;
 use plotters::coord::Shift;

@@ -19,6 +19,7 @@ pub mod curves;
 mod font;
 pub mod legend;
 pub mod pairs;
+mod style;
 
 use crate::atomic_file::write_atomically;
 use crate::{Error, Result};

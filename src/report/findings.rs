@@ -206,10 +206,7 @@ fn one_worker_drift(view: &WorkloadView) -> Option<String> {
 }
 
 fn is_thread_strategy(label: &Label) -> bool {
-    matches!(
-        label,
-        Label::Strategy(Strategy::ThreadPool | Strategy::Scoped(_))
-    )
+    matches!(label, Label::Strategy(strategy) if strategy.kind().is_threads())
 }
 
 /// Points whose interval is wider than [`NOISY_WIDTH`] of the estimate.
@@ -338,9 +335,36 @@ pub fn process_startup(report: &Report, views: &[WorkloadView]) -> Option<String
             )
         })
         .unwrap_or_default();
+    // Who pays it: strategies that start processes for every run, or once.
+    let mut process_strategies: Vec<Strategy> = Vec::new();
+    for label in views.iter().flat_map(|view| view.labels()) {
+        if let Label::Strategy(s) = label {
+            if s.kind().pays_process_startup() && !process_strategies.contains(s) {
+                process_strategies.push(*s);
+            }
+        }
+    }
+    let (kept, fresh): (Vec<Strategy>, Vec<Strategy>) = process_strategies
+        .into_iter()
+        .partition(|s| s.entry().keeps_workers);
+    let payers = if kept.is_empty() {
+        "Every process-strategy run pays it".to_string()
+    } else {
+        let names = |list: &[Strategy]| {
+            list.iter()
+                .map(|s| s.label())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        format!(
+            "Every run of {} pays it; {} pays it once, when its processes start, and keeps them",
+            names(&fresh),
+            names(&kept)
+        )
+    };
     Some(format!(
         "Process start-up cost: starting and stopping {} worker process{} takes {} \
-         ({} each){share}. Every process-strategy run pays it; thread strategies do not.",
+         ({} each){share}. {payers}; thread strategies do not.",
         cost.workers,
         if cost.workers == 1 { "" } else { "es" },
         seconds(cost.seconds),

@@ -157,8 +157,8 @@ impl WorkerProcess {
         &self.handle
     }
 
-    /// Waits for the READY line, then sends the header (if there is a job).
-    pub fn start(&mut self, header: Option<&Header>) -> Result<()> {
+    /// Waits for the READY line: the child has started and can take jobs.
+    pub fn wait_ready(&mut self) -> Result<()> {
         let ready = protocol::skip_to_ready(&mut self.stdout);
         self.handle.set_waiting(false);
         match ready {
@@ -175,11 +175,14 @@ impl WorkerProcess {
             }
             Err(err) => return Err(self.failed(err, "starting")),
         }
-        if let Some(header) = header {
-            protocol::write_line(self.stdin.as_mut().expect("stdin is open"), header)
-                .map_err(|e| self.failed(e, "starting"))?;
-        }
         Ok(())
+    }
+
+    /// Sends a job's header: the child rebuilds the workload and waits for
+    /// its requests. (A kept child takes one job after another.)
+    pub fn begin(&mut self, header: &Header) -> Result<()> {
+        protocol::write_line(self.stdin.as_mut().expect("stdin is open"), header)
+            .map_err(|e| self.failed(e, "starting a job"))
     }
 
     /// Asks the child to run `chunk`; the reply is collected by [`Self::receive`].

@@ -6,6 +6,7 @@
 //! | `thread-pool` | rayon pool threads  | work stealing                 |
 //! | `scoped`      | fresh scoped threads| static blocks or dynamic queue|
 //! | `process`     | child processes     | static blocks or dynamic queue|
+//! | `process-pool`| kept child processes| dynamic queue                 |
 //! | `mpi`         | MPI ranks (`mpirun`)| static blocks by rank         |
 //!
 //! Every strategy returns the parts in chunk order, so the merged result is the
@@ -23,9 +24,11 @@
 pub mod child;
 #[cfg_attr(not(feature = "mpi"), path = "mpi_unavailable.rs")]
 pub mod mpi;
+pub mod options;
 pub mod panics;
 pub mod pools;
 pub mod process;
+pub mod process_pool;
 pub mod protocol;
 pub mod schedule;
 pub mod scoped;
@@ -36,8 +39,9 @@ pub mod thread_pool;
 pub mod watchdog;
 pub mod worker;
 
+pub use options::{DEFAULT_TIMEOUT, RunOptions};
 pub use schedule::{ChunkQueue, Schedule};
-pub use table::{Entry, TABLE};
+pub use table::{Entry, Kind, TABLE};
 
 use crate::workload::{Job, Workload};
 use crate::{Error, Result};
@@ -55,6 +59,8 @@ pub enum Strategy {
     ThreadPool,
     Scoped(Schedule),
     Process(Schedule),
+    /// Child processes started once and kept between runs.
+    ProcessPool,
     /// MPI ranks started by `mpirun` (feature `mpi`).
     Mpi,
 }
@@ -71,6 +77,11 @@ impl Strategy {
             .expect("every strategy has an entry (see table.rs)")
     }
 
+    /// Where its workers live (see [`Kind`]).
+    pub fn kind(&self) -> Kind {
+        self.entry().kind
+    }
+
     /// The name used in reports, with the schedule where there is one.
     pub fn label(&self) -> &'static str {
         self.entry().label
@@ -80,7 +91,7 @@ impl Strategy {
     pub fn schedule(&self) -> Option<Schedule> {
         match *self {
             Strategy::Scoped(schedule) | Strategy::Process(schedule) => Some(schedule),
-            Strategy::Serial | Strategy::ThreadPool | Strategy::Mpi => None,
+            Strategy::Serial | Strategy::ThreadPool | Strategy::ProcessPool | Strategy::Mpi => None,
         }
     }
 
@@ -89,7 +100,16 @@ impl Strategy {
     pub fn all() -> Vec<Strategy> {
         TABLE
             .iter()
-            .filter(|e| !e.needs_launcher)
+            .filter(|e| !e.kind.needs_launcher())
+            .map(|e| e.strategy)
+            .collect()
+    }
+
+    /// The strategies that only a launcher can start (`mpi`).
+    pub fn launched() -> Vec<Strategy> {
+        TABLE
+            .iter()
+            .filter(|e| e.kind.needs_launcher())
             .map(|e| e.strategy)
             .collect()
     }
@@ -157,18 +177,29 @@ impl Strategy {
         }
     }
 
-    /// Runs every chunk of `job` with `workers` workers; parts come back in chunk order.
-    pub fn run<W: Workload>(&self, job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
-        self.run_with(job, workers, &process::Options::default())
+    /// Starts what this strategy keeps between runs (the rayon pool, the
+    /// kept processes) for `workers` workers, so that no measured run pays
+    /// for it. Strategies that keep nothing have nothing to do.
+    pub fn prepare(&self, workers: usize, options: &RunOptions) -> Result<()> {
+        check_workers(workers)?;
+        match *self {
+            Strategy::ThreadPool => pools::pool(workers).map(drop),
+            Strategy::ProcessPool => process_pool::warm_up(workers, options),
+            Strategy::Serial | Strategy::Scoped(_) | Strategy::Process(_) | Strategy::Mpi => Ok(()),
+        }
     }
 
-    /// [`Strategy::run`] with options for the strategies that take any (the
-    /// process strategy's `--timeout`).
+    /// Runs every chunk of `job` with `workers` workers; parts come back in chunk order.
+    pub fn run<W: Workload>(&self, job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
+        self.run_with(job, workers, &RunOptions::default())
+    }
+
+    /// [`Strategy::run`] with [`RunOptions`] (`--timeout`).
     pub fn run_with<W: Workload>(
         &self,
         job: &Job<W>,
         workers: usize,
-        options: &process::Options,
+        options: &RunOptions,
     ) -> Result<Vec<W::Part>> {
         check_workers(workers)?;
         match *self {
@@ -176,6 +207,7 @@ impl Strategy {
             Strategy::ThreadPool => thread_pool::run(job, workers),
             Strategy::Scoped(schedule) => scoped::run(job, workers, schedule),
             Strategy::Process(schedule) => process::run_with(job, workers, schedule, options),
+            Strategy::ProcessPool => process_pool::run_with(job, workers, options),
             Strategy::Mpi => mpi::run(job, workers),
         }
     }
@@ -264,7 +296,7 @@ mod tests {
         assert!(Strategy::help_table().contains("\n  scoped-static    fresh scoped threads"));
         assert_eq!(
             Strategy::help(),
-            "serial, thread-pool, scoped, process, mpi (scoped and process take --schedule; mpi under mpirun)"
+            "serial, thread-pool, scoped, process, process-pool, mpi (scoped and process take --schedule; mpi under mpirun)"
         );
     }
 

@@ -40,8 +40,7 @@
 use super::in_chunk_order;
 use super::schedule::{ChunkQueue, Schedule};
 use crate::wire::Wire;
-use crate::workload::{Job, Workload};
-use crate::workloads::{AnyWorkload, WorkloadVisitor};
+use crate::workload::{Job, Workload, WorkloadSet, WorkloadVisitor};
 use crate::{Error, Result};
 use ::mpi::Count;
 use ::mpi::datatype::PartitionMut;
@@ -99,7 +98,7 @@ impl Session {
     /// A rank other than 0: runs its share of `workload`'s chunks and sends
     /// the parts to rank 0. Checks what rank 0 checks, so that bad input
     /// stops every rank before anyone waits for anyone.
-    pub fn serve(&self, workload: AnyWorkload, seed: u64, workers: usize) -> Result<()> {
+    pub fn serve<S: WorkloadSet>(&self, workload: S, seed: u64, workers: usize) -> Result<()> {
         workload.visit(Serve { seed, workers })
     }
 }

@@ -4,8 +4,7 @@
 //! everywhere (`--strategy mpi`, report labels): asking to run it says how to
 //! get it. `mpi.rs` is the real thing, with the same items.
 
-use crate::workload::{Job, Workload};
-use crate::workloads::AnyWorkload;
+use crate::workload::{Job, Workload, WorkloadSet};
 use crate::{Error, Result};
 
 /// What every use of the strategy says in this build.
@@ -32,7 +31,7 @@ impl Session {
         match *self {}
     }
 
-    pub fn serve(&self, _workload: AnyWorkload, _seed: u64, _workers: usize) -> Result<()> {
+    pub fn serve<S: WorkloadSet>(&self, _workload: S, _seed: u64, _workers: usize) -> Result<()> {
         match *self {}
     }
 }

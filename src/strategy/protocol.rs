@@ -5,14 +5,20 @@
 //! stdin and stdout; stderr stays attached to the terminal for messages.
 //!
 //! ```text
-//! child  -> parent   READY line        "speedup-worker ready v2\n"
+//! child  -> parent   READY line        "speedup-worker ready v3\n"
 //! parent -> child    header line       {"workload":"integration","seed":20170530,"params":{...}}\n
 //! parent -> child    request line      {"chunk":17}\n                  (repeated)
 //! child  -> parent   reply frame       chunk: u64 LE | length: u64 LE | part bytes   (one per request, in order)
 //! parent -> child    rest request      "rest"\n                        (once, after the last request)
 //! child  -> parent   rest frame        u64::MAX LE | length: u64 LE | part bytes
+//! parent -> child    header line       (the next job, from here on as above) or
 //! parent -> child    end of input      (stdin closed)  -> the child exits with status 0
 //! ```
+//!
+//! The rest request ends a job. A fresh-process run (`process.rs`) then
+//! closes the child's input and the child exits; a kept pool
+//! (`process_pool.rs`) sends the next job's header to the same child
+//! instead, so it pays for starting the process once, not once a run.
 //!
 //! Control messages are JSON lines: readable, easy to debug with a terminal.
 //! Results are binary (`wire.rs`): they are the bulk of the traffic, and a
@@ -41,9 +47,10 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Read, Write};
 
 /// The line a child prints once it is ready to receive its header.
-pub const READY: &str = "speedup-worker ready v2";
+pub const READY: &str = "speedup-worker ready v3";
 
-/// The first message: which workload to rebuild, with which parameters and seed.
+/// The first message of a job: which workload to rebuild, with which
+/// parameters and seed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Header {
     pub workload: String,
@@ -57,7 +64,7 @@ pub struct Header {
 pub enum Request {
     /// Run this chunk: `{"chunk":17}`.
     Chunk(usize),
-    /// Send what you kept back (condensed parts): `"rest"`.
+    /// Send what you kept back (condensed parts), and end the job: `"rest"`.
     Rest,
 }
 

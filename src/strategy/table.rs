@@ -2,19 +2,60 @@
 //!
 //! Whatever the project says about a strategy (its name on the command line
 //! and in reports, the colour of its curve, the help line that teaches it,
-//! whether it needs a launcher) is read from [`TABLE`]. Adding a strategy
-//! takes one file of its own and these four lines elsewhere, all pointed at
-//! by the compiler or a test:
+//! what *kind* of workers it runs) is read from [`TABLE`]. Adding a strategy
+//! takes one file of its own and these lines elsewhere, all pointed at by
+//! the compiler or a test:
 //!
 //! 1. `pub mod my_strategy;` in `strategy/mod.rs`;
 //! 2. a variant of [`Strategy`] (the compiler then asks for its arm in
-//!    [`Strategy::run`] and in [`Strategy::schedule`]);
-//! 3. one [`Entry`] below (`every_strategy_has_exactly_one_entry` fails until
-//!    it is there);
-//! 4. nothing else: parsing, labels, `--help`, the sweep's default grid and
-//!    the figures' colours all follow from the entry.
+//!    [`Strategy::run_with`] and in [`Strategy::schedule`], and in this
+//!    file's test, which makes you name its entry);
+//! 3. one [`Entry`] below (`every_strategy_has_exactly_one_entry_of_its_kind` fails until
+//!    it is there), with its [`Kind`];
+//! 4. nothing else: parsing, labels, `--help`, the sweep's default grid, the
+//!    figures' colours, and every question of the form "is it a thread
+//!    strategy", "does it need a launcher" or "does it pay process start-up"
+//!    follow from the entry.
 
 use super::{Schedule, Strategy};
+
+/// Where a strategy's workers live. Everything that differs between
+/// strategies outside `strategy/` (which findings apply, what start-up cost
+/// the sweep measures, whether a launcher must start the run) depends on
+/// this, never on the strategy's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The calling thread, alone: the baseline.
+    Serial,
+    /// Threads of this process, sharing its memory.
+    Threads,
+    /// Child processes of this program: each has memory of its own, so
+    /// parameters and results cross a pipe, and starting them costs time.
+    Processes,
+    /// Ranks that a launcher (`mpirun`) starts: one process runs them only
+    /// under the launcher, never by itself.
+    LaunchedRanks,
+}
+
+impl Kind {
+    /// Runs only under a launcher, not in one process by itself.
+    pub fn needs_launcher(self) -> bool {
+        self == Kind::LaunchedRanks
+    }
+
+    /// Its workers share this process's memory: at one worker it does the
+    /// serial work on one thread, so any difference from serial is its own
+    /// cost (or drift).
+    pub fn is_threads(self) -> bool {
+        self == Kind::Threads
+    }
+
+    /// Starts operating-system processes for its workers, a cost the sweep
+    /// measures apart and the report states.
+    pub fn pays_process_startup(self) -> bool {
+        self == Kind::Processes
+    }
+}
 
 /// What the project knows about one strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,60 +68,78 @@ pub struct Entry {
     pub color: (u8, u8, u8),
     /// One line for `--help`.
     pub help: &'static str,
-    /// Runs only under a launcher (`mpirun`), not in one process by itself.
-    pub needs_launcher: bool,
+    /// Where its workers live.
+    pub kind: Kind,
+    /// Its workers are started once and kept between runs (a pool), rather
+    /// than started for every run.
+    pub keeps_workers: bool,
 }
 
 /// Every strategy, in report order: serial (the baseline) first.
-pub const TABLE: [Entry; 7] = [
+pub const TABLE: [Entry; 8] = [
     Entry {
         strategy: Strategy::Serial,
         label: "serial",
         color: (0, 114, 178),
         help: "the calling thread, chunk after chunk: the baseline",
-        needs_launcher: false,
+        kind: Kind::Serial,
+        keeps_workers: false,
     },
     Entry {
         strategy: Strategy::ThreadPool,
         label: "thread-pool",
         color: (230, 159, 0),
         help: "a rayon pool of exactly --workers threads, work stealing",
-        needs_launcher: false,
+        kind: Kind::Threads,
+        keeps_workers: true,
     },
     Entry {
         strategy: Strategy::Scoped(Schedule::Static),
         label: "scoped-static",
         color: (0, 158, 115),
         help: "fresh scoped threads, each a fixed block of chunks",
-        needs_launcher: false,
+        kind: Kind::Threads,
+        keeps_workers: false,
     },
     Entry {
         strategy: Strategy::Scoped(Schedule::Dynamic),
         label: "scoped-dynamic",
         color: (204, 121, 167),
         help: "fresh scoped threads taking the next free chunk",
-        needs_launcher: false,
+        kind: Kind::Threads,
+        keeps_workers: false,
     },
     Entry {
         strategy: Strategy::Process(Schedule::Static),
         label: "process-static",
         color: (213, 94, 0),
         help: "child processes of this program, each a fixed block of chunks",
-        needs_launcher: false,
+        kind: Kind::Processes,
+        keeps_workers: false,
     },
     Entry {
         strategy: Strategy::Process(Schedule::Dynamic),
         label: "process-dynamic",
         color: (86, 180, 233),
         help: "child processes of this program taking the next free chunk",
-        needs_launcher: false,
+        kind: Kind::Processes,
+        keeps_workers: false,
+    },
+    Entry {
+        strategy: Strategy::ProcessPool,
+        label: "process-pool",
+        color: (170, 51, 119),
+        help: "child processes started once and kept between runs, taking the next free chunk",
+        kind: Kind::Processes,
+        keeps_workers: true,
     },
     Entry {
         strategy: Strategy::Mpi,
         label: "mpi",
         color: (120, 70, 170),
         help: "MPI ranks under mpirun, a block of chunks each (--features mpi)",
-        needs_launcher: true,
+        kind: Kind::LaunchedRanks,
+        keeps_workers: false,
     },
 ];
 
@@ -103,29 +162,68 @@ impl Entry {
 mod tests {
     use super::*;
 
-    /// Every variant, by an exhaustive match: a new variant does not compile
-    /// until it is named here, and then this test wants its entry.
-    fn every_variant() -> Vec<Strategy> {
+    /// Every variant with the kind it must have, by an exhaustive match: a
+    /// new variant does not compile until it is named here, in the family
+    /// of its workers, and then the tests want its entry and that kind.
+    fn every_variant() -> Vec<(Strategy, Kind)> {
         let mut all = Vec::new();
         for candidate in TABLE.map(|e| e.strategy) {
             match candidate {
-                Strategy::Serial | Strategy::ThreadPool | Strategy::Mpi => all.push(candidate),
-                Strategy::Scoped(_) => all.extend(Schedule::ALL.map(Strategy::Scoped)),
-                Strategy::Process(_) => all.extend(Schedule::ALL.map(Strategy::Process)),
+                Strategy::Serial => all.push((candidate, Kind::Serial)),
+                Strategy::ThreadPool => all.push((candidate, Kind::Threads)),
+                Strategy::Scoped(_) => {
+                    all.extend(Schedule::ALL.map(|s| (Strategy::Scoped(s), Kind::Threads)))
+                }
+                Strategy::Process(_) => {
+                    all.extend(Schedule::ALL.map(|s| (Strategy::Process(s), Kind::Processes)))
+                }
+                Strategy::ProcessPool => all.push((candidate, Kind::Processes)),
+                Strategy::Mpi => all.push((candidate, Kind::LaunchedRanks)),
             }
         }
-        all.sort();
+        all.sort_by_key(|(strategy, _)| *strategy);
         all.dedup();
         all
     }
 
     #[test]
-    fn every_strategy_has_exactly_one_entry() {
-        for strategy in every_variant() {
-            let entries = TABLE.iter().filter(|e| e.strategy == strategy).count();
-            assert_eq!(entries, 1, "{strategy:?} needs exactly one entry in TABLE");
+    fn every_strategy_has_exactly_one_entry_of_its_kind() {
+        for (strategy, kind) in every_variant() {
+            let entries: Vec<&Entry> = TABLE.iter().filter(|e| e.strategy == strategy).collect();
+            assert_eq!(
+                entries.len(),
+                1,
+                "{strategy:?} needs exactly one entry in TABLE"
+            );
+            assert_eq!(entries[0].kind, kind, "{strategy:?} is of kind {kind:?}");
         }
         assert_eq!(TABLE.len(), every_variant().len());
+    }
+
+    #[test]
+    fn the_kinds_answer_the_questions_asked_of_strategies() {
+        let which = |question: fn(Kind) -> bool| -> Vec<&str> {
+            TABLE
+                .iter()
+                .filter(|e| question(e.kind))
+                .map(|e| e.label)
+                .collect()
+        };
+        assert_eq!(which(Kind::needs_launcher), ["mpi"]);
+        assert_eq!(
+            which(Kind::is_threads),
+            ["thread-pool", "scoped-static", "scoped-dynamic"]
+        );
+        assert_eq!(
+            which(Kind::pays_process_startup),
+            ["process-static", "process-dynamic", "process-pool"]
+        );
+        let pools: Vec<&str> = TABLE
+            .iter()
+            .filter(|e| e.keeps_workers)
+            .map(|e| e.label)
+            .collect();
+        assert_eq!(pools, ["thread-pool", "process-pool"]);
     }
 
     #[test]
@@ -146,6 +244,7 @@ mod tests {
                 "scoped",
                 "process",
                 "process",
+                "process-pool",
                 "mpi"
             ]
         );

@@ -1,16 +1,21 @@
 //! The child side of the process strategy, and the hook that starts it.
 //!
 //! The process strategy starts the *current executable* again as a worker,
-//! so every binary that may use it must call [`worker_hook`] first thing in
+//! so every binary that may use it must call the hook first thing in
 //! `main`: in a worker, the hook serves chunks and exits; otherwise it returns
 //! at once and `main` goes on as usual.
 //!
 //! ```text
 //! fn main() {
-//!     speedup::worker_hook();
+//!     speedup::worker_hook();                  // the library's workloads, or
+//!     serve_if_worker::<MyWorkloads>();         // a program's own set
 //!     // ... the program proper ...
 //! }
 //! ```
+//!
+//! A worker receives a workload's *name* and parameters, so it must know
+//! the program's workloads: [`serve_if_worker`] takes them as a
+//! [`WorkloadSet`], and this file names no workload of its own.
 //!
 //! **The test-harness trick.** Test binaries built by libtest have no `main`
 //! of ours. A test file that uses the process strategy invokes
@@ -43,8 +48,7 @@
 
 use super::protocol::{self, Header, Request};
 use crate::wire::Wire;
-use crate::workload::{Job, Workload};
-use crate::workloads::{WorkloadVisitor, visit_by_name};
+use crate::workload::{Job, Workload, WorkloadSet, WorkloadVisitor};
 use crate::{Error, Result};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -131,8 +135,9 @@ impl Marker {
     }
 }
 
-/// In a worker process: serves chunks and exits. Elsewhere: returns at once.
-pub fn worker_hook() {
+/// In a worker process: serves chunks of the workloads of `S` and exits.
+/// Elsewhere: returns at once.
+pub fn serve_if_worker<S: WorkloadSet>() {
     let Some(marker) = Marker::of_this_process() else {
         return;
     };
@@ -146,7 +151,7 @@ pub fn worker_hook() {
                 .then_some(kind)
         });
     let output = BufWriter::new(io::stdout().lock());
-    let code = match serve(io::stdin().lock(), output, fault) {
+    let code = match serve::<S>(io::stdin().lock(), output, fault) {
         Ok(()) => 0,
         Err(err) => {
             // With the parent gone, or no longer reading, there is no one to
@@ -189,18 +194,6 @@ pub fn check_fault(child_env: &[(String, String)]) -> Result<()> {
         Some(spec) => parse_fault(&spec).map(drop),
         None => Ok(()),
     }
-}
-
-/// Defines the `speedup_worker_entry` test that lets a libtest binary act as
-/// a worker. Invoke it once in every test file that uses the process strategy.
-#[macro_export]
-macro_rules! worker_test {
-    () => {
-        #[test]
-        fn speedup_worker_entry() {
-            $crate::worker_hook();
-        }
-    };
 }
 
 /// Makes this worker end when `parent`, which started it, is gone (see the
@@ -268,46 +261,54 @@ fn output_is_closed() -> bool {
     }
 }
 
-/// Announces readiness, reads the header, then answers requests until stdin closes.
-fn serve(mut input: impl BufRead, mut output: impl Write, fault: Option<String>) -> Result<()> {
+/// Announces readiness, then serves one job after another (each a header,
+/// then requests up to the rest request) until stdin closes. A fresh-process
+/// run sends one job; a kept pool sends many; the parent that only measures
+/// start-up sends none.
+fn serve<S: WorkloadSet>(
+    mut input: impl BufRead,
+    mut output: impl Write,
+    mut fault: Option<String>,
+) -> Result<()> {
     writeln!(output, "{}", protocol::READY)?;
     output.flush()?;
-    let Some(header) = protocol::read_line::<Header>(&mut input)? else {
-        return Ok(()); // the parent only measured our start-up
-    };
-    let server = Server {
-        seed: header.seed,
-        input,
-        output,
-        fault,
-    };
-    visit_by_name(&header.workload, header.params, server)?
+    while let Some(header) = protocol::read_line::<Header>(&mut input)? {
+        let server = Server {
+            seed: header.seed,
+            input: &mut input,
+            output: &mut output,
+            fault: &mut fault,
+        };
+        S::visit_by_name(&header.workload, header.params, server)??;
+    }
+    Ok(())
 }
 
-struct Server<R, W> {
+/// One job's server: the workload is rebuilt for it, and dropped after it.
+struct Server<'a, R, W> {
     seed: u64,
-    input: R,
-    output: W,
-    fault: Option<String>,
+    input: &'a mut R,
+    output: &'a mut W,
+    fault: &'a mut Option<String>,
 }
 
-impl<R: BufRead, O: Write> WorkloadVisitor for Server<R, O> {
+impl<R: BufRead, O: Write> WorkloadVisitor for Server<'_, R, O> {
     type Output = Result<()>;
 
-    /// Answers requests in order. Each chunk's part is offered to
-    /// [`Workload::condense`] first: folded into `kept`, it is answered with
-    /// an empty part, and `kept` goes back once, on the rest request.
-    fn visit<W: Workload>(mut self, workload: W) -> Result<()> {
+    /// Answers requests in order, until the rest request ends the job. Each
+    /// chunk's part is offered to [`Workload::condense`] first: folded into
+    /// `kept`, it is answered with an empty part, and `kept` goes back once,
+    /// on the rest request.
+    fn visit<W: Workload>(self, workload: W) -> Result<()> {
         workload.validate()?;
         let job = Job::new(&workload, self.seed);
         let mut kept = W::Part::default();
-        while let Some(request) = protocol::read_line(&mut self.input)? {
+        while let Some(request) = protocol::read_line(self.input)? {
             let chunk = match request {
                 Request::Chunk(chunk) => chunk,
                 Request::Rest => {
                     let rest = std::mem::take(&mut kept).to_bytes();
-                    protocol::write_reply(&mut self.output, protocol::REST_FRAME, &rest)?;
-                    continue;
+                    return protocol::write_reply(self.output, protocol::REST_FRAME, &rest);
                 }
             };
             if chunk >= job.chunks() {
@@ -322,11 +323,11 @@ impl<R: BufRead, O: Write> WorkloadVisitor for Server<R, O> {
             };
             let part = part.to_bytes();
             if let Some(fault) = self.fault.take() {
-                misbehave(&fault, &mut self.output, chunk, &part)?;
+                misbehave(&fault, self.output, chunk, &part)?;
             }
-            protocol::write_reply(&mut self.output, chunk, &part)?;
+            protocol::write_reply(self.output, chunk, &part)?;
         }
-        Ok(())
+        Ok(()) // input closed in the middle of a job: the parent gave up on it
     }
 }
 

@@ -5,7 +5,7 @@ use super::grid::Grid;
 use crate::Result;
 use crate::launcher::Launcher;
 use crate::measurement::StartupCost;
-use crate::strategy::{Strategy, process};
+use crate::strategy::process;
 
 /// Measures [`process::startup_time`] for `workers` processes (median of 5).
 pub fn startup_cost(workers: usize) -> Result<StartupCost> {
@@ -24,7 +24,7 @@ fn median_of(tries: usize, mut time: impl FnMut() -> Result<f64>) -> Result<f64>
 /// What launching an MPI job costs beyond its work, for the smallest and
 /// largest worker counts of the grid (median of 3), when it has mpi.
 pub fn launch_costs(grid: &Grid, launcher: &Launcher) -> Result<Vec<StartupCost>> {
-    if !grid.strategies.contains(&Strategy::Mpi) {
+    if !grid.strategies.iter().any(|s| s.kind().needs_launcher()) {
         return Ok(Vec::new());
     }
     let mut counts: Vec<usize> = grid
@@ -50,7 +50,7 @@ pub fn startup_costs(grid: &Grid) -> Result<Vec<StartupCost>> {
     if !grid
         .strategies
         .iter()
-        .any(|s| matches!(s, Strategy::Process(_)))
+        .any(|s| s.kind().pays_process_startup())
     {
         return Ok(Vec::new());
     }

@@ -3,7 +3,8 @@
 use crate::Result;
 use crate::estimate::shared;
 use crate::strategy::Strategy;
-use crate::workloads::{AnyWorkload, NAMES};
+use crate::workload::WorkloadSet;
+use crate::workloads::AnyWorkload;
 use std::time::Duration;
 
 use super::lists::{parse_workers, parse_workloads};
@@ -59,8 +60,14 @@ pub struct Point {
 impl Grid {
     /// Every workload and strategy over this machine's [`worker_ladder`].
     pub fn full() -> Grid {
+        Grid::full_of::<AnyWorkload>()
+    }
+
+    /// Every workload of the set `S` and every strategy over this machine's
+    /// [`worker_ladder`].
+    pub fn full_of<S: WorkloadSet>() -> Grid {
         Grid {
-            workloads: NAMES.iter().map(|s| s.to_string()).collect(),
+            workloads: S::NAMES.iter().map(|s| s.to_string()).collect(),
             strategies: Strategy::all(),
             workers: worker_ladder(num_cpus::get(), num_cpus::get_physical()),
         }
@@ -116,9 +123,14 @@ impl Grid {
     /// before the first round, every run once plus one serial run to warm
     /// up. With `--until`, `rounds` is the least the sweep runs.
     pub fn estimate(&self, rounds: usize, cpus: usize) -> Option<Duration> {
+        self.estimate_of::<AnyWorkload>(rounds, cpus)
+    }
+
+    /// [`Grid::estimate`] for the workloads of the set `S`.
+    pub fn estimate_of<S: WorkloadSet>(&self, rounds: usize, cpus: usize) -> Option<Duration> {
         let mut total = Duration::ZERO;
         for workload in &self.workloads {
-            let serial = AnyWorkload::with_defaults(workload).ok()?.serial_cost()?;
+            let serial = S::with_defaults(workload).ok()?.serial_cost()?;
             let points = self.points_of(workload);
             let ceiling = self.ceiling_counts();
             let runs: Duration = points

@@ -6,11 +6,10 @@ use super::grid::{Grid, Point};
 use crate::launcher::Launcher;
 use crate::measure::{Contestant, Event, Group, Plan, Run, ceiling, run_rounds};
 use crate::measurement::Measurement;
-use crate::strategy::Strategy;
-use crate::strategy::process::Options;
+use crate::strategy::{RunOptions, Strategy};
 use crate::timed_run::{timed, timed_with};
-use crate::workload::Workload;
-use crate::workloads::{AnyWorkload, WorkloadVisitor};
+use crate::workload::{Workload, WorkloadSet, WorkloadVisitor};
+use crate::workloads::AnyWorkload;
 use crate::{Error, Result};
 use std::sync::Arc;
 
@@ -23,45 +22,57 @@ pub fn measure(
     seed: u64,
     on: impl FnMut(Event),
 ) -> Result<Vec<Measurement>> {
-    measure_with(grid, None, &Options::default(), plan, seed, on)
+    measure_with::<AnyWorkload>(grid, None, &RunOptions::default(), plan, seed, on)
 }
 
-/// [`measure`], launching the mpi strategy's runs with `launcher`, and
-/// running the others with `options` (`--timeout`).
-pub fn measure_with(
+/// [`measure`] for the workloads of the set `S`, launching the mpi
+/// strategy's runs with `launcher`, and running the others with `options`
+/// (`--timeout`).
+pub fn measure_with<S: WorkloadSet>(
     grid: &Grid,
     launcher: Option<&Launcher>,
-    options: &Options,
+    options: &RunOptions,
     plan: &Plan,
     seed: u64,
     on: impl FnMut(Event),
 ) -> Result<Vec<Measurement>> {
-    let mut groups = groups(grid, launcher, options, seed)?;
+    let mut groups = groups_of::<S>(grid, launcher, options, seed)?;
     run_rounds(&mut groups, plan, on)
 }
 
-/// The rounds' groups of `grid`: per workload, its points and the ceiling,
-/// each a closure that runs once and returns seconds.
+/// The rounds' groups of `grid`, of the library's workloads: per workload,
+/// its points and the ceiling, each a closure that runs once and returns
+/// seconds.
 pub fn groups<'a>(
     grid: &Grid,
     launcher: Option<&'a Launcher>,
-    options: &Options,
+    options: &RunOptions,
     seed: u64,
 ) -> Result<Vec<Group<'a>>> {
-    let has_mpi = grid.strategies.contains(&Strategy::Mpi);
-    if has_mpi && launcher.is_none() {
+    groups_of::<AnyWorkload>(grid, launcher, options, seed)
+}
+
+/// [`groups`] of the workloads of the set `S`.
+pub fn groups_of<'a, S: WorkloadSet>(
+    grid: &Grid,
+    launcher: Option<&'a Launcher>,
+    options: &RunOptions,
+    seed: u64,
+) -> Result<Vec<Group<'a>>> {
+    let launched = grid.strategies.iter().any(|s| s.kind().needs_launcher());
+    if launched && launcher.is_none() {
         return Err(Error::new(
             "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
         ));
     }
     #[cfg(not(feature = "mpi"))]
-    if has_mpi {
+    if launched {
         return Err(crate::strategy::mpi::unavailable());
     }
     grid.workloads
         .iter()
         .map(|name| {
-            AnyWorkload::with_defaults(name)?.visit(GroupOf {
+            S::with_defaults(name)?.visit(GroupOf {
                 points: grid.points_of(name),
                 ceiling: grid.ceiling_counts(),
                 launcher,
@@ -77,7 +88,7 @@ struct GroupOf<'a> {
     points: Vec<Point>,
     ceiling: Vec<usize>,
     launcher: Option<&'a Launcher>,
-    options: Options,
+    options: RunOptions,
     seed: u64,
 }
 
@@ -92,13 +103,22 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
             let workload = Arc::clone(&workload);
             let launcher = self.launcher;
             let options = self.options.clone();
-            Box::new(move || match (strategy, launcher) {
-                (Strategy::Mpi, Some(launcher)) => launcher.time(W::NAME, workers, seed),
+            Box::new(move || match launcher {
+                Some(launcher) if strategy.kind().needs_launcher() => {
+                    launcher.time(W::NAME, workers, seed)
+                }
                 _ => Ok(timed_with(&*workload, strategy, workers, seed, &options)?
                     .1
                     .as_secs_f64()),
             })
         };
+        // Pools are started now, before the clock: a pool's start-up is
+        // paid once, and no measured run should carry it.
+        for point in &self.points {
+            if !point.strategy.kind().needs_launcher() {
+                point.strategy.prepare(point.workers, &self.options)?;
+            }
+        }
         let mut contestants: Vec<Contestant<'a>> = self
             .points
             .iter()

@@ -3,6 +3,7 @@
 
 use crate::flags;
 use crate::strategy::{MAX_WORKERS, Strategy, TABLE, check_workers};
+use crate::workload::WorkloadSet;
 use crate::workloads::AnyWorkload;
 use crate::{Error, Result};
 
@@ -32,16 +33,21 @@ pub fn parse_workers(text: &str) -> Result<Vec<usize>> {
     Ok(counts)
 }
 
-/// Parses a comma-separated list of workload names, checking each.
+/// Parses a comma-separated list of the library's workload names, checking each.
+pub fn parse_workloads(text: &str) -> Result<Vec<String>> {
+    parse_workloads_of::<AnyWorkload>(text)
+}
+
+/// Parses a comma-separated list of workload names of the set `S`.
 ///
 /// A name given twice is refused: each workload would be measured, drawn
 /// and tabled twice. (Worker counts and strategies are sets and are merged
 /// silently instead: `scoped,scoped-static` names scoped-static twice on
 /// purpose, and `1,2,2` means the same counts.)
-pub fn parse_workloads(text: &str) -> Result<Vec<String>> {
+pub fn parse_workloads_of<S: WorkloadSet>(text: &str) -> Result<Vec<String>> {
     let names = split_names(text);
     for (i, name) in names.iter().enumerate() {
-        AnyWorkload::with_defaults(name)?;
+        S::with_defaults(name)?;
         if names[..i].contains(name) {
             return Err(Error::new(format!(
                 "workload '{name}' is named twice (each is measured once)"
