@@ -79,7 +79,7 @@ pub use checksum::Checksum;
 pub use error::{Error, Result};
 pub use measurement::Measurement;
 pub use strategy::{Schedule, Strategy};
-pub use workload::{Job, Outcome, Workload, WorkloadSet, WorkloadVisitor};
+pub use workload::{Job, Outcome, PairSamples, Workload, WorkloadSet, WorkloadVisitor};
 pub use workloads::{AnyWorkload, worker_hook};
 
 #[cfg(test)]

@@ -18,7 +18,6 @@ use crate::seeds::{ChunkRng, chunk_rng};
 use crate::wire::Wire;
 use crate::{Checksum, Error, Result};
 use serde::{Serialize, de::DeserializeOwned};
-use std::path::Path;
 use std::time::Duration;
 
 /// A computation split into a fixed number of independent chunks.
@@ -91,17 +90,26 @@ pub trait Outcome {
     /// A fingerprint of every bit of the result (see `checksum.rs`).
     fn checksum(&self) -> Checksum;
 
-    /// Whether [`Outcome::plot`] draws a figure. Known before a run, so that
-    /// `--plot` on a workload without one fails at once, not after the work.
+    /// Whether [`Outcome::pair_samples`] gives a figure's data. Known before
+    /// a run, so that `--plot` on a workload without one fails at once, not
+    /// after the work.
     const HAS_PLOT: bool = false;
 
-    /// Draws the result's figure to `path` (`.svg` or `.png`).
-    fn plot(&self, path: &Path) -> Result<()> {
-        Err(Error::new(format!(
-            "{}: this workload draws no figure",
-            path.display()
-        )))
+    /// The data of the result's figure, a pair plot (ELFI's `plot_pairs`),
+    /// if it has one. A workload says *what* to draw; `plot/` draws it.
+    fn pair_samples(&self) -> Option<PairSamples> {
+        None
     }
+}
+
+/// Samples of two named parameters, and their true values where known:
+/// what a pair plot shows (histograms of each, their scatter, the truth
+/// marked).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairSamples {
+    pub names: [&'static str; 2],
+    pub samples: Vec<(f64, f64)>,
+    pub truth: Option<(f64, f64)>,
 }
 
 /// Something to do with a concrete workload type, whichever it is.

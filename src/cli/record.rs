@@ -3,7 +3,7 @@
 use crate::strategy::RunOptions;
 use crate::timed_run::timed_with;
 use crate::workload::{Outcome, Workload, WorkloadVisitor};
-use crate::{Checksum, Result, Strategy};
+use crate::{Checksum, Error, Result, Strategy};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -81,7 +81,10 @@ impl WorkloadVisitor for Record {
             &self.options,
         )?;
         if let Some(path) = &self.plot {
-            output.plot(path)?;
+            let data = output.pair_samples().ok_or_else(|| {
+                Error::new(format!("--plot: the {} workload draws no figure", W::NAME))
+            })?;
+            crate::plot::pairs(path, data.names, &data.samples, data.truth)?;
         }
         Ok(RunRecord {
             workload: W::NAME,

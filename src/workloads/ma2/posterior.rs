@@ -13,10 +13,9 @@
 use super::best::Candidate;
 use super::model::{Summaries, Theta};
 use super::python_g::format_g;
-use crate::workload::Outcome;
-use crate::{Checksum, Result};
+use crate::Checksum;
+use crate::workload::{Outcome, PairSamples};
 use serde_json::{Value, json};
-use std::path::Path;
 
 /// What one rejection run accepted, and about what data.
 #[derive(Debug, Clone, PartialEq)]
@@ -183,11 +182,13 @@ impl Outcome for Posterior {
 
     const HAS_PLOT: bool = true;
 
-    /// ELFI's `plot_pairs`: histograms of t1 and t2, their scatter, the truth marked.
-    fn plot(&self, path: &Path) -> Result<()> {
-        let samples: Vec<(f64, f64)> = self.accepted.iter().map(|c| (c.t1, c.t2)).collect();
-        let truth = self.true_params.map(|theta| (theta.t1, theta.t2));
-        crate::plot::pairs(path, ["t1", "t2"], &samples, truth)
+    /// ELFI's `plot_pairs` of t1 and t2, the truth marked where it is known.
+    fn pair_samples(&self) -> Option<PairSamples> {
+        Some(PairSamples {
+            names: ["t1", "t2"],
+            samples: self.accepted.iter().map(|c| (c.t1, c.t2)).collect(),
+            truth: self.true_params.map(|theta| (theta.t1, theta.t2)),
+        })
     }
 }
 
