@@ -31,9 +31,7 @@ where
     F: FnOnce() -> T + Send + 'scope,
     T: Send + 'scope,
 {
-    Builder::new()
-        .name(format!("speedup-{role}-{index}"))
-        .spawn_scoped(scope, body)
+    named(scope, format!("speedup-{role}-{index}"), body)
         .map_err(|err| thread_failed(index, count, &err))
 }
 
@@ -48,10 +46,22 @@ where
     F: FnOnce() -> T + Send + 'scope,
     T: Send + 'scope,
 {
-    Builder::new()
-        .name(format!("speedup-{name}"))
-        .spawn_scoped(scope, body)
+    named(scope, format!("speedup-{name}"), body)
         .map_err(|err| refused(&format!("the {name} thread"), &err))
+}
+
+/// Starts a thread called `name` in `scope` (names show in debuggers and
+/// `top -H`).
+fn named<'scope, T, F>(
+    scope: &'scope Scope<'scope, '_>,
+    name: String,
+    body: F,
+) -> io::Result<ScopedJoinHandle<'scope, T>>
+where
+    F: FnOnce() -> T + Send + 'scope,
+    T: Send + 'scope,
+{
+    Builder::new().name(name).spawn_scoped(scope, body)
 }
 
 /// The error for thread `index` (from 0) of `count` that could not start.
