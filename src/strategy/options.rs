@@ -18,7 +18,10 @@ pub struct RunOptions {
     /// before it is killed as hung (`--timeout`).
     pub timeout: Duration,
     /// Extra environment variables for worker processes: a test seam for
-    /// the fault switch (see `worker::FAULT_ENV`).
+    /// the fault switch (see `worker::FAULT_ENV`), so that tests can make one
+    /// run's workers fail without touching the whole test process's
+    /// environment. Not part of the documented API.
+    #[doc(hidden)]
     pub child_env: Vec<(String, String)>,
 }
 
