@@ -124,6 +124,9 @@ pub fn write_reply(out: &mut impl Write, chunk: usize, part: &[u8]) -> Result<()
 /// allocating whatever the garbage says.
 pub const MAX_PART_BYTES: u64 = 1 << 32;
 
+/// The most a reply's buffer reserves before its bytes arrive.
+const RESERVE_AT_ONCE: u64 = 1 << 24;
+
 /// Reads the reply frame for `chunk` and returns the part's bytes.
 ///
 /// Every way a reply can be wrong gets its own message: no reply at all (the
@@ -148,7 +151,11 @@ pub fn read_reply(input: &mut impl Read, chunk: usize) -> Result<Vec<u8>> {
             head[..8].escape_ascii()
         )));
     }
-    let mut part = Vec::new();
+    // Room for the whole part at once: grown from nothing, the vector would
+    // be reallocated and copied a dozen times for a part of 80 kB, and read
+    // in as many small pieces. (Capped, so a header that lies about its
+    // length cannot make us reserve gigabytes before the bytes arrive.)
+    let mut part = Vec::with_capacity(len.min(RESERVE_AT_ONCE) as usize);
     input.take(len).read_to_end(&mut part)?;
     if part.len() as u64 != len {
         return Err(Error::new(format!(
