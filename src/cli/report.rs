@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Examples:
-  speedup report reports/intel-xeon-2cpu
-  speedup report --compare reports/intel-xeon-2cpu reports/intel-xeon-16cpu --out compare
+  speedup report reports/amd-epyc-2cpu
+  speedup report --compare reports/amd-epyc-2cpu reports/my-laptop --out compare
 
 DIR must hold a speedup.json written by `cargo bench` or `speedup sweep`.";
 

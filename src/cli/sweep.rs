@@ -155,6 +155,7 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
     if let Some(estimate) = estimate {
         Estimate(estimate).check("this sweep", "the workloads' costs", args.yes)?;
     }
+    sweep::check_launcher(&grid, launcher.as_ref())?;
     let dir = args.out.unwrap_or_else(|| report::default_dir(&machine));
     // Fail on an unwritable or busy directory now, not after the measurements;
     // the lock keeps a second sweep out until this one has written its report.

@@ -59,16 +59,7 @@ pub fn groups_of<'a, S: WorkloadSet>(
     options: &RunOptions,
     seed: u64,
 ) -> Result<Vec<Group<'a>>> {
-    let launched = grid.strategies.iter().any(|s| s.kind().needs_launcher());
-    if launched && launcher.is_none() {
-        return Err(Error::new(
-            "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
-        ));
-    }
-    #[cfg(not(feature = "mpi"))]
-    if launched {
-        return Err(crate::strategy::mpi::unavailable());
-    }
+    check_launcher(grid, launcher)?;
     grid.workloads
         .iter()
         .map(|name| {
@@ -81,6 +72,22 @@ pub fn groups_of<'a, S: WorkloadSet>(
             })
         })
         .collect()
+}
+
+/// Refuses a grid whose launched strategies (mpi) have no launcher, or
+/// that this build cannot run: before anything is measured or written.
+pub fn check_launcher(grid: &Grid, launcher: Option<&Launcher>) -> Result<()> {
+    let launched = grid.strategies.iter().any(|s| s.kind().needs_launcher());
+    if launched && launcher.is_none() {
+        return Err(Error::new(
+            "the mpi strategy needs a launcher: add --launcher \"mpirun -n {workers}\"",
+        ));
+    }
+    #[cfg(not(feature = "mpi"))]
+    if launched {
+        return Err(crate::strategy::mpi::unavailable());
+    }
+    Ok(())
 }
 
 /// Builds one workload's [`Group`], whichever workload it is.

@@ -25,7 +25,7 @@ pub mod lists;
 
 pub use costs::{launch_costs, startup_cost, startup_costs};
 pub use grid::{Grid, Point, WORKERS_ENV, WORKLOADS_ENV, worker_ladder};
-pub use groups::{groups, groups_of, measure, measure_with};
+pub use groups::{check_launcher, groups, groups_of, measure, measure_with};
 pub use lists::{
     parse_strategies, parse_workers, parse_workloads, parse_workloads_of, worker_count,
 };
