@@ -33,13 +33,18 @@
 //! `tests/layering.rs` checks it from the source):
 //!
 //! ```text
-//! sweep ─> report, timed_run ─> strategy ─> workloads ─> workload, plot
-//!       ─> measure, measurement, interval                 ─> seeds, wire, normal
-//! interrupt, exit, atomic_file ─> lock, error             (leaves)
+//! cli ─> sweep, report ─> timed_run, workloads ─> strategy ─> workload, plot
+//!     ─> measure, measurement, interval                      ─> seeds, wire, normal
+//! interrupt, exit, atomic_file ─> lock, error                  (leaves)
 //! ```
 //!
-//! Any binary that may use the process strategy calls [`worker_hook`] first
-//! thing in `main` (test files use [`worker_test!`]).
+//! The strategies name no workload: a program's workloads are a
+//! [`WorkloadSet`] (the library's own is [`AnyWorkload`]; a crate of yours
+//! writes one with [`workload_set!`]), and [`cli::main`] gives it `run`,
+//! `sweep` and `report` under every strategy. Any binary that may use the
+//! process strategy serves as a worker first thing in `main`
+//! ([`worker_hook`] for the library's workloads; `cli::main` does it for its
+//! set; test files use [`worker_test!`]).
 //!
 //! When things go wrong: every failure is an [`Error`] that names its cause;
 //! worker processes are always reaped ([`strategy::child`],
