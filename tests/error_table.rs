@@ -2,6 +2,9 @@
 //! folder holding the files it names, and must fail with exactly the message
 //! the table shows, on one line, with a non-zero exit status.
 
+mod common;
+
+use common::committed_reference;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -115,22 +118,6 @@ fn fixtures() -> PathBuf {
     report.as_object_mut().unwrap().remove("copies");
     write("no-serial/speedup.json", &report.to_string());
     dir
-}
-
-/// The speedup.json of a committed reference report (`reports/<machine>/`),
-/// whichever machine it was measured on.
-fn committed_reference() -> std::path::PathBuf {
-    let reports = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
-    let mut found: Vec<_> = std::fs::read_dir(&reports)
-        .unwrap()
-        .map(|e| e.unwrap().path().join("speedup.json"))
-        .filter(|p| p.is_file())
-        .collect();
-    found.sort();
-    found
-        .into_iter()
-        .next()
-        .expect("a committed reference report")
 }
 
 /// Whether `text` holds the pieces of `pattern` between its `…`s, in order.

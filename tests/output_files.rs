@@ -2,6 +2,8 @@
 //! file lands outside its folder, one writer per folder, and bad paths fail
 //! before any work is done.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -225,14 +227,7 @@ fn a_folder_as_output_or_plot_fails_before_the_run() {
 
 /// The committed reference report with its first workload renamed `name`.
 fn report_with_workload(dir: &Path, name: &str) {
-    let reports = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
-    let mut found: Vec<_> = std::fs::read_dir(&reports)
-        .unwrap()
-        .map(|e| e.unwrap().path().join("speedup.json"))
-        .filter(|p| p.is_file())
-        .collect();
-    found.sort();
-    let text = std::fs::read_to_string(&found[0]).unwrap();
+    let text = std::fs::read_to_string(common::committed_reference()).unwrap();
     let mut report: serde_json::Value = serde_json::from_str(&text).unwrap();
     let first = report["measurements"][0]["workload"]
         .as_str()
