@@ -25,6 +25,7 @@
 //! output goes to temporary files rather than pipes, so no thread has to
 //! drain them while the sweep watches the clock.
 
+use crate::child_exit;
 use crate::interrupt::{self, Interruptible};
 use crate::lock::lock;
 use crate::{Error, Result};
@@ -154,21 +155,10 @@ impl Launch {
         Ok(launch)
     }
 
-    /// The launcher's exit status, waiting at most `limit` (polling: a
-    /// blocking wait would not end for a launcher that hangs).
+    /// The launcher's exit status, waiting at most `limit` (a launcher that
+    /// hangs must not hang the sweep).
     fn wait(&self, limit: Duration) -> Option<ExitStatus> {
-        let deadline = Instant::now() + limit;
-        let mut pause = Duration::from_micros(100);
-        loop {
-            if let Ok(Some(status)) = lock(&self.child).try_wait() {
-                return Some(status);
-            }
-            if Instant::now() > deadline {
-                return None;
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(20));
-        }
+        child_exit::exit_within(&self.child, limit)
     }
 
     /// Kills every process of the launch's group (the launcher and whatever

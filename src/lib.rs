@@ -54,6 +54,7 @@
 
 pub mod atomic_file;
 pub mod checksum;
+pub mod child_exit;
 pub mod cli;
 pub mod error;
 pub mod estimate;

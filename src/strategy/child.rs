@@ -14,6 +14,7 @@
 use super::protocol::{self, Header, Request};
 use super::spawn;
 use super::worker::{self, WORKER_ENV};
+use crate::child_exit;
 use crate::interrupt::{self, Interruptible};
 use crate::lock::lock;
 use crate::wire::Wire;
@@ -71,28 +72,10 @@ impl Handle {
         *lock(&self.waiting_since) = waiting.then(Instant::now);
     }
 
-    fn exit_status(&self) -> Option<ExitStatus> {
-        lock(&self.child).try_wait().ok().flatten()
-    }
-
-    /// The exit status, once the child has exited, waiting at most `limit`.
-    ///
-    /// A worker exits a fraction of a millisecond after its input closes, so
-    /// this polls often at first, then less and less. (A blocking `wait`
-    /// would hang on a child that never exits.)
+    /// The exit status, once the child has exited, waiting at most `limit`
+    /// (a worker exits a fraction of a millisecond after its input closes).
     fn wait_for_exit(&self, limit: Duration) -> Option<ExitStatus> {
-        let deadline = Instant::now() + limit;
-        let mut pause = Duration::from_micros(20);
-        loop {
-            if let Some(status) = self.exit_status() {
-                return Some(status);
-            }
-            if Instant::now() > deadline {
-                return None;
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(10));
-        }
+        child_exit::exit_within(&self.child, limit)
     }
 }
 

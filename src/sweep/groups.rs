@@ -122,9 +122,7 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
         // Pools are started now, before the clock: a pool's start-up is
         // paid once, and no measured run should carry it.
         for point in &self.points {
-            if !point.strategy.kind().needs_launcher() {
-                point.strategy.prepare(point.workers, &self.options)?;
-            }
+            point.strategy.prepare(point.workers, &self.options)?;
         }
         let mut contestants: Vec<Contestant<'a>> = self
             .points
