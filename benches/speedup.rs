@@ -126,11 +126,11 @@ fn bench_group(criterion: &mut Criterion, group: &mut Group) -> speedup::Result<
                     };
                     match pair {
                         Ok(pair) => {
+                            point_time += Duration::from_secs_f64(pair.0.seconds);
                             // The first call is criterion's warm-up: first-touch costs.
                             if calls > 0 {
                                 pairs.push(pair);
                             }
-                            point_time += Duration::from_secs_f64(pair.0);
                         }
                         Err(err) => failure = Some(err),
                     }
@@ -146,7 +146,7 @@ fn bench_group(criterion: &mut Criterion, group: &mut Group) -> speedup::Result<
             )));
         }
         if !pairs.is_empty() {
-            measurements.push(Measurement::from_pairs(
+            measurements.push(Measurement::from_runs(
                 &group.workload,
                 &contestant.strategy,
                 contestant.workers,

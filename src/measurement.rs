@@ -11,6 +11,7 @@
 //! `speedup.json` keeps them so a report can be recomputed from scratch.
 
 use crate::interval::MedianInterval;
+use crate::measure::RunRecord;
 use serde::{Deserialize, Serialize};
 
 /// What starting workers (or launching an MPI job) costs beyond the work:
@@ -92,6 +93,21 @@ impl Measurement {
             serial_s: serial,
             ..Measurement::from_samples(workload, strategy, workers, &times)
         }
+    }
+
+    /// Summarises the records of paired runs `(run, serial seconds beside
+    /// it)`, keeping what each run told besides its time.
+    pub fn from_runs(
+        workload: &str,
+        strategy: &str,
+        workers: usize,
+        runs: &[(RunRecord, f64)],
+    ) -> Measurement {
+        let pairs: Vec<(f64, f64)> = runs
+            .iter()
+            .map(|(run, serial)| (run.seconds, *serial))
+            .collect();
+        Measurement::from_pairs(workload, strategy, workers, &pairs)
     }
 
     /// Whether every run has its serial partner.

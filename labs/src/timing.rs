@@ -19,7 +19,7 @@
 //! Choosing which lab to time is [`crate::measurements`]' job.
 
 use speedup::atomic_file::AtomicFile;
-use speedup::measure::{CEILING, Contestant, Group, Plan, RoundsBar, run_rounds};
+use speedup::measure::{CEILING, Contestant, Group, Plan, RoundsBar, RunRecord, run_rounds};
 use speedup::sweep::Grid;
 use speedup::{Measurement, Result, Strategy};
 use std::hint::black_box;
@@ -103,7 +103,8 @@ impl<'a> Study<'a> {
         let serial = Arc::new(serial);
         let run = |serial: &Arc<_>| {
             let serial = Arc::clone(serial);
-            Box::new(move || Ok(time_once(&*serial))) as speedup::measure::Run<'a>
+            Box::new(move || Ok(RunRecord::of_seconds(time_once(&*serial))))
+                as speedup::measure::Run<'a>
         };
         let mut contestants = vec![Contestant {
             strategy: format!("{STUDENT}serial"),
@@ -140,7 +141,7 @@ impl<'a> Study<'a> {
         group.contestants.push(Contestant {
             strategy: format!("{STUDENT}{label}"),
             workers,
-            run: Box::new(move || Ok(time_once(&mut run))),
+            run: Box::new(move || Ok(RunRecord::of_seconds(time_once(&mut run)))),
         });
         self
     }

@@ -20,6 +20,7 @@
 //! p is the machine's limit, not the code's. At p = 1 the ceiling is serial
 //! against serial, the serial point itself.
 
+use super::record::RunRecord;
 use super::rounds::Contestant;
 use crate::{Error, Result};
 use std::time::Instant;
@@ -72,7 +73,7 @@ where
     Contestant {
         strategy: CEILING.into(),
         workers: copies,
-        run: Box::new(move || copies_at_once(copies, &run_copy)),
+        run: Box::new(move || copies_at_once(copies, &run_copy).map(RunRecord::of_seconds)),
     }
 }
 

@@ -11,6 +11,7 @@
 //! - [`copies`]: the **machine ceiling**, p independent serial copies at
 //!   once, so a reader can tell a code's overhead from a machine's limit.
 //! - [`conditions`]: what was going on (load, governor, SMT, profile).
+//! - [`record`]: what one run tells besides its time, kept run by run.
 //! - [`progress`]: a bar that says which point runs and how wide the
 //!   widest interval still is.
 //!
@@ -24,10 +25,12 @@
 pub mod conditions;
 pub mod copies;
 pub mod progress;
+pub mod record;
 pub mod rounds;
 
 pub use crate::interval::MedianInterval;
 pub use conditions::Conditions;
 pub use copies::{CEILING, ceiling, copies_at_once};
 pub use progress::RoundsBar;
+pub use record::RunRecord;
 pub use rounds::{Bracket, Contestant, Event, Group, Plan, Run, run_rounds};

@@ -20,13 +20,15 @@
 //! The price is honest: about twice the runs of timing each point alone.
 //! The test below shows what it buys, on a simulated drifting machine.
 
+use super::record::RunRecord;
 use crate::Result;
 use crate::measurement::{Measurement, speedup_of_pairs};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
-/// One run of something, returning its wall time in seconds.
-pub type Run<'a> = Box<dyn FnMut() -> Result<f64> + 'a>;
+/// One run of something, returning its wall time (and what else it knows
+/// about itself, [`RunRecord`]).
+pub type Run<'a> = Box<dyn FnMut() -> Result<RunRecord> + 'a>;
 
 /// A point to measure: its label, worker count and how to run it once.
 pub struct Contestant<'a> {
@@ -87,7 +89,7 @@ pub enum Event<'a> {
 ///
 /// Call [`Bracket::start`] once (a serial run), then [`Bracket::pair`] for
 /// each point run: it runs the point, then serial again, and returns
-/// `(point, mean of the serial runs before and after)`. The serial run after
+/// `(point's record, mean seconds of the serial runs before and after)`. The serial run after
 /// one point is the serial run before the next, so n points cost n + 1
 /// serial runs.
 pub struct Bracket {
@@ -96,13 +98,15 @@ pub struct Bracket {
 
 impl Bracket {
     pub fn start(serial: &mut Run) -> Result<Bracket> {
-        Ok(Bracket { before: serial()? })
+        Ok(Bracket {
+            before: serial()?.seconds,
+        })
     }
 
-    pub fn pair(&mut self, serial: &mut Run, point: &mut Run) -> Result<(f64, f64)> {
-        let time = point()?;
-        let after = serial()?;
-        let pair = (time, (self.before + after) / 2.0);
+    pub fn pair(&mut self, serial: &mut Run, point: &mut Run) -> Result<(RunRecord, f64)> {
+        let run = point()?;
+        let after = serial()?.seconds;
+        let pair = (run, (self.before + after) / 2.0);
         self.before = after;
         Ok(pair)
     }
@@ -125,7 +129,7 @@ pub fn run_rounds(
             (contestant.run)()?;
         }
     }
-    let mut pairs: Vec<Vec<Vec<(f64, f64)>>> = groups
+    let mut pairs: Vec<Vec<Vec<(RunRecord, f64)>>> = groups
         .iter()
         .map(|g| vec![Vec::new(); g.contestants.len()])
         .collect();
@@ -170,7 +174,7 @@ pub fn run_rounds(
                 .iter()
                 .zip(pairs)
                 .map(|(c, pairs)| {
-                    Measurement::from_pairs(&group.workload, &c.strategy, c.workers, &pairs)
+                    Measurement::from_runs(&group.workload, &c.strategy, c.workers, &pairs)
                 })
                 .collect::<Vec<_>>()
         })
@@ -179,14 +183,16 @@ pub fn run_rounds(
 
 /// The widest relative half-width of any contestant's speedup interval;
 /// infinite while any has fewer pairs than a 95% interval needs.
-fn widest_interval(pairs: &[Vec<Vec<(f64, f64)>>]) -> f64 {
+fn widest_interval(pairs: &[Vec<Vec<(RunRecord, f64)>>]) -> f64 {
     pairs
         .iter()
         .flatten()
-        .map(|p| match speedup_of_pairs(p.iter().copied()) {
-            Some(m) if m.coverage >= 0.95 => m.relative_half_width(),
-            _ => f64::INFINITY,
-        })
+        .map(
+            |p| match speedup_of_pairs(p.iter().map(|(run, serial)| (run.seconds, *serial))) {
+                Some(m) if m.coverage >= 0.95 => m.relative_half_width(),
+                _ => f64::INFINITY,
+            },
+        )
         .fold(0.0, f64::max)
 }
 
@@ -220,12 +226,12 @@ mod tests {
             workers,
             run: Box::new(move || {
                 log.borrow_mut().push(format!("{label}/{workers}"));
-                Ok(machine.run(time))
+                Ok(RunRecord::of_seconds(machine.run(time)))
             }),
         };
         vec![Group {
             workload: "w".into(),
-            serial: Box::new(move || Ok(machine.run(1.0))),
+            serial: Box::new(move || Ok(RunRecord::of_seconds(machine.run(1.0)))),
             contestants: vec![
                 point("serial", 1, 1.0),
                 point("fast", 2, 0.5),
@@ -320,13 +326,17 @@ mod tests {
         let noisy = Cell::new(0u32);
         let mut wild = vec![Group {
             workload: "w".into(),
-            serial: Box::new(|| Ok(1.0)),
+            serial: Box::new(|| Ok(RunRecord::of_seconds(1.0))),
             contestants: vec![Contestant {
                 strategy: "wild".into(),
                 workers: 2,
                 run: Box::new(|| {
                     noisy.set(noisy.get() + 1);
-                    Ok(if noisy.get() % 2 == 0 { 0.4 } else { 0.7 })
+                    Ok(RunRecord::of_seconds(if noisy.get() % 2 == 0 {
+                        0.4
+                    } else {
+                        0.7
+                    }))
                 }),
             }],
         }];

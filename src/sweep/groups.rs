@@ -4,7 +4,7 @@
 
 use super::grid::{Grid, Point};
 use crate::launcher::Launcher;
-use crate::measure::{Contestant, Event, Group, Plan, Run, ceiling, run_rounds};
+use crate::measure::{Contestant, Event, Group, Plan, Run, RunRecord, ceiling, run_rounds};
 use crate::measurement::Measurement;
 use crate::strategy::{RunOptions, Strategy};
 use crate::timed_run::{timed, timed_with};
@@ -111,12 +111,14 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
             let launcher = self.launcher;
             let options = self.options.clone();
             Box::new(move || match launcher {
-                Some(launcher) if strategy.kind().needs_launcher() => {
-                    launcher.time(W::NAME, workers, seed)
-                }
-                _ => Ok(timed_with(&*workload, strategy, workers, seed, &options)?
-                    .1
-                    .as_secs_f64()),
+                Some(launcher) if strategy.kind().needs_launcher() => launcher
+                    .time(W::NAME, workers, seed)
+                    .map(RunRecord::of_seconds),
+                _ => Ok(RunRecord::of_seconds(
+                    timed_with(&*workload, strategy, workers, seed, &options)?
+                        .1
+                        .as_secs_f64(),
+                )),
             })
         };
         // Pools are started now, before the clock: a pool's start-up is
