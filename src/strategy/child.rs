@@ -11,7 +11,8 @@
 //! feeder thread is blocked reading the child's reply, those two can still
 //! kill it, which ends the read.
 
-use super::protocol::{self, Header, Request};
+use super::protocol::{self, Header, Part, Request};
+use super::shared_replies::SharedRegion;
 use super::spawn;
 use super::worker::{self, WORKER_ENV};
 use crate::child_exit;
@@ -95,6 +96,8 @@ pub struct WorkerProcess {
     handle: Arc<Handle>,
     stdin: Option<BufWriter<ChildStdin>>,
     stdout: BufReader<ChildStdout>,
+    /// The memory the child puts its parts in, if it could be made.
+    replies: Option<SharedRegion>,
 }
 
 impl WorkerProcess {
@@ -104,7 +107,12 @@ impl WorkerProcess {
     pub fn spawn(id: usize, count: usize, child_env: &[(String, String)]) -> Result<WorkerProcess> {
         let exe = std::env::current_exe()
             .map_err(|e| Error::new(format!("cannot find the current executable: {e}")))?;
-        let mut child = Command::new(&exe)
+        let mut replies = SharedRegion::create();
+        let mut command = Command::new(&exe);
+        if let Some(replies) = &replies {
+            replies.pass_to(&mut command);
+        }
+        let mut child = command
             .args(worker::child_args())
             .env(WORKER_ENV, worker::child_env(id))
             .envs(child_env.iter().map(|(k, v)| (k, v)))
@@ -119,6 +127,9 @@ impl WorkerProcess {
                 )),
                 _ => spawn::process_failed(id, count, &e),
             })?;
+        if let Some(replies) = &mut replies {
+            replies.started();
+        }
         let stdin = child.stdin.take().map(BufWriter::new);
         let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
         let handle = Arc::new(Handle {
@@ -133,6 +144,7 @@ impl WorkerProcess {
             handle,
             stdin,
             stdout,
+            replies,
         })
     }
 
@@ -197,12 +209,28 @@ impl WorkerProcess {
             .map_err(|e| self.failed(e, "sending what it kept"))
     }
 
-    /// Reads one reply frame, with the watchdog's clock running.
+    /// Reads one reply frame, with the watchdog's clock running, and decodes
+    /// its part from the pipe or from shared memory.
     fn reply<P: Wire>(&mut self, chunk: usize) -> Result<P> {
         self.handle.set_waiting(true);
-        let bytes = protocol::read_reply(&mut self.stdout, chunk);
+        let part = protocol::read_reply(&mut self.stdout, chunk);
         self.handle.set_waiting(false);
-        P::from_bytes(&bytes?)
+        match part? {
+            Part::Piped(bytes) => P::from_bytes(&bytes),
+            Part::Shared { offset, len } => {
+                let bytes = self
+                    .replies
+                    .as_ref()
+                    .and_then(|replies| replies.bytes(offset, len))
+                    .ok_or_else(|| {
+                        Error::new(format!(
+                            "garbage instead of a reply frame (a part of {len} bytes at {offset} \
+                             outside its shared memory)"
+                        ))
+                    })?;
+                P::from_bytes(bytes)
+            }
+        }
     }
 
     /// Closes the child's input: it has no more to do, and exits. (A feeder

@@ -33,6 +33,7 @@ pub mod protocol;
 pub mod schedule;
 pub mod scoped;
 pub mod serial;
+pub mod shared_replies;
 pub mod spawn;
 pub mod table;
 pub mod thread_pool;

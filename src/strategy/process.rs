@@ -13,7 +13,11 @@
 //!   [`startup_time`] measures it on its own. `process_pool.rs` keeps its
 //!   processes between runs instead, as Python's documentation advises
 //!   (create the `Pool` once, reuse it), and pays this once;
-//! - **transfer cost**: results are copied through a pipe, not shared;
+//! - **transfer cost**: nothing is shared, so every result is encoded,
+//!   moved and decoded. Each child puts its parts in a memory region it
+//!   shares with its parent (`shared_replies.rs`), and only a frame saying
+//!   where goes down the pipe; still, the parent decodes every part into
+//!   memory of its own, which threads never pay;
 //! - the same [`ChunkQueue`] as the scoped strategy, so static and dynamic
 //!   scheduling behave alike with processes.
 //!

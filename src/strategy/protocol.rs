@@ -5,12 +5,12 @@
 //! stdin and stdout; stderr stays attached to the terminal for messages.
 //!
 //! ```text
-//! child  -> parent   READY line        "speedup-worker ready v3\n"
+//! child  -> parent   READY line        "speedup-worker ready v4\n"
 //! parent -> child    header line       {"workload":"integration","seed":20170530,"params":{...}}\n
 //! parent -> child    request line      {"chunk":17}\n                  (repeated)
-//! child  -> parent   reply frame       chunk: u64 LE | length: u64 LE | part bytes   (one per request, in order)
+//! child  -> parent   reply frame       chunk | length | place | part bytes if place = PIPE   (one per request, in order)
 //! parent -> child    rest request      "rest"\n                        (once, after the last request)
-//! child  -> parent   rest frame        u64::MAX LE | length: u64 LE | part bytes
+//! child  -> parent   rest frame        u64::MAX | length | place | part bytes if place = PIPE
 //! parent -> child    header line       (the next job, from here on as above) or
 //! parent -> child    end of input      (stdin closed)  -> the child exits with status 0
 //! ```
@@ -19,6 +19,11 @@
 //! closes the child's input and the child exits; a kept pool
 //! (`process_pool.rs`) sends the next job's header to the same child
 //! instead, so it pays for starting the process once, not once a run.
+//!
+//! A frame's three numbers are u64, little-endian. `place` says where the
+//! part's bytes are: right behind the frame in the pipe ([`PIPE`]), or at
+//! that offset in the memory the child shares with its parent
+//! (`shared_replies.rs`), which spares large parts the pipe.
 //!
 //! Control messages are JSON lines: readable, easy to debug with a terminal.
 //! Results are binary (`wire.rs`): they are the bulk of the traffic, and a
@@ -47,7 +52,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Read, Write};
 
 /// The line a child prints once it is ready to receive its header.
-pub const READY: &str = "speedup-worker ready v3";
+pub const READY: &str = "speedup-worker ready v4";
 
 /// The first message of a job: which workload to rebuild, with which
 /// parameters and seed.
@@ -110,13 +115,45 @@ pub fn skip_to_ready(input: &mut impl BufRead) -> Result<bool> {
     }
 }
 
-/// Writes one reply frame.
+/// The `place` of a frame whose part follows it in the pipe.
+pub const PIPE: u64 = u64::MAX;
+
+/// Writes one reply frame with the part's bytes behind it.
 pub fn write_reply(out: &mut impl Write, chunk: usize, part: &[u8]) -> Result<()> {
-    out.write_all(&(chunk as u64).to_le_bytes())?;
-    out.write_all(&(part.len() as u64).to_le_bytes())?;
+    write_frame(out, chunk, part.len(), PIPE)?;
     out.write_all(part)?;
     out.flush()?;
     Ok(())
+}
+
+/// Writes one reply frame for a part of `len` bytes already placed at
+/// `offset` in shared memory.
+pub fn write_shared_reply(
+    out: &mut impl Write,
+    chunk: usize,
+    len: usize,
+    offset: u64,
+) -> Result<()> {
+    write_frame(out, chunk, len, offset)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn write_frame(out: &mut impl Write, chunk: usize, len: usize, place: u64) -> Result<()> {
+    let mut head = [0u8; 24];
+    head[..8].copy_from_slice(&(chunk as u64).to_le_bytes());
+    head[8..16].copy_from_slice(&(len as u64).to_le_bytes());
+    head[16..].copy_from_slice(&place.to_le_bytes());
+    out.write_all(&head)?;
+    Ok(())
+}
+
+/// A reply's part: its bytes, read from the pipe, or where they lie in
+/// shared memory.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Part {
+    Piped(Vec<u8>),
+    Shared { offset: u64, len: u64 },
 }
 
 /// The largest part a reply may carry. Real parts are kilobytes to a few
@@ -127,29 +164,32 @@ pub const MAX_PART_BYTES: u64 = 1 << 32;
 /// The most a reply's buffer reserves before its bytes arrive.
 const RESERVE_AT_ONCE: u64 = 1 << 24;
 
-/// Reads the reply frame for `chunk` and returns the part's bytes.
+/// Reads the reply frame for `chunk` and returns its part.
 ///
 /// Every way a reply can be wrong gets its own message: no reply at all (the
 /// child's output closed), a frame for another chunk or of absurd length
 /// (garbage on the child's stdout), or a frame cut off part-way.
-pub fn read_reply(input: &mut impl Read, chunk: usize) -> Result<Vec<u8>> {
-    let mut head = [0u8; 16];
+pub fn read_reply(input: &mut impl Read, chunk: usize) -> Result<Part> {
+    let mut head = [0u8; 24];
     let got = read_fully(input, &mut head)?;
     if got == 0 {
         return Err(Error::new("no reply (its output closed)"));
     }
     if got < head.len() {
         return Err(Error::new(format!(
-            "reply cut off after {got} of 16 header bytes"
+            "reply cut off after {got} of 24 header bytes"
         )));
     }
-    let answered = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
-    let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
+    let number = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
+    let (answered, len, place) = (number(0), number(8), number(16));
     if answered != chunk as u64 || len > MAX_PART_BYTES {
         return Err(Error::new(format!(
             "garbage instead of a reply frame (it starts with \"{}\")",
             head[..8].escape_ascii()
         )));
+    }
+    if place != PIPE {
+        return Ok(Part::Shared { offset: place, len });
     }
     // Room for the whole part at once: grown from nothing, the vector would
     // be reallocated and copied a dozen times for a part of 80 kB, and read
@@ -163,7 +203,7 @@ pub fn read_reply(input: &mut impl Read, chunk: usize) -> Result<Vec<u8>> {
             part.len()
         )));
     }
-    Ok(part)
+    Ok(Part::Piped(part))
 }
 
 /// Reads until `buffer` is full or the input ends; returns the bytes read.
@@ -215,11 +255,24 @@ mod tests {
     fn reply_frames_round_trip_and_every_bad_frame_says_what_is_wrong() {
         let mut buffer = Vec::new();
         write_reply(&mut buffer, 42, b"payload").unwrap();
-        assert_eq!(read_reply(&mut buffer.as_slice(), 42).unwrap(), b"payload");
+        assert_eq!(
+            read_reply(&mut buffer.as_slice(), 42).unwrap(),
+            Part::Piped(b"payload".to_vec())
+        );
+        let mut shared = Vec::new();
+        write_shared_reply(&mut shared, 7, 1000, 64).unwrap();
+        assert_eq!(shared.len(), 24, "a shared part sends only its frame");
+        assert_eq!(
+            read_reply(&mut shared.as_slice(), 7).unwrap(),
+            Part::Shared {
+                offset: 64,
+                len: 1000
+            }
+        );
         let error =
             |bytes: &[u8], chunk| read_reply(&mut &bytes[..], chunk).unwrap_err().to_string();
         assert!(error(&buffer[..buffer.len() - 1], 42).contains("cut off after 6 of 7 bytes"));
-        assert!(error(&buffer[..5], 42).contains("cut off after 5 of 16 header bytes"));
+        assert!(error(&buffer[..5], 42).contains("cut off after 5 of 24 header bytes"));
         assert!(error(&[], 42).contains("no reply"));
         assert!(error(&buffer, 41).contains("garbage"));
         let text = b"Segmentation fault, and more text";

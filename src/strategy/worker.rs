@@ -47,6 +47,7 @@
 //! and reaps them on one thread, so that is never earlier than the run's end.)
 
 use super::protocol::{self, Header, Request};
+use super::shared_replies::PartWriter;
 use crate::wire::Wire;
 use crate::workload::{Job, Workload, WorkloadSet, WorkloadVisitor};
 use crate::{Error, Result};
@@ -272,11 +273,14 @@ fn serve<S: WorkloadSet>(
 ) -> Result<()> {
     writeln!(output, "{}", protocol::READY)?;
     output.flush()?;
+    let mut parts = PartWriter::of_this_worker();
     while let Some(header) = protocol::read_line::<Header>(&mut input)? {
+        parts.start_job();
         let server = Server {
             seed: header.seed,
             input: &mut input,
             output: &mut output,
+            parts: &mut parts,
             fault: &mut fault,
         };
         S::visit_by_name(&header.workload, header.params, server)??;
@@ -289,6 +293,7 @@ struct Server<'a, R, W> {
     seed: u64,
     input: &'a mut R,
     output: &'a mut W,
+    parts: &'a mut PartWriter,
     fault: &'a mut Option<String>,
 }
 
@@ -308,7 +313,7 @@ impl<R: BufRead, O: Write> WorkloadVisitor for Server<'_, R, O> {
                 Request::Chunk(chunk) => chunk,
                 Request::Rest => {
                     let rest = std::mem::take(&mut kept).to_bytes();
-                    return protocol::write_reply(self.output, protocol::REST_FRAME, &rest);
+                    return reply(self.output, self.parts, protocol::REST_FRAME, &rest);
                 }
             };
             if chunk >= job.chunks() {
@@ -325,9 +330,18 @@ impl<R: BufRead, O: Write> WorkloadVisitor for Server<'_, R, O> {
             if let Some(fault) = self.fault.take() {
                 misbehave(&fault, self.output, chunk, &part)?;
             }
-            protocol::write_reply(self.output, chunk, &part)?;
+            reply(self.output, self.parts, chunk, &part)?;
         }
         Ok(()) // input closed in the middle of a job: the parent gave up on it
+    }
+}
+
+/// Sends a part: into shared memory with only its frame down the pipe, or,
+/// where it does not fit, down the pipe behind its frame.
+fn reply(output: &mut impl Write, parts: &mut PartWriter, chunk: usize, part: &[u8]) -> Result<()> {
+    match parts.place(part) {
+        Some(offset) => protocol::write_shared_reply(output, chunk, part.len(), offset),
+        None => protocol::write_reply(output, chunk, part),
     }
 }
 
