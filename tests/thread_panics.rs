@@ -11,6 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// How many chunks ran, across every test in this file.
 static CHUNKS_RUN: AtomicUsize = AtomicUsize::new(0);
 
+/// The tests of this file one at a time: they share [`CHUNKS_RUN`], and
+/// the pool test's chunks must not be counted as the scoped test's.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A workload with a bug: chunk `bad` panics.
 #[derive(Debug, Serialize, Deserialize)]
 struct Fragile {
@@ -72,6 +76,7 @@ fn panicking_run(strategy: Strategy) -> String {
 
 #[test]
 fn a_panic_on_a_scoped_thread_is_an_error_naming_the_thread() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     for schedule in Schedule::ALL {
         let before = CHUNKS_RUN.load(Ordering::Relaxed);
         let message = panicking_run(Strategy::Scoped(schedule));
@@ -88,6 +93,7 @@ fn a_panic_on_a_scoped_thread_is_an_error_naming_the_thread() {
 
 #[test]
 fn a_panic_on_a_pool_thread_is_an_error() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let message = panicking_run(Strategy::ThreadPool);
     assert!(
         message.contains("thread-pool worker panicked: chunk 3 found a bug"),
