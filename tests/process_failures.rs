@@ -4,7 +4,6 @@
 
 use speedup::strategy::RunOptions;
 use speedup::strategy::process::{run, run_with, startup_time};
-use speedup::strategy::worker::FAULT_ENV;
 use speedup::workloads::integration::Integration;
 use speedup::{Job, Schedule};
 use std::sync::Mutex;
@@ -43,10 +42,7 @@ fn failing_run(fault: &str, schedule: Schedule) -> (String, Duration) {
         samples: 3000,
         ..Default::default()
     };
-    let options = RunOptions {
-        timeout: Duration::from_secs(1),
-        child_env: vec![(FAULT_ENV.into(), fault.into())],
-    };
+    let options = RunOptions::with_timeout(Duration::from_secs(1)).with_worker_fault(fault);
     let start = Instant::now();
     let result = run_with(&Job::new(&study, 1), 3, schedule, &options);
     let took = start.elapsed();

@@ -4,7 +4,6 @@
 
 use speedup::strategy::RunOptions;
 use speedup::strategy::process_pool::run_with;
-use speedup::strategy::worker::FAULT_ENV;
 use speedup::workloads::integration::Integration;
 use speedup::{Job, Strategy, Workload};
 use std::time::Duration;
@@ -68,10 +67,7 @@ fn a_kept_pool_serves_run_after_run_and_drops_processes_that_failed() {
 
     // A pool of four whose processes fail: the run fails, none of the four
     // stays, and the next run of four starts healthy processes.
-    let faulty = RunOptions {
-        timeout: Duration::from_secs(5),
-        child_env: vec![(FAULT_ENV.into(), "exit@1".into())],
-    };
+    let faulty = RunOptions::with_timeout(Duration::from_secs(5)).with_worker_fault("exit@1");
     let err = run_with(&job, 4, &faulty).unwrap_err().to_string();
     assert!(err.contains("process worker 1"), "{err}");
     let deadline = std::time::Instant::now() + Duration::from_secs(10);

@@ -17,12 +17,9 @@ pub struct RunOptions {
     /// How long a worker process may take to start or to answer one request
     /// before it is killed as hung (`--timeout`).
     pub timeout: Duration,
-    /// Extra environment variables for worker processes: a test seam for
-    /// the fault switch (see `worker::FAULT_ENV`), so that tests can make one
-    /// run's workers fail without touching the whole test process's
-    /// environment. Not part of the documented API.
-    #[doc(hidden)]
-    pub child_env: Vec<(String, String)>,
+    /// Extra environment variables for this run's worker processes; only
+    /// the fault switch sets any ([`RunOptions::with_worker_fault`]).
+    pub(crate) child_env: Vec<(String, String)>,
 }
 
 impl RunOptions {
@@ -32,6 +29,23 @@ impl RunOptions {
             timeout,
             ..RunOptions::default()
         }
+    }
+}
+
+#[cfg(feature = "fault-injection")]
+impl RunOptions {
+    /// These options with the worker fault `spec` (`"exit@1"`, see
+    /// `worker::FAULT_ENV`) set for this run's worker processes only.
+    ///
+    /// A test seam: tests make one run's workers fail without setting the
+    /// variable for the whole test process, where every other test's workers
+    /// would see it. It exists only with the `fault-injection` feature,
+    /// which the crate's own tests turn on (Cargo.toml), so it is no part of
+    /// the library a program builds against.
+    pub fn with_worker_fault(mut self, spec: &str) -> RunOptions {
+        self.child_env
+            .push((super::worker::FAULT_ENV.to_string(), spec.to_string()));
+        self
     }
 }
 
