@@ -292,16 +292,63 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
     let listing = String::from_utf8_lossy(&check.stdout);
     assert_eq!(check.status.code(), Some(1), "{listing}");
     assert!(listing.contains("[FAIL] task 3: karp flatt"), "{listing}");
+    // The goal and the first hint, never the code; more hints on request.
     assert!(
-        listing.contains("hint: return None when workers <= 1"),
+        listing.contains("to do: the serial fraction a measured speedup implies"),
         "{listing}"
     );
+    assert!(
+        listing.contains("hint: Solve Amdahl's law S = 1 / (e + (1 − e)/p) for e."),
+        "{listing}"
+    );
+    assert!(listing.contains("speedup labs hint 4 3"), "{listing}");
     assert!(listing.contains("0 of 5 tasks done"), "{listing}");
     let error = String::from_utf8_lossy(&check.stderr);
     assert!(
         error.trim_end().ends_with("error: 5 tasks not done yet"),
         "{error}"
     );
+
+    // A test stopped by an earlier task's todo! says so, under its own task.
+    let check = Command::new(SPEEDUP)
+        .args(["labs", "check", "3"])
+        .current_dir(&edition)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&check.stdout);
+    let task4 = listing
+        .split("[FAIL] task 4")
+        .nth(1)
+        .and_then(|rest| rest.split("[FAIL]").next())
+        .unwrap_or_else(|| panic!("no task 4 in {listing}"));
+    assert!(task4.contains(" first: this test needs it ("), "{listing}");
+
+    // Hints come one at a time, for the first task not done unless named.
+    let hint = |args: &[&str]| {
+        let out = Command::new(SPEEDUP)
+            .args(["labs", "hint"])
+            .args(args)
+            .current_dir(&edition)
+            .env("CARGO_TARGET_DIR", &target)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = hint(&["4", "3"]);
+    assert!(
+        first.contains("task 3") && first.contains("hint 1 of 3"),
+        "{first}"
+    );
+    assert!(!first.contains("  2. "), "{first}");
+    let second = hint(&["4", "3"]);
+    assert!(
+        second.contains("hint 2 of 3") && second.contains("  2. "),
+        "{second}"
+    );
+    let unnamed = hint(&["4"]);
+    assert!(unnamed.contains("Lab 4, task 1"), "{unnamed}");
 }
 
 /// A minimal instructor tree whose lab source has `source` as its text.

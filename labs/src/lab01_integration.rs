@@ -19,7 +19,7 @@ pub use speedup::workloads::integration::{ESTIMATES_PER_CHUNK, f};
 /// ascending, and add the right-endpoint rectangles between neighbours:
 /// `sum over i = 1..n-1 of (x_i - x_{i-1}) * f(x_i)`. Fewer than 2 points give 0.
 pub fn integral(n: usize, rng: &mut ChunkRng) -> f64 {
-    // BEGIN SOLUTION hint: (use rand::Rng;) if n < 2 return 0.0; collect n draws of rng.random::<f64>() into a Vec, sort_by(f64::total_cmp), then sum (w[1] - w[0]) * f(w[1]) over windows(2)
+    // BEGIN SOLUTION hint: task 1: one random Riemann-sum estimate of the area under f, from n sorted random points
     use rand::Rng;
     if n < 2 {
         return 0.0;
@@ -43,7 +43,7 @@ pub fn chunk_count(samples: usize) -> usize {
 /// up to the next chunk's first n (or `samples`), all drawn from one
 /// `chunk_rng(seed, chunk)`, in order of n.
 pub fn estimate_chunk(chunk: usize, samples: usize, seed: u64) -> Vec<f64> {
-    // BEGIN SOLUTION hint: create one rng = chunk_rng(seed, chunk), then map n over first..last (last capped at samples) to integral(n, &mut rng)
+    // BEGIN SOLUTION hint: task 2: the estimates of one chunk, from that chunk's own random stream
     let first = chunk * ESTIMATES_PER_CHUNK;
     let last = (first + ESTIMATES_PER_CHUNK).min(samples);
     let mut rng = chunk_rng(seed, chunk);
@@ -53,7 +53,7 @@ pub fn estimate_chunk(chunk: usize, samples: usize, seed: u64) -> Vec<f64> {
 
 /// Task 2b. The serial convergence study: `areas[n]` is the estimate with n points.
 pub fn convergence_serial(samples: usize, seed: u64) -> Vec<f64> {
-    // BEGIN SOLUTION hint: run estimate_chunk for every chunk in 0..chunk_count(samples), in order, and concatenate
+    // BEGIN SOLUTION hint: task 2: every chunk's estimates, in chunk order
     (0..chunk_count(samples))
         .flat_map(|chunk| estimate_chunk(chunk, samples, seed))
         .collect()
@@ -63,7 +63,7 @@ pub fn convergence_serial(samples: usize, seed: u64) -> Vec<f64> {
 /// Task 3. The same study on a rayon pool of exactly `workers` threads
 /// (build a `rayon::ThreadPoolBuilder` pool, never the global one).
 pub fn convergence_rayon(samples: usize, seed: u64, workers: usize) -> Vec<f64> {
-    // BEGIN SOLUTION hint: build a pool with ThreadPoolBuilder::new().num_threads(workers); inside pool.install, map the chunks with into_par_iter() and collect Vec<Vec<f64>>, then concat (collect keeps the order)
+    // BEGIN SOLUTION hint: task 3: the same study, its chunks spread over a pool of exactly `workers` threads
     use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
@@ -82,7 +82,7 @@ pub fn convergence_rayon(samples: usize, seed: u64, workers: usize) -> Vec<f64> 
 /// Task 4a. The chunks worker `worker` of `workers` owns under static
 /// scheduling: the contiguous block `worker*chunks/workers .. (worker+1)*chunks/workers`.
 pub fn static_block(worker: usize, workers: usize, chunks: usize) -> std::ops::Range<usize> {
-    // BEGIN SOLUTION hint: multiply before dividing: worker * chunks / workers .. (worker + 1) * chunks / workers
+    // BEGIN SOLUTION hint: task 4: the contiguous range of chunks this worker owns
     worker * chunks / workers..(worker + 1) * chunks / workers
     // END SOLUTION
 }
@@ -90,7 +90,7 @@ pub fn static_block(worker: usize, workers: usize, chunks: usize) -> std::ops::R
 /// Task 4b. Scoped threads (`std::thread::scope`), one per worker, each
 /// running its static block; join them in worker order and concatenate.
 pub fn convergence_scoped_static(samples: usize, seed: u64, workers: usize) -> Vec<f64> {
-    // BEGIN SOLUTION hint: in std::thread::scope, spawn one thread per worker that maps its static_block to estimate_chunk and concatenates; join the handles in order and concatenate again
+    // BEGIN SOLUTION hint: task 4: one scoped thread per worker, each running its own block
     let chunks = chunk_count(samples);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -115,7 +115,7 @@ pub fn convergence_scoped_static(samples: usize, seed: u64, workers: usize) -> V
 /// (`fetch_add(1, Relaxed)`) until none is left, and returns its
 /// `(chunk, estimates)` pairs; put the parts back in chunk order.
 pub fn convergence_scoped_dynamic(samples: usize, seed: u64, workers: usize) -> Vec<f64> {
-    // BEGIN SOLUTION hint: share one AtomicUsize; each thread loops on next.fetch_add(1, Ordering::Relaxed) while < chunks, pushing (chunk, estimate_chunk(..)); then sort all pairs by chunk (or place them in slots) and concatenate
+    // BEGIN SOLUTION hint: task 5: threads that each take the next unclaimed chunk until none is left
     use std::sync::atomic::{AtomicUsize, Ordering};
     let chunks = chunk_count(samples);
     let next = AtomicUsize::new(0);
@@ -149,7 +149,7 @@ pub fn convergence_scoped_dynamic(samples: usize, seed: u64, workers: usize) -> 
 /// 1.0 means perfectly balanced; the static schedule can be no faster than
 /// serial time × imbalance / workers.
 pub fn static_imbalance(samples: usize, workers: usize) -> f64 {
-    // BEGIN SOLUTION hint: sum the cost of the estimates in each worker's static_block of chunks, then divide the maximum by the mean
+    // BEGIN SOLUTION hint: task 7: how much more work the busiest static block has than the average one
     let cost = |n: usize| {
         if n < 2 {
             0.0

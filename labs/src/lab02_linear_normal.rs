@@ -31,7 +31,7 @@ pub struct Draws {
 /// x2, x3, eps in that order (one `rand_distr::Normal` each, built once), then
 /// y = alpha + x1 + 2·x2 + 0.5·x3 + eps.
 pub fn generate(n: usize, rng: &mut ChunkRng) -> Draws {
-    // BEGIN SOLUTION hint: build Normal::new(15.0, 2.0), (3.0, 5.0), (10.0, 1.0), (8.0, 8.0), (0.0, 1.0) once (use rand_distr::{Distribution, Normal}); then for each draw sample the five in order with .sample(rng), push them and y
+    // BEGIN SOLUTION hint: task 1: n draws, each five normal values in a fixed order and y made from them
     use rand_distr::{Distribution, Normal};
     let normal = |mean, sd| Normal::new(mean, sd).expect("a valid normal");
     let dists = [
@@ -63,7 +63,7 @@ pub fn chunk_len(chunk: usize, n: usize) -> usize {
 /// Task 2. All `n` values of y, serially: chunk after chunk, each chunk's
 /// draws from `chunk_rng(seed, chunk)`.
 pub fn y_serial(n: usize, seed: u64) -> Vec<f64> {
-    // BEGIN SOLUTION hint: for chunk in 0..n.div_ceil(CHUNK), generate(chunk_len(chunk, n), &mut chunk_rng(seed, chunk)).y, concatenated in order
+    // BEGIN SOLUTION hint: task 2: every chunk's y, chunk after chunk, each from its own stream
     (0..n.div_ceil(CHUNK))
         .flat_map(|chunk| generate(chunk_len(chunk, n), &mut chunk_rng(seed, chunk)).y)
         .collect()
@@ -73,7 +73,7 @@ pub fn y_serial(n: usize, seed: u64) -> Vec<f64> {
 /// Task 3. The same on a rayon pool of `workers` threads: bit-identical to
 /// [`y_serial`] at every worker count.
 pub fn y_parallel(n: usize, seed: u64, workers: usize) -> Vec<f64> {
-    // BEGIN SOLUTION hint: a ThreadPoolBuilder pool of `workers` threads; pool.install over (0..chunks).into_par_iter() producing each chunk's y; collect Vec<Vec<f64>> and concat
+    // BEGIN SOLUTION hint: task 3: the same chunks spread over a pool of `workers` threads, in chunk order
     use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
@@ -94,7 +94,7 @@ pub fn y_parallel(n: usize, seed: u64, workers: usize) -> Vec<f64> {
 /// every worker a generator seeded the *same* way: `chunk_rng(seed, 0)`.
 /// (Sequentially is fine: the bug is in the seeding, not in the threads.)
 pub fn y_same_seed_bug(n: usize, seed: u64, workers: usize) -> Vec<f64> {
-    // BEGIN SOLUTION hint: for each worker w, generate((w+1)*n/workers - w*n/workers, &mut chunk_rng(seed, 0)).y, concatenated
+    // BEGIN SOLUTION hint: task 4: one block per worker, every worker seeded the same way (the bug, on purpose)
     (0..workers)
         .flat_map(|w| {
             let len = (w + 1) * n / workers - w * n / workers;
@@ -108,7 +108,7 @@ pub fn y_same_seed_bug(n: usize, seed: u64, workers: usize) -> Vec<f64> {
 /// `chunk_rng(seed, w)`. No duplicates now, yet the answer depends on the
 /// number of workers.
 pub fn y_seed_per_worker(n: usize, seed: u64, workers: usize) -> Vec<f64> {
-    // BEGIN SOLUTION hint: as y_same_seed_bug, but chunk_rng(seed, w) for worker w
+    // BEGIN SOLUTION hint: task 4: one block per worker, each seeded by its worker number
     (0..workers)
         .flat_map(|w| {
             let len = (w + 1) * n / workers - w * n / workers;
@@ -122,7 +122,7 @@ pub fn y_seed_per_worker(n: usize, seed: u64, workers: usize) -> Vec<f64> {
 /// the smallest n from which the parallel version is faster at that n *and
 /// every larger one*; `None` if it never settles into winning.
 pub fn break_even(points: &[(usize, f64, f64)]) -> Option<usize> {
-    // BEGIN SOLUTION hint: walk the points from the largest n down while parallel < serial; the last n you reached is the answer
+    // BEGIN SOLUTION hint: task 5: the smallest n from which parallel wins at every larger n too
     let wins = points
         .iter()
         .rev()
@@ -141,7 +141,7 @@ pub enum Convention {
 
 /// Task 6a. The theoretical (mean, variance) of y under each reading.
 pub fn theory(convention: Convention) -> (f64, f64) {
-    // BEGIN SOLUTION hint: E[y] = 15 + 3 + 2·10 + 0.5·8 either way; Var[y] = sum of (coefficient² · variance); as a standard deviation s, the variance is s²
+    // BEGIN SOLUTION hint: task 6: the mean and variance of y under this reading of a normal's second number
     let coefficients = [1.0, 1.0, 2.0, 0.5, 1.0];
     let means = [15.0, 3.0, 10.0, 8.0, 0.0];
     let seconds: [f64; 5] = [2.0, 5.0, 1.0, 8.0, 1.0];
@@ -160,7 +160,7 @@ pub fn theory(convention: Convention) -> (f64, f64) {
 
 /// Task 6b. Sample mean and sample variance (divide by n - 1).
 pub fn mean_and_variance(values: &[f64]) -> (f64, f64) {
-    // BEGIN SOLUTION hint: mean = sum / n; variance = sum of (v - mean)² / (n - 1)
+    // BEGIN SOLUTION hint: task 6: the sample mean and the sample variance (n - 1)
     let n = values.len() as f64;
     let mean = values.iter().sum::<f64>() / n;
     let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
@@ -170,7 +170,7 @@ pub fn mean_and_variance(values: &[f64]) -> (f64, f64) {
 
 /// Task 6c. The reading whose theoretical variance is nearer `sample_variance`.
 pub fn which_convention(sample_variance: f64) -> Convention {
-    // BEGIN SOLUTION hint: compare |sample_variance - theory(c).1| for both conventions
+    // BEGIN SOLUTION hint: task 6: the reading whose theory is nearer the data
     let gap = |c| (sample_variance - theory(c).1).abs();
     if gap(Convention::StandardDeviation) <= gap(Convention::Variance) {
         Convention::StandardDeviation

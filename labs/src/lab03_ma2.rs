@@ -56,7 +56,7 @@ pub struct Sample {
 /// 2 - sqrt(2(1-u))·2; then v = `rng.random::<f64>()` and
 /// t2 = lo + (1 - lo)·v with lo = max(-1 - t1, t1 - 1).
 pub fn prior(rng: &mut ChunkRng) -> (f64, f64) {
-    // BEGIN SOLUTION hint: (use rand::Rng;) two draws of rng.random::<f64>(): the first gives t1 by the inverse CDF of the triangular distribution, the second t2 uniform on [lo, 1)
+    // BEGIN SOLUTION hint: task 1: one draw of (t1, t2), uniform on the triangle, from two uniforms
     use rand::Rng;
     let u: f64 = rng.random();
     let t1 = if u < 0.5 {
@@ -74,7 +74,7 @@ pub fn prior(rng: &mut ChunkRng) -> (f64, f64) {
 /// (n_obs + 2 values, `rng.sample(rand_distr::StandardNormal)`, in order) and
 /// return x_j = w_{j+2} + t1·w_{j+1} + t2·w_j for j = 0..n_obs.
 pub fn simulate(t1: f64, t2: f64, n_obs: usize, rng: &mut ChunkRng) -> Vec<f64> {
-    // BEGIN SOLUTION hint: (use rand::Rng;) collect n_obs + 2 draws of rng.sample::<f64, _>(StandardNormal), then map windows(3) [a, b, c] to c + t1 * b + t2 * a
+    // BEGIN SOLUTION hint: task 2: an MA(2) series of n_obs values from t1, t2 and fresh white noise
     use rand::Rng;
     let w: Vec<f64> = (0..n_obs + 2)
         .map(|_| rng.sample(rand_distr::StandardNormal))
@@ -87,7 +87,7 @@ pub fn simulate(t1: f64, t2: f64, n_obs: usize, rng: &mut ChunkRng) -> Vec<f64> 
 /// mean removal, each divided by its number of terms:
 /// S1 = Σ x_{i+1}·x_i / (n-1), S2 = Σ x_{i+2}·x_i / (n-2).
 pub fn summaries(x: &[f64]) -> [f64; 2] {
-    // BEGIN SOLUTION hint: for lag in [1, 2]: sum x[i + lag] * x[i] over i in 0..n-lag, divided by (n - lag)
+    // BEGIN SOLUTION hint: task 3: the autocovariances at lags 1 and 2
     [1, 2].map(|lag| {
         let terms = x.len() - lag;
         (0..terms).map(|i| x[i + lag] * x[i]).sum::<f64>() / terms as f64
@@ -97,7 +97,7 @@ pub fn summaries(x: &[f64]) -> [f64; 2] {
 
 /// Task 3b. Euclidean distance between two summary pairs.
 pub fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
-    // BEGIN SOLUTION hint: sqrt of the sum of squared differences (f64::hypot does it in one call)
+    // BEGIN SOLUTION hint: task 3: the Euclidean distance between two summary pairs
     (a[0] - b[0]).hypot(a[1] - b[1])
     // END SOLUTION
 }
@@ -115,7 +115,7 @@ pub fn sort_samples(samples: &mut [Sample]) {
 /// (prior, simulate, summaries, distance to `observed`), keeping the
 /// `n_samples` closest, ordered as [`sort_samples`] orders them.
 pub fn run_batch(batch: usize, settings: &Settings, observed: [f64; 2], seed: u64) -> Vec<Sample> {
-    // BEGIN SOLUTION hint: one rng = chunk_rng(seed, batch); for i in 0..batch_size draw the prior, simulate, take summaries and distance, push Sample { index: batch * batch_size + i, .. }; sort_samples, truncate to n_samples
+    // BEGIN SOLUTION hint: task 4: one batch of simulations, keeping its closest draws
     let mut rng = chunk_rng(seed, batch);
     let mut samples: Vec<Sample> = (0..settings.batch_size)
         .map(|i| {
@@ -138,7 +138,7 @@ pub fn run_batch(batch: usize, settings: &Settings, observed: [f64; 2], seed: u6
 /// Task 5a. Merges per-batch results (given in batch order) into the
 /// `n_samples` closest overall, ordered by distance then index.
 pub fn merge(parts: Vec<Vec<Sample>>, n_samples: usize) -> Vec<Sample> {
-    // BEGIN SOLUTION hint: concat the parts, sort_samples, truncate to n_samples
+    // BEGIN SOLUTION hint: task 5: the closest draws of all batches, in the order sort_samples gives
     let mut all = parts.concat();
     sort_samples(&mut all);
     all.truncate(n_samples);
@@ -162,7 +162,7 @@ pub fn rejection_threads(
     seed: u64,
     workers: usize,
 ) -> Vec<Sample> {
-    // BEGIN SOLUTION hint: a ThreadPoolBuilder pool; pool.install over (0..batches).into_par_iter().map(run_batch).collect::<Vec<_>>() keeps batch order; then merge
+    // BEGIN SOLUTION hint: task 5: the batches on a pool of `workers` threads, merged in batch order
     use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
@@ -209,7 +209,7 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 /// it with [`three_significant`]). Header `format!("{:<24} {:<18} {:<17} {:<5}", ..)`,
 /// rows `format!("{:<10} {:>18.3} {:>18.3} {:>18.3}", "t1:", mean, q025, q975)`.
 pub fn summary_text(accepted: &[Sample], n_sim: usize) -> String {
-    // BEGIN SOLUTION hint: threshold = distance of the last accepted sample; for t1 and t2: mean, and quantile() at 0.025 and 0.975 of the sorted values; lines joined with '\n'
+    // BEGIN SOLUTION hint: task 6: ELFI's summary block of the accepted draws
     let threshold = accepted.last().map_or(0.0, |s| s.distance);
     let mut lines = vec![
         "Method: Rejection".to_string(),

@@ -12,21 +12,21 @@ use speedup::strategy::Schedule;
 
 /// Task 1. The sweep: every worker count from 1 to twice the logical CPUs.
 pub fn sweep_counts(logical_cpus: usize) -> Vec<usize> {
-    // BEGIN SOLUTION hint: (1..=2 * logical_cpus).collect()
+    // BEGIN SOLUTION hint: task 1: the worker counts a sweep should try on this machine
     (1..=2 * logical_cpus).collect()
     // END SOLUTION
 }
 
 /// Task 2a. Speedup: serial time over parallel time.
 pub fn speedup(serial_s: f64, parallel_s: f64) -> f64 {
-    // BEGIN SOLUTION hint: T1 / Tp
+    // BEGIN SOLUTION hint: task 2: how many times faster the parallel run is
     serial_s / parallel_s
     // END SOLUTION
 }
 
 /// Task 2b. Efficiency: speedup per worker (1.0 is perfect).
 pub fn efficiency(speedup: f64, workers: usize) -> f64 {
-    // BEGIN SOLUTION hint: S / p
+    // BEGIN SOLUTION hint: task 2: the share of perfect speedup each worker delivers
     speedup / workers as f64
     // END SOLUTION
 }
@@ -34,7 +34,7 @@ pub fn efficiency(speedup: f64, workers: usize) -> f64 {
 /// Task 3. The Karp–Flatt metric, the experimentally determined serial
 /// fraction e = (1/S - 1/p) / (1 - 1/p). Undefined (None) for p = 1.
 pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
-    // BEGIN SOLUTION hint: return None when workers <= 1; otherwise compute with p = workers as f64
+    // BEGIN SOLUTION hint: task 3: the serial fraction a measured speedup implies (none at one worker)
     if workers <= 1 {
         return None;
     }
@@ -46,7 +46,7 @@ pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
 /// Task 4a. Amdahl's law: the speedup on p workers of a program whose
 /// fraction f is serial: 1 / (f + (1 - f) / p).
 pub fn amdahl(serial_fraction: f64, workers: usize) -> f64 {
-    // BEGIN SOLUTION hint: 1.0 / (f + (1.0 - f) / p)
+    // BEGIN SOLUTION hint: task 4: the speedup Amdahl's law predicts
     1.0 / (serial_fraction + (1.0 - serial_fraction) / workers as f64)
     // END SOLUTION
 }
@@ -57,7 +57,7 @@ pub fn amdahl(serial_fraction: f64, workers: usize) -> f64 {
 /// f = Σ a·(1/S - 1/p) / Σ a². Clamp to [0, 1]; with no point above one
 /// worker, return 0.
 pub fn fit_amdahl(points: &[(usize, f64)]) -> f64 {
-    // BEGIN SOLUTION hint: accumulate a = 1 - 1/p and b = 1/S - 1/p over the points; f = Σ a·b / Σ a², clamped; 0 when Σ a² is 0
+    // BEGIN SOLUTION hint: task 4: the serial fraction that fits the points best
     let (mut ab, mut aa) = (0.0, 0.0);
     for &(workers, speedup) in points {
         let inverse_p = 1.0 / workers as f64;
@@ -76,7 +76,7 @@ pub fn fit_amdahl(points: &[(usize, f64)]) -> f64 {
 /// Task 5. The cost each extra worker adds: the slope of a least-squares line
 /// through `(workers, seconds)` points (e.g. start-up times of processes).
 pub fn cost_per_worker(points: &[(usize, f64)]) -> f64 {
-    // BEGIN SOLUTION hint: slope = Σ (p - p̄)(t - t̄) / Σ (p - p̄)²
+    // BEGIN SOLUTION hint: task 5: the seconds each extra worker adds
     let n = points.len() as f64;
     let mean_p = points.iter().map(|&(p, _)| p as f64).sum::<f64>() / n;
     let mean_t = points.iter().map(|&(_, t)| t).sum::<f64>() / n;

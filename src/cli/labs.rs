@@ -1,7 +1,8 @@
-//! `speedup labs check [N]` and `speedup labs release --out DIR`.
+//! `speedup labs check [N]`, `speedup labs hint N [TASK]` and
+//! `speedup labs release --out DIR`.
 
 use super::stdout;
-use crate::labs::{self, LABS, check, release};
+use crate::labs::{self, LABS, check, hints, release};
 use crate::{Error, Result};
 use std::path::PathBuf;
 
@@ -13,6 +14,15 @@ Examples:
 Runs `cargo test -p speedup-labs --test labNN_...` in the workbook that
 contains the current folder and lists each worksheet task as ok or FAIL,
 with the hint of any todo!() still in the way. Exit status 0: all done.";
+
+const HINT_HELP: &str = "\
+Examples:
+  speedup labs hint 1       the next hint for the first task of lab 1 not done
+  speedup labs hint 1 3     the next hint for task 3 of lab 1
+
+Each call shows one hint more than the last, from the idea to the exact API,
+never the solution line: try each before asking for the next. Without TASK
+it runs the lab's tests first to find the task you are on.";
 
 const RELEASE_HELP: &str = "\
 Writes the student edition: a self-contained cargo workspace (this crate plus
@@ -28,6 +38,16 @@ pub enum LabsCommand {
         /// The lab, 1 to 4 [default: all]
         #[arg(value_parser = crate::flags::count, allow_hyphen_values = true)]
         lab: Option<usize>,
+    },
+    /// Show the next hint for a task, one step more concrete each time
+    #[command(after_help = HINT_HELP)]
+    Hint {
+        /// The lab, 1 to 4
+        #[arg(value_parser = crate::flags::count, allow_hyphen_values = true)]
+        lab: usize,
+        /// The task [default: the first not done]
+        #[arg(value_parser = crate::flags::count, allow_hyphen_values = true)]
+        task: Option<usize>,
     },
     /// Write the student edition of the workbook into a new folder
     #[command(after_help = RELEASE_HELP)]
@@ -62,6 +82,41 @@ pub fn execute(command: LabsCommand) -> Result<()> {
                 )));
             }
             stdout::print("All tasks done.");
+            Ok(())
+        }
+        LabsCommand::Hint { lab, task } => {
+            let lab = labs::lab(lab)?;
+            let root = root()?;
+            let task = match task {
+                Some(task) => task as u32,
+                None => match check::run_lab(&root, lab)?.first_unfinished() {
+                    Some(task) => task,
+                    None => {
+                        stdout::print(format_args!(
+                            "Every task of lab {} is done: no hint needed.",
+                            lab.number
+                        ));
+                        return Ok(());
+                    }
+                },
+            };
+            let all = hints::Hints::of(&root, lab)?;
+            let for_task = all.of_task(task);
+            if for_task.is_empty() {
+                return Err(Error::new(format!(
+                    "lab {} has no hints for task {task} (tasks with hints: {}); see {}",
+                    lab.number,
+                    all.tasks
+                        .iter()
+                        .filter(|(_, hints)| !hints.is_empty())
+                        .map(|(task, _)| task.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    hints::file(&root, lab).display()
+                )));
+            }
+            let shown = hints::Seen::load(&root)?.one_more(lab, task, for_task.len())?;
+            stdout::print(hints::render(lab, task, for_task, shown));
             Ok(())
         }
         LabsCommand::Release { out } => {

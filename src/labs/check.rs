@@ -3,14 +3,18 @@
 //! Like rustlings, the feedback is about the exercise, not the test harness:
 //! each test of a lab is named `taskN_what_it_checks`, so the tests group into
 //! the worksheet's numbered tasks. A task passes when all its tests pass. A
-//! test that stopped at a `todo!` shows that todo's hint; one that failed an
-//! assertion shows the assertion's message.
+//! test that stopped at a `todo!` of its own task shows the todo's goal and
+//! the task's first hint (`hints.rs` gives the next ones); one stopped by
+//! another task's `todo!` says to finish that task first, rather than show
+//! that task's goal under this one's name; a failed assertion shows its
+//! message.
 //!
 //! The tests run through cargo (`cargo test -p speedup-labs --test labNN_...`),
 //! exactly as a student could run them by hand; this module only reads
 //! libtest's plain-text output.
 
 use super::Lab;
+use super::hints::Hints;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -116,6 +120,7 @@ fn panic_message(block: &[&str]) -> String {
 pub struct LabReport {
     pub lab: Lab,
     pub tests: Vec<TestOutcome>,
+    pub hints: Hints,
 }
 
 impl LabReport {
@@ -140,6 +145,14 @@ impl LabReport {
         (done, tasks.len())
     }
 
+    /// The first task not done yet, if any.
+    pub fn first_unfinished(&self) -> Option<u32> {
+        self.tasks()
+            .into_iter()
+            .find(|(_, tests)| tests.iter().any(|t| matches!(t.status, Status::Failed(_))))
+            .map(|(task, _)| task)
+    }
+
     /// The rustlings-style listing.
     pub fn render(&self) -> String {
         let (done, total) = self.score();
@@ -154,7 +167,7 @@ impl LabReport {
                 let (mark, note) = match &test.status {
                     Status::Passed => ("ok  ", None),
                     Status::Ignored => ("skip", None),
-                    Status::Failed(message) => ("FAIL", Some(explain(message))),
+                    Status::Failed(message) => ("FAIL", Some(self.explain(message, task))),
                 };
                 out.push_str(&format!("  [{mark}] task {task}: {}\n", test.description()));
                 if let Some(note) = note {
@@ -169,14 +182,48 @@ impl LabReport {
     }
 }
 
-/// Turns a panic message into advice: a `todo!` becomes its hint.
-fn explain(message: &str) -> String {
-    match message.strip_prefix("not yet implemented: ") {
-        Some(hint) => format!("hint: {hint}"),
-        None if message == "not yet implemented" => "hint: not written yet".into(),
-        None if message.is_empty() => "failed (run the test by hand for details)".into(),
-        None => message.to_string(),
+impl LabReport {
+    /// Turns the panic message of a failed test of `task` into advice.
+    fn explain(&self, message: &str, task: u32) -> String {
+        let Some(todo) = message.strip_prefix("not yet implemented") else {
+            return if message.is_empty() {
+                "failed (run the test by hand for details)".into()
+            } else {
+                message.to_string()
+            };
+        };
+        let todo = todo.trim_start_matches(": ");
+        match todo_task(todo) {
+            Some((owner, goal)) if owner != task => {
+                format!("finish task {owner} first: this test needs it ({goal})")
+            }
+            owned => {
+                let goal = owned.map_or(todo, |(_, goal)| goal);
+                let mut advice = format!(
+                    "to do: {}",
+                    if goal.is_empty() {
+                        "see the worksheet"
+                    } else {
+                        goal
+                    }
+                );
+                if let Some(first) = self.hints.of_task(task).first() {
+                    advice.push_str(&format!(
+                        "\nhint: {first}\nmore hints, one at a time: speedup labs hint {} {task}",
+                        self.lab.number
+                    ));
+                }
+                advice
+            }
+        }
     }
+}
+
+/// The task a `todo!`'s text names (`"task 2: the serial study"`), and its goal.
+pub fn todo_task(todo: &str) -> Option<(u32, &str)> {
+    let rest = todo.strip_prefix("task ")?;
+    let (number, goal) = rest.split_once(": ")?;
+    Some((number.parse().ok()?, goal.trim()))
 }
 
 /// Runs the tests of `lab` in the workspace at `root` through cargo.
@@ -202,19 +249,22 @@ pub fn run_lab(root: &Path, lab: Lab) -> Result<LabReport> {
             lab.number
         )));
     }
-    Ok(LabReport { lab, tests })
+    let hints = Hints::of(root, lab).unwrap_or_default();
+    Ok(LabReport { lab, tests, hints })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const OUTPUT: &str = "\nrunning 4 tests\ntest task2_serial_matches_library ... FAILED\ntest task1_integral_is_zero_below_two_points ... ok\ntest task2_chunks_have_the_right_length ... ok\ntest speedup_worker_entry ... ok\ntest task3_rayon_is_bit_identical ... FAILED\n\nfailures:\n\n---- task2_serial_matches_library stdout ----\n\nthread 'task2_serial_matches_library' panicked at labs/src/lab01_integration.rs:40:5:\nnot yet implemented: one chunk after another\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n---- task3_rayon_is_bit_identical stdout ----\nthread 'task3_rayon_is_bit_identical' panicked at labs/tests/lab01_integration.rs:9:5:\nassertion `left == right` failed: estimate 7 differs\n  left: 1\n right: 2\n\nfailures:\n    task2_serial_matches_library\n    task3_rayon_is_bit_identical\n\ntest result: FAILED. 2 passed; 2 failed; 0 ignored\n";
+    const OUTPUT: &str = "\nrunning 4 tests\ntest task2_serial_matches_library ... FAILED\ntest task1_integral_is_zero_below_two_points ... ok\ntest task2_chunks_have_the_right_length ... ok\ntest speedup_worker_entry ... ok\ntest task3_rayon_is_bit_identical ... FAILED\n\nfailures:\n\n---- task2_serial_matches_library stdout ----\n\nthread 'task2_serial_matches_library' panicked at labs/src/lab01_integration.rs:40:5:\nnot yet implemented: task 2: one chunk after another\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n---- task3_rayon_is_bit_identical stdout ----\nthread 'task3_rayon_is_bit_identical' panicked at labs/tests/lab01_integration.rs:9:5:\nassertion `left == right` failed: estimate 7 differs\n  left: 1\n right: 2\n\nfailures:\n    task2_serial_matches_library\n    task3_rayon_is_bit_identical\n\ntest result: FAILED. 2 passed; 2 failed; 0 ignored\n";
 
     fn report() -> LabReport {
         LabReport {
             lab: super::super::LABS[0],
             tests: parse_test_output(OUTPUT),
+            hints: super::super::hints::parse("## Task 2\n1. Chunks in order.\n2. More.\n")
+                .unwrap(),
         }
     }
 
@@ -224,7 +274,7 @@ mod tests {
         assert_eq!(tests.len(), 5);
         assert_eq!(
             tests[0].status,
-            Status::Failed("not yet implemented: one chunk after another".into())
+            Status::Failed("not yet implemented: task 2: one chunk after another".into())
         );
         assert_eq!(tests[1].status, Status::Passed);
         let Status::Failed(message) = &tests[4].status else {
@@ -254,9 +304,32 @@ mod tests {
             text.contains("[FAIL] task 2: serial matches library"),
             "{text}"
         );
-        assert!(text.contains("hint: one chunk after another"), "{text}");
+        assert!(text.contains("to do: one chunk after another"), "{text}");
+        assert!(text.contains("hint: Chunks in order."), "{text}");
+        assert!(!text.contains("More."), "only the first hint: {text}");
+        assert!(text.contains("speedup labs hint 1 2"), "{text}");
         assert!(text.contains("estimate 7 differs"), "{text}");
         assert!(text.contains("1 of 3 tasks done"), "{text}");
         assert!(!text.contains("worker entry"), "{text}");
+        assert_eq!(report().first_unfinished(), Some(2));
+    }
+
+    #[test]
+    fn a_test_stopped_by_another_tasks_todo_says_to_finish_that_task() {
+        let report = report();
+        let advice = report.explain("not yet implemented: task 2: one chunk after another", 4);
+        assert_eq!(
+            advice,
+            "finish task 2 first: this test needs it (one chunk after another)"
+        );
+        assert_eq!(
+            todo_task("task 12: goal: with a colon"),
+            Some((12, "goal: with a colon"))
+        );
+        assert_eq!(todo_task("no task"), None);
+        assert_eq!(
+            report.explain("not yet implemented", 3),
+            "to do: see the worksheet"
+        );
     }
 }

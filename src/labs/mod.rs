@@ -8,9 +8,11 @@
 //!   replaces the instructor's, and the `speedup` crate travels along so the
 //!   edition builds on its own;
 //! - [`check`] runs a lab's tests and reports per worksheet task, in the
-//!   student edition and the instructor tree alike.
+//!   student edition and the instructor tree alike;
+//! - [`hints`] gives a stuck student one hint at a time.
 
 pub mod check;
+pub mod hints;
 pub mod markers;
 pub mod release;
 
