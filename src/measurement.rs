@@ -130,6 +130,16 @@ impl Measurement {
     }
 }
 
+impl Measurement {
+    /// The speedup of a row of the machine ceiling (`measure::CEILING`): its
+    /// runs started p serial copies at once, p runs' work, so the speedup is
+    /// p × serial / (time of the copies). The report and the labs' terminal
+    /// both take it from here, so they show the same number.
+    pub fn ceiling_speedup(&self) -> Option<MedianInterval> {
+        self.paired_speedup().map(|s| s.scaled(self.workers as f64))
+    }
+}
+
 /// The median of the ratios `serial / point` of `(point, serial)` pairs,
 /// with its interval; `None` without pairs.
 pub fn speedup_of_pairs(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<MedianInterval> {

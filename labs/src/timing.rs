@@ -206,7 +206,13 @@ pub fn table(all: &[Measurement]) -> String {
         "workload", "strategy", "workers", "median (s)", "speedup", "95% interval"
     );
     for row in all {
-        let (speedup, interval) = match row.paired_speedup() {
+        // The ceiling's row on the report's scale: p copies did p runs' work.
+        let paired = if row.strategy == CEILING {
+            row.ceiling_speedup()
+        } else {
+            row.paired_speedup()
+        };
+        let (speedup, interval) = match paired {
             Some(s) => (
                 format!("{:.2}", s.median),
                 format!("{:.2}–{:.2}", s.low, s.high),
@@ -274,6 +280,24 @@ mod tests {
             text.contains("student-nap") && text.contains("95% interval"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_terminal_shows_the_ceiling_on_the_reports_scale() {
+        // Two copies at once took as long as one serial run: the machine gave 2×.
+        let serial = Measurement::from_pairs("integration", "serial", 1, &[(1.0, 1.0); 6]);
+        let copies = Measurement::from_pairs("integration", CEILING, 2, &[(1.0, 1.0); 6]);
+        let report = speedup::report::Report::new(
+            speedup::machine::Machine::detect(),
+            vec![serial.clone(), copies.clone()],
+            Vec::new(),
+        )
+        .unwrap();
+        let in_report = report.ceiling.iter().find(|c| c.workers == 2).unwrap();
+        assert_eq!(in_report.speedup, 2.0);
+        let text = table(&[serial, copies]);
+        let ceiling_line = text.lines().find(|l| l.contains(CEILING)).unwrap();
+        assert!(ceiling_line.contains(" 2.00 "), "{text}");
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub fn ceilings(measurements: &[Measurement], copies: &[Measurement]) -> Vec<Cei
     serial_points
         .chain(copies)
         .filter_map(|m| {
-            let s = m.paired_speedup()?.scaled(m.workers as f64);
+            let s = m.ceiling_speedup()?;
             Some(CeilingRow {
                 workload: m.workload.clone(),
                 workers: m.workers,
