@@ -193,3 +193,10 @@ fn given_three_significant_digits() {
     assert_eq!(three_significant(1.234_5), "1.23");
     assert_eq!(three_significant(123.4), "123");
 }
+
+#[test]
+fn both_generators_rates_are_measured() {
+    let (yours, library) = normal_rates(20_000);
+    assert!(yours.is_finite() && yours > 0.0, "{yours}");
+    assert!(library.is_finite() && library > 0.0, "{library}");
+}
