@@ -17,6 +17,7 @@ pub mod lab01_integration;
 pub mod lab02_linear_normal;
 pub mod lab03_ma2;
 pub mod lab04_limits;
+pub mod results;
 pub mod timing;
 
 use speedup::{Measurement, Result};

@@ -43,7 +43,7 @@ enum Command {
         /// Skip the library's reference strategies
         #[arg(long)]
         no_reference: bool,
-        /// Where to save the measurements [default: labs/results/labN.json]
+        /// Where to save the measurements [default: a new dated folder labs/results/labN/<date>T<time>Z/, with labs/results/labN/latest pointing at it]
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -106,9 +106,21 @@ fn run(command: Command) -> Result<()> {
         "{}",
         unfinished_as_error(lab, || Ok(speedup_labs::analysis(lab, &all)))?
     );
-    let path = out.unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("results/lab{lab}.json"))
-    });
+    let Some(path) = out else {
+        // Each run its own dated folder: an earlier run is never overwritten.
+        let results = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("results");
+        let run = speedup_labs::results::new_run(&results, lab, std::time::SystemTime::now())?;
+        let path = run.join(format!("lab{lab}.json"));
+        timing::save(&path, &all)?;
+        println!("saved {} measurements to {}", all.len(), path.display());
+        draw(&run, all)?;
+        speedup_labs::results::mark_latest(&run)?;
+        println!(
+            "labs/results/lab{lab}/latest is this run; to compare it with an earlier one: \
+             cargo run -- report --compare labs/results/lab{lab}/<earlier> labs/results/lab{lab}/latest --out labs/results/lab{lab}/compare"
+        );
+        return Ok(());
+    };
     timing::save(&path, &all)?;
     println!("saved {} measurements to {}", all.len(), path.display());
     draw(&path.with_extension(""), all)
@@ -129,7 +141,9 @@ fn draw(dir: &std::path::Path, measurements: Vec<speedup::Measurement>) -> Resul
             "figures: {} (open report.html beside it)",
             markdown.display()
         ),
-        Err(err) => println!("no figures drawn ({err}); run without --no-reference to compare"),
+        // The report's own reason, and nothing more: a guessed remedy
+        // ("run without --no-reference") misleads whoever never gave that flag.
+        Err(err) => println!("no figures drawn: {err}"),
     }
     Ok(())
 }
