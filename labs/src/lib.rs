@@ -51,6 +51,30 @@ pub fn analysis(lab: u32, all: &[Measurement]) -> String {
     }
 }
 
+/// The speedup report of a lab's measurements, as `time N` draws it.
+///
+/// Lab 4's start-up study has no serial run to be a speedup of: its rows go
+/// to the report as what they are, the cost of starting processes, which
+/// the report states beside the process strategies' curves.
+pub fn report(measurements: Vec<Measurement>) -> Result<speedup::report::Report> {
+    let (startup, measurements): (Vec<_>, Vec<_>) = measurements
+        .into_iter()
+        .partition(|m| m.workload == lab04_limits::STARTUP);
+    let process_startup = startup
+        .iter()
+        .filter(|m| m.strategy == "process")
+        .map(|m| speedup::measurement::StartupCost {
+            workers: m.workers,
+            seconds: m.median_s,
+        })
+        .collect();
+    speedup::report::Report::new(
+        speedup::machine::Machine::detect(),
+        measurements,
+        process_startup,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +84,33 @@ mod tests {
         let err = measurements(9, &timing::Options::default()).unwrap_err();
         assert_eq!(err.to_string(), "there is no lab 9 (the labs are 1 to 4)");
         assert_eq!(analysis(9, &[]), "");
+    }
+
+    #[test]
+    fn lab_4s_start_up_rows_become_the_reports_start_up_and_figures_are_drawn() {
+        let pairs = |ratio: f64| vec![(1.0 / ratio, 1.0); 6];
+        let all = vec![
+            Measurement::from_pairs("integration", "serial", 1, &pairs(1.0)),
+            Measurement::from_pairs("integration", "thread-pool", 2, &pairs(1.8)),
+            Measurement::from_samples(lab04_limits::STARTUP, "process", 1, &[0.001; 6]),
+            Measurement::from_samples(lab04_limits::STARTUP, "process", 2, &[0.002; 6]),
+            Measurement::from_samples(lab04_limits::STARTUP, "threads", 2, &[0.000_01; 6]),
+        ];
+        let report = report(all).unwrap();
+        assert_eq!(report.process_startup.len(), 2);
+        assert!(
+            report
+                .measurements
+                .iter()
+                .all(|m| m.workload == "integration")
+        );
+        let files = speedup::report::render(&report).unwrap();
+        assert!(
+            files
+                .iter()
+                .any(|(name, _)| name == "integration-speedup.svg"),
+            "{:?}",
+            files.iter().map(|(name, _)| name).collect::<Vec<_>>()
+        );
     }
 }

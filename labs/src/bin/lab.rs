@@ -127,15 +127,11 @@ fn run(command: Command) -> Result<()> {
 }
 
 /// Draws the student's curves next to the library's in a speedup report
-/// (`labs/results/labN/report.md` and figures), the same report `cargo bench`
+/// (`report.md` and figures in `dir`), the same report `cargo bench`
 /// writes. Speedups are over the library's serial run when it was measured.
 fn draw(dir: &std::path::Path, measurements: Vec<speedup::Measurement>) -> Result<()> {
-    use speedup::report::{self, Report};
-    let report = Report::new(
-        speedup::machine::Machine::detect(),
-        measurements,
-        Vec::new(),
-    );
+    use speedup::report;
+    let report = speedup_labs::report(measurements);
     match report.and_then(|report| report::write(dir, &report)) {
         Ok(markdown) => println!(
             "figures: {} (open report.html beside it)",
