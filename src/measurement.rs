@@ -251,4 +251,71 @@ mod tests {
         let m = Measurement::from_samples("w", "s", 1, &[0.5]);
         assert_eq!((m.median_s, m.ci_low_s, m.ci_high_s), (0.5, 0.5, 0.5));
     }
+
+    /// A run of `seconds` that lost `delay_s` to waiting (no steal).
+    fn run(seconds: f64, delay_s: f64) -> RunRecord {
+        RunRecord {
+            seconds,
+            interference: Some(Interference {
+                delay_s: Some(delay_s),
+                cpus: 2,
+                ..Interference::default()
+            }),
+            ..RunRecord::default()
+        }
+    }
+
+    /// Eight pairs of ratio 2, two of them run while the machine took half
+    /// their time (ratio 1.2 and 1.0), one beside a disturbed serial run.
+    fn with_disturbed_runs() -> Measurement {
+        let quiet = (run(0.5, 0.01), run(1.0, 0.02));
+        let runs = vec![
+            quiet.clone(),
+            (run(0.5, 0.25), run(0.6, 0.01)),
+            quiet.clone(),
+            quiet.clone(),
+            (run(0.5, 0.0), run(0.5, 0.4)),
+            quiet.clone(),
+            quiet.clone(),
+            quiet,
+        ];
+        Measurement::from_runs("w", "s", 2, &runs)
+    }
+
+    #[test]
+    fn disturbed_pairs_are_marked_from_the_run_or_the_serial_runs_beside_it() {
+        let m = with_disturbed_runs();
+        assert_eq!(m.interference.len(), 8);
+        assert_eq!(m.serial_interference.len(), 8);
+        let marked: Vec<usize> = (0..8).filter(|&i| m.disturbed()[i]).collect();
+        assert_eq!(marked, [1, 4]);
+        // Without interference (an old file, another OS) nothing is marked.
+        let old = Measurement::from_pairs("w", "s", 2, &[(0.5, 1.0); 8]);
+        assert!(old.disturbed().is_empty());
+        assert_eq!(old.undisturbed_speedup(), None);
+    }
+
+    #[test]
+    fn the_median_keeps_disturbed_pairs_and_the_undisturbed_speedup_drops_them() {
+        let m = with_disturbed_runs();
+        // Kept (the report's speedup): ratios 1.0, 1.2 and six of 2.0.
+        let all = m.paired_speedup().unwrap();
+        assert_eq!((all.median, all.low), (2.0, 1.0));
+        // Dropped: six pairs of exactly 2.0, a zero-width interval.
+        let quiet = m.undisturbed_speedup().unwrap();
+        assert_eq!((quiet.low, quiet.median, quiet.high), (2.0, 2.0, 2.0));
+    }
+
+    #[test]
+    fn old_files_without_interference_load_and_write_back_the_same() {
+        let old = Measurement::from_pairs("w", "s", 2, &[(0.5, 1.0), (0.6, 1.1)]);
+        let json = serde_json::to_string(&old).unwrap();
+        assert!(!json.contains("interference"), "{json}");
+        let back: Measurement = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, old);
+        let new = with_disturbed_runs();
+        let back: Measurement =
+            serde_json::from_str(&serde_json::to_string(&new).unwrap()).unwrap();
+        assert_eq!(back, new);
+    }
 }
