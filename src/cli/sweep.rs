@@ -87,7 +87,7 @@ pub struct SweepArgs<S: WorkloadSet> {
     max_rounds: usize,
 
     /// Stop adding --until's rounds once the sweep has run this long, e.g. 90s or 10m
-    #[arg(long, value_parser = crate::flags::duration, value_name = "DURATION", requires = "until", allow_hyphen_values = true)]
+    #[arg(long, value_parser = crate::flags::duration, value_name = "DURATION", allow_hyphen_values = true)]
     budget: Option<Duration>,
 
     /// Report directory [default: reports/<machine>]
@@ -131,6 +131,11 @@ fn parse_workers_arg(text: &str) -> Result<Vec<usize>, String> {
 }
 
 pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
+    if args.budget.is_some() && args.until.is_none() {
+        return Err(Error::new(
+            "--budget limits the rounds --until adds: add --until, like --until 5%",
+        ));
+    }
     let machine = Machine::detect();
     let mut grid = Grid::full_of::<S>();
     if let Some(workloads) = args.workloads {
