@@ -254,15 +254,11 @@ mod tests {
 
     /// A run of `seconds` that lost `delay_s` to waiting (no steal).
     fn run(seconds: f64, delay_s: f64) -> RunRecord {
-        RunRecord {
-            seconds,
-            interference: Some(Interference {
-                delay_s: Some(delay_s),
-                cpus: 2,
-                ..Interference::default()
-            }),
-            ..RunRecord::default()
-        }
+        RunRecord::of_seconds(seconds).with_interference(Some(Interference {
+            delay_s: Some(delay_s),
+            cpus: 2,
+            ..Interference::default()
+        }))
     }
 
     /// Eight pairs of ratio 2, two of them run while the machine took half

@@ -27,4 +27,15 @@ impl RunRecord {
             ..RunRecord::default()
         }
     }
+
+    /// The same run with what the machine took from it.
+    pub fn with_interference(
+        self,
+        interference: Option<super::interference::Interference>,
+    ) -> RunRecord {
+        RunRecord {
+            interference,
+            ..self
+        }
+    }
 }

@@ -137,15 +137,13 @@ impl Bracket {
     pub fn pair(&mut self, serial: &mut Run, point: &mut Run) -> Result<(RunRecord, RunRecord)> {
         let run = read_around(point)?;
         let after = read_around(serial)?;
-        let beside = RunRecord {
-            seconds: (self.before.seconds + after.seconds) / 2.0,
-            interference: self
-                .before
-                .interference
-                .zip(after.interference)
-                .map(|(before, after)| before.plus(&after)),
-            ..RunRecord::default()
-        };
+        let beside = RunRecord::of_seconds((self.before.seconds + after.seconds) / 2.0)
+            .with_interference(
+                self.before
+                    .interference
+                    .zip(after.interference)
+                    .map(|(before, after)| before.plus(&after)),
+            );
         self.before = after;
         Ok((run, beside))
     }

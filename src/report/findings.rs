@@ -704,16 +704,14 @@ mod tests {
     /// `delay` seconds to waiting and 0.1 CPU-seconds to steal.
     fn interfered(strategy: &str, workers: usize, runs: &[(f64, f64)]) -> Measurement {
         use crate::measure::{Interference, RunRecord};
-        let record = |seconds: f64, delay: f64| RunRecord {
-            seconds,
-            interference: Some(Interference {
+        let record = |seconds: f64, delay: f64| {
+            RunRecord::of_seconds(seconds).with_interference(Some(Interference {
                 steal_s: 0.1,
                 others_s: 0.5,
                 delay_s: Some(delay),
                 switches: 3,
                 cpus: 2,
-            }),
-            ..RunRecord::default()
+            }))
         };
         let runs: Vec<(RunRecord, RunRecord)> = runs
             .iter()
