@@ -203,7 +203,8 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
             eprintln!("  {line}");
         }
     }
-    let rounds = measurements.first().map_or(0, |m| m.samples);
+    // Added rounds run only the wide points: the most runs of any is the rounds run.
+    let rounds = measurements.iter().map(|m| m.samples).max().unwrap_or(0);
     let startup = sweep::startup_costs(&grid)?;
     let mut report =
         Report::new(machine, measurements, startup)?.with_conditions(conditions.finish(rounds));

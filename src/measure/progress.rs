@@ -5,8 +5,9 @@
 //! The bar counts runs, names the point running now, and after each round
 //! says how wide the widest speedup interval still is and how many points
 //! are still wider than `--until`'s target: the rounds it adds run only
-//! those, and the bar grows by that many runs. Beside the clock it keeps the estimate made before
-//! the start (`crate::estimate`), so a sweep that runs far past it shows.
+//! those, and the bar grows by that many runs. Beside the clock it keeps
+//! the estimate made before the start (`crate::estimate`), so a sweep that
+//! runs far past it shows.
 
 use super::rounds::Event;
 use crate::estimate::Estimate;
