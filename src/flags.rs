@@ -37,6 +37,27 @@ pub fn percent(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The longest duration accepted: a week.
+const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
+
+/// A duration: a number with a unit, `90s`, `10m`, `1.5h` (a bare number is
+/// seconds), above zero and at most a week.
+pub fn duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.trim_end_matches(|c: char| c.is_alphabetic()).len());
+    let scale = match unit {
+        "" | "s" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return Err("must be a duration like 90s, 10m or 1h".into()),
+    };
+    match number.trim().parse::<f64>().map(|n| n * scale) {
+        Ok(s) if s > 0.0 && s <= MAX_DURATION_S => Ok(std::time::Duration::from_secs_f64(s)),
+        Ok(_) => Err("must be a duration above 0 and at most a week, like 10m".into()),
+        Err(_) => Err("must be a duration like 90s, 10m or 1h".into()),
+    }
+}
+
 /// A whole number, written plainly (`1000000`), with separators
 /// (`1_000_000`) or in scientific notation (`1e6`).
 fn whole_number(text: &str) -> Result<u64, String> {
@@ -64,6 +85,18 @@ mod tests {
         assert!(percent("0%").unwrap_err().contains("above 0"));
         assert!(percent("100").unwrap_err().contains("below 100"));
         assert!(percent("five").unwrap_err().contains("like 5%"));
+    }
+
+    #[test]
+    fn durations_take_seconds_minutes_or_hours() {
+        use std::time::Duration;
+        assert_eq!(duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(duration("1.5h"), Ok(Duration::from_secs(5400)));
+        assert_eq!(duration("45"), Ok(Duration::from_secs(45)));
+        assert!(duration("0s").unwrap_err().contains("above 0"));
+        assert!(duration("8d").unwrap_err().contains("like 90s"));
+        assert!(duration("soon").unwrap_err().contains("like 90s"));
     }
 
     #[test]

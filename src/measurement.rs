@@ -12,6 +12,7 @@
 
 use crate::interval::MedianInterval;
 use crate::measure::RunRecord;
+use crate::measure::interference::Interference;
 use serde::{Deserialize, Serialize};
 
 /// What starting workers (or launching an MPI job) costs beyond the work:
@@ -43,6 +44,14 @@ pub struct Measurement {
     /// just before and just after (empty when the runs were not paired).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub serial_s: Vec<f64>,
+    /// For each run, what the machine took from it (steal, competing load,
+    /// run delay: `crate::measure::interference`); empty where not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interference: Vec<Interference>,
+    /// For each run, what the machine took from the two serial runs beside
+    /// it, added; empty where not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serial_interference: Vec<Interference>,
 }
 
 impl Measurement {
@@ -77,6 +86,8 @@ impl Measurement {
             samples: n,
             times_s: Vec::new(),
             serial_s: Vec::new(),
+            interference: Vec::new(),
+            serial_interference: Vec::new(),
         }
     }
 
@@ -95,19 +106,71 @@ impl Measurement {
         }
     }
 
-    /// Summarises the records of paired runs `(run, serial seconds beside
-    /// it)`, keeping what each run told besides its time.
+    /// Summarises the records of paired runs `(run, the serial runs beside
+    /// it)`, keeping what each run told besides its time. Interference is
+    /// kept only when every run, and every serial run beside it, has it.
     pub fn from_runs(
         workload: &str,
         strategy: &str,
         workers: usize,
-        runs: &[(RunRecord, f64)],
+        runs: &[(RunRecord, RunRecord)],
     ) -> Measurement {
         let pairs: Vec<(f64, f64)> = runs
             .iter()
-            .map(|(run, serial)| (run.seconds, *serial))
+            .map(|(run, serial)| (run.seconds, serial.seconds))
             .collect();
-        Measurement::from_pairs(workload, strategy, workers, &pairs)
+        let all = |of: fn(&(RunRecord, RunRecord)) -> Option<Interference>| {
+            runs.iter().map(of).collect::<Option<Vec<_>>>()
+        };
+        let (interference, serial_interference) =
+            match (all(|p| p.0.interference), all(|p| p.1.interference)) {
+                (Some(point), Some(serial)) => (point, serial),
+                _ => (Vec::new(), Vec::new()),
+            };
+        Measurement {
+            interference,
+            serial_interference,
+            ..Measurement::from_pairs(workload, strategy, workers, &pairs)
+        }
+    }
+
+    /// For each pair, whether the run or the serial runs beside it lost
+    /// more than [`DISTURBED_SHARE`](crate::measure::interference::DISTURBED_SHARE)
+    /// of their time to the machine; empty where interference was not read.
+    pub fn disturbed(&self) -> Vec<bool> {
+        if !self.is_paired() || self.interference.len() != self.times_s.len() {
+            return Vec::new();
+        }
+        (0..self.times_s.len())
+            .map(|i| {
+                self.interference[i].disturbs(self.times_s[i])
+                    || self.serial_interference[i].disturbs(2.0 * self.serial_s[i])
+            })
+            .collect()
+    }
+
+    /// The speedup from the pairs no interference disturbed, with its
+    /// interval; `None` where interference was not read.
+    ///
+    /// The report's speedup ([`Measurement::paired_speedup`]) keeps every
+    /// pair, disturbed ones included: which runs the machine disturbed is
+    /// read, not chosen, but dropping runs after seeing them still leans the
+    /// median toward the quiet minutes, and a shared machine's speedup is
+    /// what it is. This one is shown beside it, to tell whether interference
+    /// explains a wide interval.
+    pub fn undisturbed_speedup(&self) -> Option<MedianInterval> {
+        let disturbed = self.disturbed();
+        if disturbed.is_empty() {
+            return None;
+        }
+        speedup_of_pairs(
+            self.times_s
+                .iter()
+                .zip(&self.serial_s)
+                .zip(disturbed)
+                .filter(|(_, disturbed)| !disturbed)
+                .map(|((&point, &serial), _)| (point, serial)),
+        )
     }
 
     /// Whether every run has its serial partner.
@@ -197,5 +260,68 @@ mod tests {
     fn one_sample_has_a_zero_width_interval() {
         let m = Measurement::from_samples("w", "s", 1, &[0.5]);
         assert_eq!((m.median_s, m.ci_low_s, m.ci_high_s), (0.5, 0.5, 0.5));
+    }
+
+    /// A run of `seconds` that lost `delay_s` to waiting (no steal).
+    fn run(seconds: f64, delay_s: f64) -> RunRecord {
+        RunRecord::of_seconds(seconds).with_interference(Some(Interference {
+            delay_s: Some(delay_s),
+            cpus: 2,
+            ..Interference::default()
+        }))
+    }
+
+    /// Eight pairs of ratio 2, two of them run while the machine took half
+    /// their time (ratio 1.2 and 1.0), one beside a disturbed serial run.
+    fn with_disturbed_runs() -> Measurement {
+        let quiet = (run(0.5, 0.01), run(1.0, 0.02));
+        let runs = vec![
+            quiet.clone(),
+            (run(0.5, 0.25), run(0.6, 0.01)),
+            quiet.clone(),
+            quiet.clone(),
+            (run(0.5, 0.0), run(0.5, 0.4)),
+            quiet.clone(),
+            quiet.clone(),
+            quiet,
+        ];
+        Measurement::from_runs("w", "s", 2, &runs)
+    }
+
+    #[test]
+    fn disturbed_pairs_are_marked_from_the_run_or_the_serial_runs_beside_it() {
+        let m = with_disturbed_runs();
+        assert_eq!(m.interference.len(), 8);
+        assert_eq!(m.serial_interference.len(), 8);
+        let marked: Vec<usize> = (0..8).filter(|&i| m.disturbed()[i]).collect();
+        assert_eq!(marked, [1, 4]);
+        // Without interference (an old file, another OS) nothing is marked.
+        let old = Measurement::from_pairs("w", "s", 2, &[(0.5, 1.0); 8]);
+        assert!(old.disturbed().is_empty());
+        assert_eq!(old.undisturbed_speedup(), None);
+    }
+
+    #[test]
+    fn the_median_keeps_disturbed_pairs_and_the_undisturbed_speedup_drops_them() {
+        let m = with_disturbed_runs();
+        // Kept (the report's speedup): ratios 1.0, 1.2 and six of 2.0.
+        let all = m.paired_speedup().unwrap();
+        assert_eq!((all.median, all.low), (2.0, 1.0));
+        // Dropped: six pairs of exactly 2.0, a zero-width interval.
+        let quiet = m.undisturbed_speedup().unwrap();
+        assert_eq!((quiet.low, quiet.median, quiet.high), (2.0, 2.0, 2.0));
+    }
+
+    #[test]
+    fn old_files_without_interference_load_and_write_back_the_same() {
+        let old = Measurement::from_pairs("w", "s", 2, &[(0.5, 1.0), (0.6, 1.1)]);
+        let json = serde_json::to_string(&old).unwrap();
+        assert!(!json.contains("interference"), "{json}");
+        let back: Measurement = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, old);
+        let new = with_disturbed_runs();
+        let back: Measurement =
+            serde_json::from_str(&serde_json::to_string(&new).unwrap()).unwrap();
+        assert_eq!(back, new);
     }
 }

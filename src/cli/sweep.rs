@@ -4,7 +4,8 @@
 //! every run is paired with serial runs beside it (`crate::measure`): the
 //! speedups are medians of per-pair ratios with 95% intervals, and the
 //! report is the very one `cargo bench` writes. `--until 5%` buys precision
-//! with time: rounds are added until every interval is within 5%.
+//! with time: rounds of the points still wider than 5% are added until each
+//! is within it, and `--budget 10m` caps the time they may take.
 
 use super::args;
 use super::stdout;
@@ -12,7 +13,7 @@ use crate::estimate::Estimate;
 use crate::folder_lock::LockedFolder;
 use crate::launcher::Launcher;
 use crate::machine::Machine;
-use crate::measure::{Conditions, Plan, RoundsBar};
+use crate::measure::{Conditions, Event, Plan, RoundsBar, short_of};
 use crate::report::{self, Report};
 use crate::seeds::DEFAULT_SEED;
 use crate::strategy::{DEFAULT_TIMEOUT, RunOptions};
@@ -32,6 +33,7 @@ Examples:
   speedup sweep --workloads integration --strategies serial,scoped --workers 1,2,4
   speedup sweep --rounds 10 --out my-report
   speedup sweep --workloads ma2 --workers 1,2 --until 5% --max-rounds 30
+  speedup sweep --until 5% --budget 10m
   speedup sweep --strategies thread-pool,mpi --launcher \"mpirun -n {workers}\"
 
 How it measures: each round runs every point once, in a fresh random order,
@@ -39,7 +41,11 @@ as S P S P S ... where S is a serial run; each point's speedup is the median
 of serial/point over the rounds, with a 95% interval from order statistics.
 Beside the strategies it runs p serial copies at once: the machine ceiling,
 what p independent jobs get here. Six rounds are the fewest for a 95%
-interval; noisy machines need more (--until).
+interval; noisy machines need more: --until adds rounds only of the points
+still too wide, until --max-rounds or the --budget is spent, and then names
+the points still short of the target. Every run records what the machine
+took from it (steal, other processes' load, its threads' run delay), and the
+report says whether that explains a wide interval.
 
 Then open DIR/report.md or DIR/report.html. `cargo bench` measures the same
 grid under criterion and writes the same report.
@@ -79,6 +85,10 @@ pub struct SweepArgs<S: WorkloadSet> {
     /// The most rounds --until may run
     #[arg(long, default_value_t = 30, value_parser = args::rounds, value_name = "K", allow_hyphen_values = true)]
     max_rounds: usize,
+
+    /// Stop adding --until's rounds once the sweep has run this long, e.g. 90s or 10m
+    #[arg(long, value_parser = crate::flags::duration, value_name = "DURATION", allow_hyphen_values = true)]
+    budget: Option<Duration>,
 
     /// Report directory [default: reports/<machine>]
     #[arg(long, value_name = "DIR")]
@@ -121,6 +131,11 @@ fn parse_workers_arg(text: &str) -> Result<Vec<usize>, String> {
 }
 
 pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
+    if args.budget.is_some() && args.until.is_none() {
+        return Err(Error::new(
+            "--budget limits the rounds --until adds: add --until, like --until 5%",
+        ));
+    }
     let machine = Machine::detect();
     let mut grid = Grid::full_of::<S>();
     if let Some(workloads) = args.workloads {
@@ -165,19 +180,31 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
         rounds: args.rounds,
         until: args.until,
         max_rounds: args.max_rounds.max(args.rounds),
+        budget: args.budget,
         order_seed: args.seed,
     };
     let runs_per_round = grid.points().len() + grid.workloads.len() * grid.ceiling_counts().len();
     let conditions = Conditions::now(METHOD);
     let mut bar = RoundsBar::new(plan.rounds, runs_per_round).with_estimate(estimate);
     let options = RunOptions::with_timeout(Duration::from_secs_f64(args.timeout));
+    let mut gave_up = None;
     let measurements =
         sweep::measure_with::<S>(&grid, launcher.as_ref(), &options, &plan, args.seed, |e| {
+            if let Event::GaveUp { why, .. } = e {
+                gave_up = Some(why);
+            }
             bar.on(e)
         });
     bar.finish();
     let measurements = measurements?;
-    let rounds = measurements.first().map_or(0, |m| m.samples);
+    if let (Some(why), Some(target)) = (gave_up, plan.until) {
+        eprintln!("note: no more rounds added: {why}; still short of the target:");
+        for line in short_of(&measurements, target) {
+            eprintln!("  {line}");
+        }
+    }
+    // Added rounds run only the wide points: the most runs of any is the rounds run.
+    let rounds = measurements.iter().map(|m| m.samples).max().unwrap_or(0);
     let startup = sweep::startup_costs(&grid)?;
     let mut report =
         Report::new(machine, measurements, startup)?.with_conditions(conditions.finish(rounds));

@@ -5,8 +5,10 @@
 //! program can read for itself (on Linux; elsewhere they say "unknown"): the
 //! load average before and after measuring (other work competing for the
 //! CPUs), the CPU frequency governor (`powersave` clocks down between runs),
-//! whether SMT is on (two "CPUs" sharing one core), and the build profile
-//! (an unoptimised build times the compiler, not the algorithm).
+//! whether SMT is on (two "CPUs" sharing one core), the build profile
+//! (an unoptimised build times the compiler, not the algorithm), and where
+//! each run's interference is read from, or why it is not
+//! (`super::interference`).
 
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +28,10 @@ pub struct Conditions {
     pub method: String,
     /// Rounds run (each point once per round).
     pub rounds: usize,
+    /// Where each run's interference was read from, or why it was not
+    /// (absent in reports made before it was read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interference: Option<String>,
 }
 
 impl Conditions {
@@ -43,6 +49,7 @@ impl Conditions {
             },
             method: method.into(),
             rounds: 0,
+            interference: Some(super::interference::source()),
         }
     }
 
@@ -81,6 +88,9 @@ mod tests {
         if std::path::Path::new("/proc/loadavg").exists() {
             assert!(c.load_before.is_some_and(|l| l >= 0.0), "{c:?}");
             assert!(c.load_after.is_some_and(|l| l >= 0.0), "{c:?}");
+        }
+        if std::path::Path::new("/proc/stat").exists() {
+            assert!(c.interference.as_deref().unwrap().starts_with("/proc/stat"));
         }
         // Tests build without --release, so the profile must say so.
         assert_eq!(c.profile, "debug");

@@ -3,9 +3,11 @@
 //!
 //! A sweep takes minutes; a silent terminal for minutes looks like a hang.
 //! The bar counts runs, names the point running now, and after each round
-//! says how wide the widest speedup interval still is: the number that
-//! `--until` waits on. Beside the clock it keeps the estimate made before
-//! the start (`crate::estimate`), so a sweep that runs far past it shows.
+//! says how wide the widest speedup interval still is and how many points
+//! are still wider than `--until`'s target: the rounds it adds run only
+//! those, and the bar grows by that many runs. Beside the clock it keeps
+//! the estimate made before the start (`crate::estimate`), so a sweep that
+//! runs far past it shows.
 
 use super::rounds::Event;
 use crate::estimate::Estimate;
@@ -15,7 +17,6 @@ use std::time::Duration;
 /// Shows the rounds' progress on standard error (hidden when it is not a terminal).
 pub struct RoundsBar {
     bar: ProgressBar,
-    runs_per_round: u64,
     widest: String,
 }
 
@@ -28,7 +29,6 @@ impl RoundsBar {
         );
         RoundsBar {
             bar,
-            runs_per_round: runs_per_round as u64,
             widest: String::new(),
         }
     }
@@ -45,17 +45,13 @@ impl RoundsBar {
     /// Takes one event of [`super::run_rounds`].
     pub fn on(&mut self, event: Event) {
         match event {
+            Event::Adding { points, .. } => self.bar.inc_length(points as u64),
             Event::Ran {
                 round,
                 workload,
                 strategy,
                 workers,
             } => {
-                let done = self.bar.position() + 1;
-                if done > self.bar.length().unwrap_or(0) {
-                    // `--until` added a round.
-                    self.bar.inc_length(self.runs_per_round);
-                }
                 self.bar.set_message(format!(
                     "round {} {workload} {strategy} ×{workers}{}",
                     round + 1,
@@ -63,13 +59,19 @@ impl RoundsBar {
                 ));
                 self.bar.inc(1);
             }
-            Event::RoundDone { widest, .. } => {
+            Event::RoundDone { widest, wide, .. } => {
+                let still = match wide {
+                    0 => String::new(),
+                    1 => ", 1 point still wide".into(),
+                    n => format!(", {n} points still wide"),
+                };
                 self.widest = if widest.is_finite() {
-                    format!(" (widest interval ±{:.1}%)", widest * 100.0)
+                    format!(" (widest interval ±{:.1}%{still})", widest * 100.0)
                 } else {
                     String::new()
                 };
             }
+            Event::GaveUp { .. } => {}
         }
     }
 
@@ -89,5 +91,21 @@ mod tests {
         assert_eq!(bar.bar.prefix(), ", estimated about 2 minutes");
         let without = RoundsBar::new(7, 10).with_estimate(None);
         assert_eq!(without.bar.prefix(), "");
+    }
+
+    #[test]
+    fn an_added_round_grows_the_bar_by_the_points_it_runs() {
+        let mut bar = RoundsBar::new(2, 10);
+        bar.on(Event::RoundDone {
+            round: 1,
+            widest: 0.12,
+            wide: 3,
+        });
+        assert_eq!(bar.widest, " (widest interval ±12.0%, 3 points still wide)");
+        bar.on(Event::Adding {
+            round: 2,
+            points: 3,
+        });
+        assert_eq!(bar.bar.length(), Some(23));
     }
 }

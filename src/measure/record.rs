@@ -14,11 +14,28 @@
 pub struct RunRecord {
     /// Wall-clock seconds from start to finish.
     pub seconds: f64,
+    /// What the machine took from the run (steal, competing load, run
+    /// delay), read by the rounds engine around it; `None` where not read.
+    pub interference: Option<super::interference::Interference>,
 }
 
 impl RunRecord {
     /// A run that reports its time and nothing else.
     pub fn of_seconds(seconds: f64) -> RunRecord {
-        RunRecord { seconds }
+        RunRecord {
+            seconds,
+            ..RunRecord::default()
+        }
+    }
+
+    /// The same run with what the machine took from it.
+    pub fn with_interference(
+        self,
+        interference: Option<super::interference::Interference>,
+    ) -> RunRecord {
+        RunRecord {
+            interference,
+            ..self
+        }
     }
 }

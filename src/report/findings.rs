@@ -8,6 +8,8 @@ use super::Report;
 use super::amdahl;
 use super::derived::{Derived, NOISY_WIDTH};
 use super::view::{Label, Point, WorkloadView};
+use crate::measure::interference::{DISTURBED_SHARE, Interference};
+use crate::measurement::Measurement;
 use crate::strategy::Strategy;
 
 /// A slowdown smaller than this is called noise, not a cost.
@@ -209,17 +211,19 @@ fn is_thread_strategy(label: &Label) -> bool {
     matches!(label, Label::Strategy(strategy) if strategy.kind().is_threads())
 }
 
-/// Points whose interval is wider than [`NOISY_WIDTH`] of the estimate.
+/// Points whose interval is wider than [`NOISY_WIDTH`] of the estimate,
+/// each with whether the machine's interference explains its width.
 fn noisy_points(view: &WorkloadView) -> Option<String> {
     let noisy: Vec<String> = view
         .speedups()
         .filter(|(_, d)| d.noisy)
         .map(|(point, d)| {
             format!(
-                "{} at {} (±{:.0}%)",
+                "{} at {} (±{:.0}%{})",
                 point.label,
                 d.workers,
-                (d.speedup_ci_high - d.speedup_ci_low) / d.speedup * 50.0
+                (d.speedup_ci_high - d.speedup_ci_low) / d.speedup * 50.0,
+                explained(point.measurement)
             )
         })
         .collect();
@@ -233,6 +237,77 @@ fn noisy_points(view: &WorkloadView) -> Option<String> {
             noisy.join(", ")
         )
     })
+}
+
+/// Whether interference explains a noisy point's width: its disturbed runs
+/// counted, and the interval without them; empty where interference was
+/// not read (older reports read as before).
+fn explained(m: &Measurement) -> String {
+    let disturbed = m.disturbed().iter().filter(|&&d| d).count();
+    if m.disturbed().is_empty() {
+        return String::new();
+    }
+    if disturbed == 0 {
+        return "; no run disturbed: not the machine's interference".into();
+    }
+    let of = format!("; {disturbed} of {} runs disturbed", m.samples);
+    match m.undisturbed_speedup().filter(|s| s.coverage >= 0.95) {
+        Some(quiet) if quiet.relative_width() <= NOISY_WIDTH => format!(
+            "{of}, ±{:.0}% without them: interference explains it",
+            quiet.relative_width() * 50.0
+        ),
+        Some(quiet) => format!(
+            "{of}, still ±{:.0}% without them: not interference alone",
+            quiet.relative_width() * 50.0
+        ),
+        None => format!("{of}, too few left to tell"),
+    }
+}
+
+/// What the machine took from the study's timed runs, in one sentence, or
+/// that it was not measured; nothing for reports made before it was read.
+fn interference(report: &Report) -> Option<String> {
+    let runs: Vec<(f64, &Interference)> = report
+        .measurements
+        .iter()
+        .flat_map(|m| m.times_s.iter().copied().zip(&m.interference))
+        .collect();
+    if runs.is_empty() {
+        let source = report.conditions.as_ref()?.interference.as_ref()?;
+        return Some(format!(" Interference from the machine: {source}."));
+    }
+    let wall: f64 = runs.iter().map(|(s, _)| s).sum();
+    let cpu_time: f64 = runs.iter().map(|(s, i)| s * i.cpus as f64).sum();
+    let steal: f64 = runs.iter().map(|(_, i)| i.steal_s).sum();
+    let others: f64 = runs.iter().map(|(_, i)| i.others_s).sum();
+    let delay: Option<f64> = runs.iter().map(|(_, i)| i.delay_s).sum();
+    let waited = match delay {
+        Some(delay) => format!(
+            "this study's own threads waited runnable {:.1}% of their runs' time",
+            delay / wall * 100.0
+        ),
+        None => format!(
+            "run delay was not measured (no schedstat), {:.0} involuntary switches a run",
+            runs.iter().map(|(_, i)| i.switches as f64).sum::<f64>() / runs.len() as f64
+        ),
+    };
+    let marks: Vec<bool> = report
+        .measurements
+        .iter()
+        .flat_map(Measurement::disturbed)
+        .collect();
+    let disturbed = marks.iter().filter(|&&d| d).count();
+    Some(format!(
+        " Interference over the timed runs: the hypervisor stole {:.1}% of the CPUs' time, \
+         other processes kept {:.2} CPUs busy on average, and {waited}. {disturbed} of {} runs \
+         lost more than {:.0}% of their time (run delay and steal) or ran beside serial runs \
+         that did, and are marked disturbed: the medians keep them, and a noisy point says \
+         whether they explain its width.",
+        steal / cpu_time * 100.0,
+        others / wall,
+        marks.len(),
+        DISTURBED_SHARE * 100.0
+    ))
 }
 
 /// How steady the machine was: serial against serial, per workload (each
@@ -279,9 +354,10 @@ pub fn noise(report: &Report, views: &[WorkloadView]) -> Option<String> {
     };
     Some(format!(
         "Noise: serial timed against the serial runs beside it should give 1.000×; here {}. \
-         The interval's width is this machine's noise floor for every speedup below.{}{short}",
+         The interval's width is this machine's noise floor for every speedup below.{}{}{short}",
         serial.join(", "),
-        load.unwrap_or_default()
+        load.unwrap_or_default(),
+        interference(report).unwrap_or_default()
     ))
 }
 
@@ -622,5 +698,100 @@ mod tests {
         assert_eq!(seconds(2.5), "2.50 s");
         assert_eq!(seconds(0.0123), "12.3 ms");
         assert_eq!(seconds(0.000_02), "20 µs");
+    }
+
+    /// Paired runs of the given ratios (serial 1 s), each run losing
+    /// `delay` seconds to waiting and 0.1 CPU-seconds to steal.
+    fn interfered(strategy: &str, workers: usize, runs: &[(f64, f64)]) -> Measurement {
+        use crate::measure::{Interference, RunRecord};
+        let record = |seconds: f64, delay: f64| {
+            RunRecord::of_seconds(seconds).with_interference(Some(Interference {
+                steal_s: 0.1,
+                others_s: 0.5,
+                delay_s: Some(delay),
+                switches: 3,
+                cpus: 2,
+            }))
+        };
+        let runs: Vec<(RunRecord, RunRecord)> = runs
+            .iter()
+            .map(|&(ratio, delay)| (record(1.0 / ratio, delay), record(1.0, 0.0)))
+            .collect();
+        Measurement::from_runs("w", strategy, workers, &runs)
+    }
+
+    #[test]
+    fn a_noisy_point_says_whether_interference_explains_its_width() {
+        let quiet = |ratio| (ratio, 0.0);
+        let r = report(vec![
+            interfered("serial", 1, &[quiet(1.0); 8]),
+            // Two runs waited 0.3 s of their ~0.6 s: they hold the width.
+            interfered(
+                "scoped-static",
+                2,
+                &[
+                    quiet(1.9),
+                    (1.2, 0.3),
+                    quiet(1.9),
+                    quiet(1.91),
+                    (1.4, 0.3),
+                    quiet(1.89),
+                    quiet(1.9),
+                    quiet(1.9),
+                ],
+            ),
+            // Wide, and no run disturbed: the program's own spread.
+            interfered(
+                "thread-pool",
+                2,
+                &[1.5, 1.9, 1.7, 1.3, 1.8, 1.6, 1.7, 1.4].map(quiet),
+            ),
+        ]);
+        let lines = for_workload(&r.views()[0]);
+        let noisy = lines.iter().find(|l| l.starts_with("Noisy")).unwrap();
+        assert!(
+            noisy.contains("scoped-static at 2 (±")
+                && noisy
+                    .contains("2 of 8 runs disturbed, ±1% without them: interference explains it"),
+            "{noisy}"
+        );
+        assert!(
+            noisy.contains("thread-pool at 2 (±") && noisy.contains("no run disturbed"),
+            "{noisy}"
+        );
+        let floor = noise(&r, &r.views()).unwrap();
+        // Steal: 0.1 CPU-s per run over 2 CPUs; others' 0.5 CPU-s per run.
+        let wall: f64 = r.measurements.iter().flat_map(|m| &m.times_s).sum();
+        let expected = format!(
+            "stole {:.1}% of the CPUs' time, other processes kept {:.2} CPUs busy",
+            24.0 * 0.1 / (2.0 * wall) * 100.0,
+            24.0 * 0.5 / wall
+        );
+        assert!(floor.contains(&expected), "{expected} in {floor}");
+        assert!(floor.contains("2 of 24 runs lost more than 10%"), "{floor}");
+    }
+
+    #[test]
+    fn where_interference_was_not_read_the_report_says_so_and_old_reports_say_nothing() {
+        let points = || {
+            vec![
+                paired("serial", 1, &[1.0; 7]),
+                paired("thread-pool", 2, &[1.9; 7]),
+            ]
+        };
+        let old = report(points());
+        assert!(!noise(&old, &old.views()).unwrap().contains("nterference"));
+        let conditions = crate::measure::Conditions {
+            interference: Some("not measured: this system has no /proc/stat".into()),
+            ..crate::measure::Conditions::now("test")
+        };
+        let elsewhere = report(points()).with_conditions(conditions);
+        let floor = noise(&elsewhere, &elsewhere.views()).unwrap();
+        assert!(
+            floor.contains(
+                "Interference from the machine: not measured: this system has no /proc/stat."
+            ),
+            "{floor}"
+        );
     }
 }

@@ -11,6 +11,7 @@ use super::document::Block;
 use super::figures::{Quantity, figure_stem};
 use super::findings::{self, seconds};
 use super::view::WorkloadView;
+use crate::measurement::Measurement;
 
 const HOW_TO_READ: &str = "How to read the figures: each coloured line is one strategy. \
 Every run of a point was timed between two serial runs; a dot is the median of the per-run \
@@ -112,10 +113,18 @@ fn conditions_rows(report: &Report) -> Vec<Vec<String>> {
         ],
         vec!["build profile".into(), c.profile.clone()],
     ]
+    .into_iter()
+    .chain(
+        c.interference
+            .as_ref()
+            .map(|source| vec!["interference".into(), source.clone()]),
+    )
+    .collect()
 }
 
 /// Every point's speedup with its interval, its share of the ceiling,
-/// Karp–Flatt and a flag where the interval is wide.
+/// Karp–Flatt, and flags where the interval is wide and where runs were
+/// disturbed by the machine (shown, never dropped).
 fn speedup_table(view: &WorkloadView) -> Block {
     let rows = view
         .speedups()
@@ -128,7 +137,7 @@ fn speedup_table(view: &WorkloadView) -> Block {
                 d.of_ceiling
                     .map_or("–".into(), |s| format!("{:.0}%", s * 100.0)),
                 d.karp_flatt.map_or("–".into(), |e| format!("{e:.3}")),
-                if d.noisy { "noisy" } else { "" }.into(),
+                flags(d.noisy, point.measurement),
             ]
         })
         .chain(view.ceiling.iter().map(|c| {
@@ -157,6 +166,18 @@ fn speedup_table(view: &WorkloadView) -> Block {
         .to_vec(),
         rows,
     }
+}
+
+/// The flag cell of a point: "noisy", and how many of its runs were
+/// disturbed (only where interference was read).
+fn flags(noisy: bool, m: &Measurement) -> String {
+    let disturbed = m.disturbed().iter().filter(|&&d| d).count();
+    let disturbed = (disturbed > 0).then(|| format!("{disturbed} of {} disturbed", m.samples));
+    [noisy.then(|| "noisy".to_string()), disturbed]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Workers down, strategies across: time · speedup · efficiency.
