@@ -73,6 +73,7 @@ pub mod names;
 pub mod normal;
 pub mod plot;
 pub mod report;
+pub mod run_record;
 pub mod seeds;
 pub mod strategy;
 pub mod sweep;

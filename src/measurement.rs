@@ -11,8 +11,7 @@
 //! `speedup.json` keeps them so a report can be recomputed from scratch.
 
 use crate::interval::MedianInterval;
-use crate::measure::RunRecord;
-use crate::measure::interference::Interference;
+use crate::run_record::{Interference, RunRecord};
 use serde::{Deserialize, Serialize};
 
 /// What starting workers (or launching an MPI job) costs beyond the work:
@@ -135,7 +134,7 @@ impl Measurement {
     }
 
     /// For each pair, whether the run or the serial runs beside it lost
-    /// more than [`DISTURBED_SHARE`](crate::measure::interference::DISTURBED_SHARE)
+    /// more than [`DISTURBED_SHARE`](crate::run_record::DISTURBED_SHARE)
     /// of their time to the machine; empty where interference was not read.
     pub fn disturbed(&self) -> Vec<bool> {
         if !self.is_paired() || self.interference.len() != self.times_s.len() {

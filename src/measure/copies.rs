@@ -20,8 +20,8 @@
 //! p is the machine's limit, not the code's. At p = 1 the ceiling is serial
 //! against serial, the serial point itself.
 
-use super::record::RunRecord;
 use super::rounds::Contestant;
+use crate::run_record::RunRecord;
 use crate::{Error, Result};
 use std::time::Instant;
 

@@ -29,65 +29,9 @@
 //! ([`Snapshot::from_texts`], [`Snapshot::interference_since`]), so tests can
 //! feed it the files' text of a scripted run.
 
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// A run that lost more than this share of its wall time to the machine is
-/// marked disturbed.
-pub const DISTURBED_SHARE: f64 = 0.10;
-
-/// What the machine took from one run (or from the two serial runs beside
-/// it, added together).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Interference {
-    /// CPU-seconds the hypervisor stole from the whole machine (all CPUs).
-    pub steal_s: f64,
-    /// CPU-seconds other processes used.
-    pub others_s: f64,
-    /// Seconds this run's own tasks waited runnable but not running;
-    /// `None` where the kernel keeps no schedstat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delay_s: Option<f64>,
-    /// Involuntary context switches of this process and its children.
-    pub switches: u64,
-    /// Logical CPUs the machine counters cover.
-    pub cpus: usize,
-}
-
-impl Interference {
-    /// Seconds of wall time the run lost: its tasks' run delay, plus the
-    /// steal spread evenly over the CPUs (one CPU's share of what was
-    /// stolen). A reading, not an exact account: run delay is summed over
-    /// tasks, so p workers waiting at once count p times.
-    pub fn lost_s(&self) -> f64 {
-        self.delay_s.unwrap_or(0.0) + self.steal_s / self.cpus.max(1) as f64
-    }
-
-    /// The share of `wall_s` seconds that the run lost ([`Interference::lost_s`]).
-    pub fn lost_share(&self, wall_s: f64) -> f64 {
-        if wall_s > 0.0 {
-            self.lost_s() / wall_s
-        } else {
-            0.0
-        }
-    }
-
-    /// Whether a run of `wall_s` seconds lost more than [`DISTURBED_SHARE`].
-    pub fn disturbs(&self, wall_s: f64) -> bool {
-        self.lost_share(wall_s) > DISTURBED_SHARE
-    }
-
-    /// Two readings added, as for the two serial runs beside a point.
-    pub fn plus(&self, other: &Interference) -> Interference {
-        Interference {
-            steal_s: self.steal_s + other.steal_s,
-            others_s: self.others_s + other.others_s,
-            delay_s: self.delay_s.zip(other.delay_s).map(|(a, b)| a + b),
-            switches: self.switches + other.switches,
-            cpus: self.cpus.max(other.cpus),
-        }
-    }
-}
+pub use crate::run_record::{DISTURBED_SHARE, Interference};
 
 /// The counters at one instant.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,7 @@
 //! - [`copies`]: the **machine ceiling**, p independent serial copies at
 //!   once, so a reader can tell a code's overhead from a machine's limit.
 //! - [`conditions`]: what was going on (load, governor, SMT, profile).
-//! - [`record`]: what one run tells besides its time, kept run by run.
+//! - [`RunRecord`] (`run_record.rs`): what one run tells besides its time, kept run by run.
 //! - [`interference`]: what the machine took from each run (steal,
 //!   competing load, run delay), read around it.
 //! - [`progress`]: a bar that says which point runs and how wide the
@@ -28,13 +28,12 @@ pub mod conditions;
 pub mod copies;
 pub mod interference;
 pub mod progress;
-pub mod record;
 pub mod rounds;
 
 pub use crate::interval::MedianInterval;
+pub use crate::run_record::RunRecord;
 pub use conditions::Conditions;
 pub use copies::{CEILING, ceiling, copies_at_once};
 pub use interference::Interference;
 pub use progress::RoundsBar;
-pub use record::RunRecord;
 pub use rounds::{Bracket, Contestant, Event, Group, Plan, Run, run_rounds, short_of};

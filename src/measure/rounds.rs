@@ -28,10 +28,10 @@
 //! ([`short_of`]).
 
 use super::interference::Snapshot;
-use super::record::RunRecord;
 use crate::Result;
 use crate::interval::MedianInterval;
 use crate::measurement::{Measurement, speedup_of_pairs};
+use crate::run_record::RunRecord;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use std::time::{Duration, Instant};
