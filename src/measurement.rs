@@ -43,6 +43,12 @@ pub struct Measurement {
     /// just before and just after (empty when the runs were not paired).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub serial_s: Vec<f64>,
+    /// For each run, how long each worker spent running chunks
+    /// (`strategy/busy.rs`): one list per run, one entry per worker. Empty
+    /// in reports made before busy time was kept; the efficiency split
+    /// (`report/efficiency.rs`) needs it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub busy_s: Vec<Vec<f64>>,
 }
 
 impl Measurement {
@@ -77,6 +83,7 @@ impl Measurement {
             samples: n,
             times_s: Vec::new(),
             serial_s: Vec::new(),
+            busy_s: Vec::new(),
         }
     }
 
@@ -96,7 +103,8 @@ impl Measurement {
     }
 
     /// Summarises the records of paired runs `(run, serial seconds beside
-    /// it)`, keeping what each run told besides its time.
+    /// it)`, keeping what each run told besides its time: the busy times,
+    /// when every run has them.
     pub fn from_runs(
         workload: &str,
         strategy: &str,
@@ -107,7 +115,15 @@ impl Measurement {
             .iter()
             .map(|(run, serial)| (run.seconds, *serial))
             .collect();
-        Measurement::from_pairs(workload, strategy, workers, &pairs)
+        let every_run_busy = runs.iter().all(|(run, _)| !run.busy_s.is_empty());
+        Measurement {
+            busy_s: if every_run_busy {
+                runs.iter().map(|(run, _)| run.busy_s.clone()).collect()
+            } else {
+                Vec::new()
+            },
+            ..Measurement::from_pairs(workload, strategy, workers, &pairs)
+        }
     }
 
     /// Whether every run has its serial partner.
@@ -181,6 +197,27 @@ mod tests {
         assert_eq!(m.median_s, 0.5);
         let unpaired = Measurement::from_samples("w", "s", 2, &[0.5]);
         assert_eq!(unpaired.paired_speedup(), None);
+    }
+
+    #[test]
+    fn busy_times_are_kept_run_by_run_only_when_every_run_has_them() {
+        let run = |seconds: f64, busy_s: Vec<f64>| RunRecord { seconds, busy_s };
+        let runs = [
+            (run(1.0, vec![0.9, 0.6]), 2.0),
+            (run(1.1, vec![1.0, 0.7]), 2.1),
+        ];
+        let m = Measurement::from_runs("w", "s", 2, &runs);
+        assert_eq!(m.busy_s, vec![vec![0.9, 0.6], vec![1.0, 0.7]]);
+        assert_eq!(m.times_s, vec![1.0, 1.1]);
+        let partial = [
+            (run(1.0, vec![0.9, 0.6]), 2.0),
+            (RunRecord::of_seconds(1.1), 2.1),
+        ];
+        assert!(
+            Measurement::from_runs("w", "s", 2, &partial)
+                .busy_s
+                .is_empty()
+        );
     }
 
     #[test]

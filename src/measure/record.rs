@@ -14,11 +14,17 @@
 pub struct RunRecord {
     /// Wall-clock seconds from start to finish.
     pub seconds: f64,
+    /// Seconds each worker spent running chunks, one entry per worker
+    /// (`strategy/busy.rs`); empty when the run could not tell.
+    pub busy_s: Vec<f64>,
 }
 
 impl RunRecord {
     /// A run that reports its time and nothing else.
     pub fn of_seconds(seconds: f64) -> RunRecord {
-        RunRecord { seconds }
+        RunRecord {
+            seconds,
+            ..RunRecord::default()
+        }
     }
 }

@@ -10,12 +10,14 @@
 //! parent -> child    request line      {"chunk":17}\n                  (repeated)
 //! child  -> parent   reply frame       chunk: u64 LE | length: u64 LE | part bytes   (one per request, in order)
 //! parent -> child    rest request      "rest"\n                        (once, after the last request)
-//! child  -> parent   rest frame        u64::MAX LE | length: u64 LE | part bytes
+//! child  -> parent   rest frame        u64::MAX LE | length: u64 LE | part bytes | busy ns: u64 LE
 //! parent -> child    header line       (the next job, from here on as above) or
 //! parent -> child    end of input      (stdin closed)  -> the child exits with status 0
 //! ```
 //!
-//! The rest request ends a job. A fresh-process run (`process.rs`) then
+//! The rest request ends a job. Its frame ends with how long the child spent
+//! running this job's chunks, in nanoseconds (its busy time, `busy.rs`).
+//! A fresh-process run (`process.rs`) then
 //! closes the child's input and the child exits; a kept pool
 //! (`process_pool.rs`) sends the next job's header to the same child
 //! instead, so it pays for starting the process once, not once a run.
@@ -47,7 +49,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Read, Write};
 
 /// The line a child prints once it is ready to receive its header.
-pub const READY: &str = "speedup-worker ready v3";
+pub const READY: &str = "speedup-worker ready v4";
 
 /// The first message of a job: which workload to rebuild, with which
 /// parameters and seed.
@@ -117,6 +119,25 @@ pub fn write_reply(out: &mut impl Write, chunk: usize, part: &[u8]) -> Result<()
     out.write_all(part)?;
     out.flush()?;
     Ok(())
+}
+
+/// Writes the busy time that ends a rest frame (after [`write_reply`]).
+pub fn write_busy(out: &mut impl Write, busy_nanos: u64) -> Result<()> {
+    out.write_all(&busy_nanos.to_le_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Reads the busy time that ends a rest frame, in nanoseconds.
+pub fn read_busy(input: &mut impl Read) -> Result<u64> {
+    let mut busy = [0u8; 8];
+    let got = read_fully(input, &mut busy)?;
+    if got < busy.len() {
+        return Err(Error::new(format!(
+            "rest frame cut off after {got} of 8 busy-time bytes"
+        )));
+    }
+    Ok(u64::from_le_bytes(busy))
 }
 
 /// The largest part a reply may carry. Real parts are kilobytes to a few
@@ -224,5 +245,14 @@ mod tests {
         assert!(error(&buffer, 41).contains("garbage"));
         let text = b"Segmentation fault, and more text";
         assert!(error(text, 0).contains("garbage"));
+    }
+
+    #[test]
+    fn busy_time_round_trips_and_a_cut_one_is_reported() {
+        let mut buffer = Vec::new();
+        write_busy(&mut buffer, 1_500_000_000).unwrap();
+        assert_eq!(read_busy(&mut buffer.as_slice()).unwrap(), 1_500_000_000);
+        let cut = read_busy(&mut &buffer[..3]).unwrap_err().to_string();
+        assert!(cut.contains("cut off after 3 of 8"), "{cut}");
     }
 }
