@@ -25,6 +25,7 @@ pub mod amdahl;
 pub mod compare;
 pub mod derived;
 pub mod document;
+pub mod efficiency;
 pub mod figures;
 pub mod findings;
 pub mod outline;
