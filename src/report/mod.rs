@@ -26,6 +26,7 @@ pub mod compare;
 pub mod derived;
 pub mod document;
 pub mod efficiency;
+pub mod efficiency_section;
 pub mod figures;
 pub mod findings;
 pub mod outline;
