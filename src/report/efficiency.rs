@@ -89,7 +89,9 @@ pub enum Factor {
 /// ceiling of `ceiling` at its worker count.
 pub fn split(m: &Measurement, speedup: f64, ceiling: f64) -> Option<Split> {
     let runs = usable_runs(m);
-    if runs.is_empty() || !(ceiling > 0.0) || !(speedup > 0.0) {
+    // (A NaN is neither positive nor usable.)
+    let positive = |x: f64| x.is_finite() && x > 0.0;
+    if runs.is_empty() || !positive(ceiling) || !positive(speedup) {
         return None;
     }
     let p = m.workers as f64;
