@@ -28,6 +28,7 @@
 use crate::child_exit;
 use crate::interrupt::{self, Interruptible};
 use crate::lock::lock;
+use crate::run_record::RunRecord;
 use crate::{Error, Result};
 use serde_json::Value;
 use std::fs::File;
@@ -117,11 +118,16 @@ impl Launcher {
     }
 
     /// The wall time rank 0 measured for one run of `workload` (default
-    /// parameters, like every sweep point) on `workers` ranks.
-    pub fn time(&self, workload: &str, workers: usize, seed: u64) -> Result<f64> {
+    /// parameters, like every sweep point) on `workers` ranks, with every
+    /// rank's busy time.
+    pub fn record(&self, workload: &str, workers: usize, seed: u64) -> Result<RunRecord> {
         let seed = seed.to_string();
         let (record, _) = self.run(workers, &[workload, "--seed", &seed])?;
-        wall_seconds(&record)
+        Ok(RunRecord {
+            seconds: wall_seconds(&record)?,
+            busy_s: busy_seconds(&record),
+            ..RunRecord::default()
+        })
     }
 
     /// What a launch costs on `workers` ranks beyond the work: the time from
@@ -236,6 +242,14 @@ impl Drop for Capture {
     }
 }
 
+/// Each rank's busy seconds, as rank 0 printed them (`busy_seconds`);
+/// empty from a `speedup` that does not print them.
+fn busy_seconds(record: &Value) -> Vec<f64> {
+    let busy = record["busy_seconds"].as_array();
+    busy.map(|all| all.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
+}
+
 fn wall_seconds(record: &Value) -> Result<f64> {
     record["wall_seconds"]
         .as_f64()
@@ -322,7 +336,10 @@ mod tests {
         let script = hanging_launcher(&dir);
         let template = format!("sh {} {{workers}}", script.display());
         let launcher = Launcher::new(&template, "speedup".into(), Duration::from_secs(2)).unwrap();
-        let err = launcher.time("integration", 2, 1).unwrap_err().to_string();
+        let err = launcher
+            .record("integration", 2, 1)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "the mpi run `sh integration --seed 1` on 2 ranks did not end within 2 s, so it was \
@@ -352,7 +369,10 @@ mod tests {
     fn a_missing_launcher_is_named() {
         let launcher =
             Launcher::new("no-such-launcher-xyz -n {workers}", "speedup".into(), LIMIT).unwrap();
-        let err = launcher.time("integration", 2, 1).unwrap_err().to_string();
+        let err = launcher
+            .record("integration", 2, 1)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no-such-launcher-xyz"), "{err}");
     }
 }

@@ -51,6 +51,12 @@ pub struct Measurement {
     /// it, added; empty where not read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub serial_interference: Vec<Interference>,
+    /// For each run, how long each worker spent running chunks
+    /// (`strategy/busy.rs`): one list per run, one entry per worker. Empty
+    /// in reports made before busy time was kept; the efficiency split
+    /// (`report/efficiency.rs`) needs it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub busy_s: Vec<Vec<f64>>,
 }
 
 impl Measurement {
@@ -87,6 +93,7 @@ impl Measurement {
             serial_s: Vec::new(),
             interference: Vec::new(),
             serial_interference: Vec::new(),
+            busy_s: Vec::new(),
         }
     }
 
@@ -106,8 +113,9 @@ impl Measurement {
     }
 
     /// Summarises the records of paired runs `(run, the serial runs beside
-    /// it)`, keeping what each run told besides its time. Interference is
-    /// kept only when every run, and every serial run beside it, has it.
+    /// it)`, keeping what each run told besides its time: busy times when
+    /// every run has them, interference only when every run, and every
+    /// serial run beside it, has it.
     pub fn from_runs(
         workload: &str,
         strategy: &str,
@@ -126,9 +134,16 @@ impl Measurement {
                 (Some(point), Some(serial)) => (point, serial),
                 _ => (Vec::new(), Vec::new()),
             };
+        let every_run_busy = runs.iter().all(|(run, _)| !run.busy_s.is_empty());
+        let busy_s = if every_run_busy {
+            runs.iter().map(|(run, _)| run.busy_s.clone()).collect()
+        } else {
+            Vec::new()
+        };
         Measurement {
             interference,
             serial_interference,
+            busy_s,
             ..Measurement::from_pairs(workload, strategy, workers, &pairs)
         }
     }
@@ -253,6 +268,31 @@ mod tests {
         assert_eq!(m.median_s, 0.5);
         let unpaired = Measurement::from_samples("w", "s", 2, &[0.5]);
         assert_eq!(unpaired.paired_speedup(), None);
+    }
+
+    #[test]
+    fn busy_times_are_kept_run_by_run_only_when_every_run_has_them() {
+        let run = |seconds: f64, busy_s: Vec<f64>| RunRecord {
+            seconds,
+            busy_s,
+            ..RunRecord::default()
+        };
+        let runs = [
+            (run(1.0, vec![0.9, 0.6]), RunRecord::of_seconds(2.0)),
+            (run(1.1, vec![1.0, 0.7]), RunRecord::of_seconds(2.1)),
+        ];
+        let m = Measurement::from_runs("w", "s", 2, &runs);
+        assert_eq!(m.busy_s, vec![vec![0.9, 0.6], vec![1.0, 0.7]]);
+        assert_eq!(m.times_s, vec![1.0, 1.1]);
+        let partial = [
+            (run(1.0, vec![0.9, 0.6]), RunRecord::of_seconds(2.0)),
+            (RunRecord::of_seconds(1.1), RunRecord::of_seconds(2.1)),
+        ];
+        assert!(
+            Measurement::from_runs("w", "s", 2, &partial)
+                .busy_s
+                .is_empty()
+        );
     }
 
     #[test]

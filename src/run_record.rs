@@ -21,6 +21,9 @@ use serde::{Deserialize, Serialize};
 pub struct RunRecord {
     /// Wall-clock seconds from start to finish.
     pub seconds: f64,
+    /// Seconds each worker spent running chunks, one entry per worker
+    /// (`strategy/busy.rs`); empty when the run could not tell.
+    pub busy_s: Vec<f64>,
     /// What the machine took from the run (steal, competing load, run
     /// delay), read by the rounds engine around it; `None` where not read.
     pub interference: Option<Interference>,

@@ -7,6 +7,7 @@
 //! validating the parameters happens before the clock starts.
 
 use crate::Result;
+use crate::run_record::RunRecord;
 use crate::strategy::RunOptions;
 use crate::strategy::Strategy;
 use crate::workload::{Job, Workload};
@@ -30,10 +31,39 @@ pub fn timed_with<W: Workload>(
     seed: u64,
     options: &RunOptions,
 ) -> Result<(W::Output, Duration)> {
+    timed_busy(workload, strategy, workers, seed, options).map(|(output, wall, _)| (output, wall))
+}
+
+/// [`timed_with`], as the [`RunRecord`] a sweep keeps: the wall time and
+/// each worker's busy time (`strategy/busy.rs`).
+pub fn timed_record<W: Workload>(
+    workload: &W,
+    strategy: Strategy,
+    workers: usize,
+    seed: u64,
+    options: &RunOptions,
+) -> Result<(W::Output, RunRecord)> {
+    let (output, wall, busy_s) = timed_busy(workload, strategy, workers, seed, options)?;
+    let record = RunRecord {
+        seconds: wall.as_secs_f64(),
+        busy_s,
+        ..RunRecord::default()
+    };
+    Ok((output, record))
+}
+
+/// The one timed run behind both: output, wall time, busy seconds per worker.
+pub fn timed_busy<W: Workload>(
+    workload: &W,
+    strategy: Strategy,
+    workers: usize,
+    seed: u64,
+    options: &RunOptions,
+) -> Result<(W::Output, Duration, Vec<f64>)> {
     workload.validate()?;
     let job = Job::new(workload, seed);
     let start = Instant::now();
-    let parts = strategy.run_with(&job, workers, options)?;
-    let output = workload.merge(parts);
-    Ok((output, start.elapsed()))
+    let ran = strategy.run_recorded(&job, workers, options)?;
+    let output = workload.merge(ran.parts);
+    Ok((output, start.elapsed(), ran.busy_s))
 }

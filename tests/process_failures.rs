@@ -122,8 +122,9 @@ fn a_successful_run_leaves_no_child_and_startup_is_measurable() {
         samples: 500,
         ..Default::default()
     };
-    let parts = run(&Job::new(&study, 1), 2, Schedule::Dynamic).unwrap();
-    assert_eq!(parts.len(), 10);
+    let ran = run(&Job::new(&study, 1), 2, Schedule::Dynamic).unwrap();
+    assert_eq!(ran.parts.len(), 10);
+    assert_eq!(ran.busy_s.len(), 2, "each child reports its busy time");
     let startup = startup_time(2).unwrap();
     assert!(startup.as_nanos() > 0);
     assert_eq!(children(), Vec::<u32>::new());

@@ -89,6 +89,8 @@ pub fn static_block(worker: usize, workers: usize, chunks: usize) -> std::ops::R
 
 /// Task 4b. Scoped threads (`std::thread::scope`), one per worker, each
 /// running its static block; join them in worker order and concatenate.
+/// Run each chunk through `crate::timing::busy` so that `lab time 1` can
+/// show how long each thread worked (its load balance).
 pub fn convergence_scoped_static(samples: usize, seed: u64, workers: usize) -> Vec<f64> {
     // BEGIN SOLUTION hint: task 4: one scoped thread per worker, each running its own block
     let chunks = chunk_count(samples);
@@ -97,7 +99,9 @@ pub fn convergence_scoped_static(samples: usize, seed: u64, workers: usize) -> V
             .map(|worker| {
                 scope.spawn(move || {
                     static_block(worker, workers, chunks)
-                        .flat_map(|chunk| estimate_chunk(chunk, samples, seed))
+                        .flat_map(|chunk| {
+                            crate::timing::busy(|| estimate_chunk(chunk, samples, seed))
+                        })
                         .collect::<Vec<f64>>()
                 })
             })
@@ -113,7 +117,8 @@ pub fn convergence_scoped_static(samples: usize, seed: u64, workers: usize) -> V
 /// Task 5. Scoped threads with dynamic scheduling: each thread repeatedly takes
 /// the next unclaimed chunk from a shared `AtomicUsize` counter
 /// (`fetch_add(1, Relaxed)`) until none is left, and returns its
-/// `(chunk, estimates)` pairs; put the parts back in chunk order.
+/// `(chunk, estimates)` pairs; put the parts back in chunk order. Run each
+/// chunk through `crate::timing::busy`, as in task 4b.
 pub fn convergence_scoped_dynamic(samples: usize, seed: u64, workers: usize) -> Vec<f64> {
     // BEGIN SOLUTION hint: task 5: threads that each take the next unclaimed chunk until none is left
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -129,7 +134,10 @@ pub fn convergence_scoped_dynamic(samples: usize, seed: u64, workers: usize) -> 
                         if chunk >= chunks {
                             break mine;
                         }
-                        mine.push((chunk, estimate_chunk(chunk, samples, seed)));
+                        mine.push((
+                            chunk,
+                            crate::timing::busy(|| estimate_chunk(chunk, samples, seed)),
+                        ));
                     }
                 })
             })

@@ -15,6 +15,11 @@
 //! its figures read: print them ([`table`]), save them ([`save`]) or hand
 //! them to the report writer.
 //!
+//! **Busy time.** A version whose chunk loop runs each chunk through
+//! [`busy`] tells, per run, how long each of its threads spent running
+//! chunks; the table then shows its load balance (mean busy / max busy over
+//! the workers, as the report's efficiency split does) next to its speedup.
+//!
 //! This module names no lab: the labs use it, never the other way round.
 //! Choosing which lab to time is [`crate::measurements`]' job.
 
@@ -22,9 +27,11 @@ use speedup::atomic_file::AtomicFile;
 use speedup::measure::{CEILING, Contestant, Group, Plan, RoundsBar, RunRecord, run_rounds};
 use speedup::sweep::Grid;
 use speedup::{Measurement, Result, Strategy};
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::thread::ThreadId;
 use std::time::Instant;
 
 /// Label prefix of the student's own versions in a table or report.
@@ -58,6 +65,41 @@ pub fn time_once<T>(run: impl FnOnce() -> T) -> f64 {
     let start = Instant::now();
     black_box(run());
     start.elapsed().as_secs_f64()
+}
+
+/// Busy seconds per thread of the run being timed, filled by [`busy`].
+static BUSY: Mutex<Option<HashMap<ThreadId, f64>>> = Mutex::new(None);
+
+/// Runs one chunk of your version and counts its time as busy time of the
+/// thread that runs it. Call it in your workers' chunk loops:
+/// `timing::busy(|| estimate_chunk(chunk, samples, seed))`.
+pub fn busy<T>(chunk: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let part = chunk();
+    let seconds = start.elapsed().as_secs_f64();
+    let mut busy = BUSY.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(threads) = busy.as_mut() {
+        *threads.entry(std::thread::current().id()).or_default() += seconds;
+    }
+    part
+}
+
+/// Times one call of `run` with [`busy`] listening: its seconds, and the busy
+/// seconds of each of its `workers` threads (threads that ran no chunk count
+/// as idle; none at all if the version never called [`busy`]).
+fn time_busy<T>(workers: usize, run: impl FnOnce() -> T) -> RunRecord {
+    *BUSY.lock().unwrap_or_else(|e| e.into_inner()) = Some(HashMap::new());
+    let seconds = time_once(run);
+    let threads = BUSY.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let mut busy_s: Vec<f64> = threads.unwrap_or_default().into_values().collect();
+    if !busy_s.is_empty() && busy_s.len() < workers {
+        busy_s.resize(workers, 0.0);
+    }
+    RunRecord {
+        seconds,
+        busy_s,
+        ..RunRecord::default()
+    }
 }
 
 /// Times `run` `rounds` times after one untimed warm-up: for costs that
@@ -141,7 +183,7 @@ impl<'a> Study<'a> {
         group.contestants.push(Contestant {
             strategy: format!("{STUDENT}{label}"),
             workers,
-            run: Box::new(move || Ok(RunRecord::of_seconds(time_once(&mut run)))),
+            run: Box::new(move || Ok(time_busy(workers, &mut run))),
         });
         self
     }
@@ -199,11 +241,31 @@ pub fn speedup(row: &Measurement) -> Option<f64> {
     row.paired_speedup().map(|s| s.median)
 }
 
-/// A plain-text table: one row per measurement, with its speedup and interval.
+/// A row's load balance: the median over its runs of mean busy / max busy
+/// over the workers; `None` without busy times.
+pub fn load_balance(row: &Measurement) -> Option<f64> {
+    let per_run: Vec<f64> = row
+        .busy_s
+        .iter()
+        .filter(|busy| busy.iter().any(|&b| b > 0.0))
+        .map(|busy| speedup::report::efficiency::load_balance(busy))
+        .collect();
+    speedup::measure::MedianInterval::of(&per_run).map(|lb| lb.median)
+}
+
+/// A plain-text table: one row per measurement, with its speedup and
+/// interval, and its load balance where the runs kept busy times.
 pub fn table(all: &[Measurement]) -> String {
+    let balances = all.iter().any(|row| load_balance(row).is_some());
     let mut out = format!(
-        "{:<24} {:<24} {:>7} {:>12} {:>8} {:>15}\n",
-        "workload", "strategy", "workers", "median (s)", "speedup", "95% interval"
+        "{:<24} {:<24} {:>7} {:>12} {:>8} {:>15}{}\n",
+        "workload",
+        "strategy",
+        "workers",
+        "median (s)",
+        "speedup",
+        "95% interval",
+        if balances { "  load balance" } else { "" }
     );
     for row in all {
         // The ceiling's row on the report's scale: p copies did p runs' work.
@@ -219,8 +281,13 @@ pub fn table(all: &[Measurement]) -> String {
             ),
             None => ("-".to_string(), String::new()),
         };
+        let balance = match (balances, load_balance(row)) {
+            (false, _) => String::new(),
+            (true, Some(lb)) => format!("  {lb:>12.2}"),
+            (true, None) => format!("  {:>12}", "-"),
+        };
         out.push_str(&format!(
-            "{:<24} {:<24} {:>7} {:>12.5} {:>8} {:>15}\n",
+            "{:<24} {:<24} {:>7} {:>12.5} {:>8} {:>15}{balance}\n",
             row.workload, row.strategy, row.workers, row.median_s, speedup, interval
         ));
     }
@@ -298,6 +365,40 @@ mod tests {
         let text = table(&[serial, copies]);
         let ceiling_line = text.lines().find(|l| l.contains(CEILING)).unwrap();
         assert!(ceiling_line.contains(" 2.00 "), "{text}");
+    }
+
+    #[test]
+    fn a_version_whose_chunks_run_through_busy_shows_its_load_balance() {
+        // Two workers, and only one of them ever runs a chunk: whatever the
+        // chunk costs, the mean busy time is half the max.
+        let mut study = Study::new(None);
+        study
+            .serial("w", || busy(|| 1), &[])
+            .version("lopsided", 2, || {
+                std::thread::scope(|scope| {
+                    scope
+                        .spawn(|| busy(|| std::thread::sleep(std::time::Duration::from_millis(1))));
+                    scope.spawn(|| ());
+                })
+            });
+        let options = Options {
+            workers: vec![2],
+            rounds: 6,
+            reference: false,
+        };
+        let all = study.measure(&options).unwrap();
+        let lopsided = all
+            .iter()
+            .find(|m| m.strategy == "student-lopsided")
+            .unwrap();
+        assert_eq!(lopsided.busy_s.len(), 6, "one list per run");
+        assert!(lopsided.busy_s.iter().all(|busy| busy.len() == 2));
+        assert_eq!(load_balance(lopsided), Some(0.5));
+        let text = table(&all);
+        assert!(
+            text.contains("load balance") && text.contains("0.50"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What `speedup run` says about one run: the record, as text or JSON.
 
 use crate::strategy::RunOptions;
-use crate::timed_run::timed_with;
+use crate::timed_run::timed_busy;
 use crate::workload::{Outcome, Workload, WorkloadVisitor};
 use crate::{Checksum, Error, Result, Strategy};
 use serde_json::{Value, json};
@@ -17,6 +17,8 @@ pub struct RunRecord {
     pub workers: usize,
     pub seed: u64,
     pub wall: Duration,
+    /// Seconds each worker spent running chunks (`strategy/busy.rs`).
+    pub busy: Vec<f64>,
     pub checksum: Checksum,
     pub summary: Value,
     /// The summary as aligned lines for people.
@@ -35,6 +37,7 @@ impl RunRecord {
             "seed": self.seed,
             "params": self.params,
             "wall_seconds": self.wall.as_secs_f64(),
+            "busy_seconds": self.busy,
             "checksum": self.checksum.to_string(),
             "summary": self.summary,
         })
@@ -73,7 +76,7 @@ impl WorkloadVisitor for Record {
     type Output = Result<RunRecord>;
 
     fn visit<W: Workload>(self, workload: W) -> Result<RunRecord> {
-        let (output, wall) = timed_with(
+        let (output, wall, busy) = timed_busy(
             &workload,
             self.strategy,
             self.workers,
@@ -93,6 +96,7 @@ impl WorkloadVisitor for Record {
             workers: self.workers,
             seed: self.seed,
             wall,
+            busy,
             checksum: output.checksum(),
             summary: output.summary(),
             description: output.describe(),

@@ -60,8 +60,16 @@ pub fn figure_files(workload: &str) -> Result<Vec<String>> {
     crate::names::plain_name(workload).map_err(|e| e.context("workload"))?;
     Ok([Quantity::Speedup, Quantity::Efficiency]
         .into_iter()
-        .flat_map(|quantity| file_names(&figure_stem(workload, quantity)))
+        .map(|quantity| figure_stem(workload, quantity))
+        .chain([factors_stem(workload)])
+        .flat_map(|stem| file_names(&stem))
         .collect())
+}
+
+/// The file name of a workload's efficiency-split figure, without
+/// extension (drawn only when its points kept busy times).
+pub fn factors_stem(workload: &str) -> String {
+    format!("{workload}-factors")
 }
 
 /// `stem.svg` and `stem.png`, the two files of one figure.
@@ -195,6 +203,81 @@ pub fn ceiling_band(view: &WorkloadView, quantity: Quantity) -> Option<Band> {
     })
 }
 
+/// Where the efficiency goes, per strategy against workers
+/// (`efficiency.rs`): each strategy's load balance as a solid line and its
+/// rest as a dashed one, in its colour, with their intervals; the machine's
+/// share (ceiling / p) as the grey band. `None` when no point kept busy
+/// times.
+pub fn factors_chart(view: &WorkloadView) -> Option<CurveChart> {
+    let splits = super::efficiency::splits(view);
+    if splits.is_empty() {
+        return None;
+    }
+    let mut series = Vec::new();
+    let mut extra = EXTRA.iter().cycle();
+    for label in view.labels() {
+        let mine: Vec<_> = splits.iter().filter(|(p, _)| p.label == *label).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let color = strategy_color(label).unwrap_or_else(|| *extra.next().expect("endless"));
+        let line = |factor: fn(&super::efficiency::Split) -> crate::interval::MedianInterval| {
+            mine.iter()
+                .map(|(_, s)| {
+                    let f = factor(s);
+                    CurvePoint {
+                        x: s.workers as f64,
+                        y: f.median,
+                        ci: Some((f.low, f.high)),
+                    }
+                })
+                .collect()
+        };
+        series.push(Series {
+            label: Some(label.to_string()),
+            color,
+            points: line(|s| s.load_balance),
+            dashed: false,
+            markers: true,
+        });
+        series.push(Series {
+            label: None,
+            color,
+            points: line(|s| s.rest),
+            dashed: true,
+            markers: true,
+        });
+    }
+    for (label, dashed) in [("solid: load balance", false), ("dashed: the rest", true)] {
+        series.push(Series {
+            label: Some(label.into()),
+            color: NEUTRAL,
+            points: Vec::new(),
+            dashed,
+            markers: false,
+        });
+    }
+    let machine = view.machine;
+    Some(CurveChart {
+        title: format!(
+            "{}: where the efficiency goes on {}",
+            view.name,
+            machine.slug()
+        ),
+        x_label: "workers (threads or processes)".into(),
+        y_label: "factor of efficiency (1 = no loss)".into(),
+        series,
+        ideal: Some(Ideal::Level(1.0)),
+        band: ceiling_band(view, Quantity::Efficiency).map(|band| Band {
+            label: "machine: ceiling / p".into(),
+            ..band
+        }),
+        physical_cores: Some(machine.physical_cores),
+        logical_cpus: Some(machine.logical_cpus),
+        x_max: view.max_workers() as f64,
+    })
+}
+
 /// Every workload's speedup chart side by side.
 pub fn overview(report: &Report, views: &[WorkloadView]) -> Panels {
     Panels {
@@ -239,6 +322,13 @@ pub fn render_all(report: &Report, views: &[WorkloadView]) -> Result<Vec<(String
         for quantity in [Quantity::Speedup, Quantity::Efficiency] {
             let stem = figure_stem(view.name, quantity);
             files.extend(both_formats(&stem, &chart(view, quantity), CHART_SIZE)?);
+        }
+        if let Some(factors) = factors_chart(view) {
+            files.extend(both_formats(
+                &factors_stem(view.name),
+                &factors,
+                CHART_SIZE,
+            )?);
         }
     }
     let overview = overview(report, views);

@@ -25,6 +25,8 @@ pub mod amdahl;
 pub mod compare;
 pub mod derived;
 pub mod document;
+pub mod efficiency;
+pub mod efficiency_section;
 pub mod figures;
 pub mod findings;
 pub mod outline;

@@ -83,6 +83,7 @@ pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
                 caption: format!("{workload}: {caption}"),
             });
         }
+        blocks.extend(super::efficiency_section::blocks(view));
         blocks.push(speedup_table(view));
         blocks.push(amdahl_table(view));
     }

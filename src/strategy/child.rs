@@ -203,9 +203,16 @@ impl WorkerProcess {
             .map_err(|e| self.failed(e, "asking for what it kept"))
     }
 
-    /// Waits for what the child kept back.
-    pub fn receive_rest<P: Wire>(&mut self) -> Result<P> {
+    /// Waits for what the child kept back, and its busy time for the job
+    /// in nanoseconds.
+    pub fn receive_rest<P: Wire>(&mut self) -> Result<(P, u64)> {
         self.reply(protocol::REST_FRAME)
+            .and_then(|rest| {
+                self.handle.set_waiting(true);
+                let busy = protocol::read_busy(&mut self.stdout);
+                self.handle.set_waiting(false);
+                Ok((rest, busy?))
+            })
             .map_err(|e| self.failed(e, "sending what it kept"))
     }
 

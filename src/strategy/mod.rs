@@ -21,6 +21,7 @@
 //! Without the feature it still has its name, and asking for it says how to
 //! rebuild (`mpi_unavailable.rs`).
 
+pub mod busy;
 pub mod child;
 #[cfg_attr(not(feature = "mpi"), path = "mpi_unavailable.rs")]
 pub mod mpi;
@@ -40,6 +41,7 @@ pub mod thread_pool;
 pub mod watchdog;
 pub mod worker;
 
+pub use busy::{BusyClock, Ran};
 pub use options::{DEFAULT_TIMEOUT, RunOptions};
 pub use schedule::{ChunkQueue, Schedule};
 pub use table::{Entry, Kind, TABLE};
@@ -202,13 +204,25 @@ impl Strategy {
         workers: usize,
         options: &RunOptions,
     ) -> Result<Vec<W::Part>> {
+        self.run_recorded(job, workers, options)
+            .map(|ran| ran.parts)
+    }
+
+    /// [`Strategy::run_with`], returning with the parts how long each worker
+    /// was busy running chunks (`busy.rs`): one entry per worker.
+    pub fn run_recorded<W: Workload>(
+        &self,
+        job: &Job<W>,
+        workers: usize,
+        options: &RunOptions,
+    ) -> Result<Ran<W::Part>> {
         check_workers(workers)?;
         match *self {
             Strategy::Serial => Ok(serial::run(job)),
             Strategy::ThreadPool => thread_pool::run(job, workers),
             Strategy::Scoped(schedule) => scoped::run(job, workers, schedule),
             Strategy::Process(schedule) => process::run_with(job, workers, schedule, options),
-            Strategy::ProcessPool => process_pool::run_with(job, workers, options),
+            Strategy::ProcessPool => process_pool::run_recorded(job, workers, options),
             Strategy::Mpi => mpi::run(job, workers),
         }
     }

@@ -16,6 +16,8 @@
 //! 3. **Gather to rank 0.** Each rank encodes its `(chunk, part)` pairs as
 //!    [`Wire`] bytes; one collective (`MPI_Gatherv`) delivers every rank's
 //!    bytes to rank 0, after a first one that tells rank 0 how many to expect.
+//!    Each rank's busy time (`busy.rs`) goes to rank 0 the same way, in one
+//!    more gather of a single number per rank.
 //! 4. **Rank 0 merges and reports.** It decodes the parts, puts them in chunk
 //!    order ([`in_chunk_order`]) and merges them like any strategy; the other
 //!    ranks print nothing and exit 0.
@@ -37,6 +39,7 @@
 //!   would silently run everything P times, so [`Session::start`] compares the
 //!   world size with what the launcher announced and refuses.
 
+use super::busy::{BusyClock, Ran};
 use super::in_chunk_order;
 use super::schedule::{ChunkQueue, Schedule};
 use crate::wire::Wire;
@@ -104,9 +107,9 @@ impl Session {
 }
 
 /// Rank 0's side: runs its own share, gathers everyone's, and returns all
-/// parts in chunk order. Needs a [`Session`]; the other ranks call
-/// [`Session::serve`] meanwhile.
-pub fn run<W: Workload>(job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
+/// parts in chunk order with every rank's busy time. Needs a [`Session`];
+/// the other ranks call [`Session::serve`] meanwhile.
+pub fn run<W: Workload>(job: &Job<W>, workers: usize) -> Result<Ran<W::Part>> {
     let world = world(workers)?;
     if world.rank() != ROOT {
         return Err(Error::new(
@@ -114,13 +117,16 @@ pub fn run<W: Workload>(job: &Job<W>, workers: usize) -> Result<Vec<W::Part>> {
         ));
     }
     // Every rank's (chunk, part) list, end to end, in rank order.
-    let gathered = share_and_gather(job, &world).expect("rank 0 receives the bytes");
+    let (gathered, busy_nanos) = share_and_gather(job, &world).expect("rank 0 receives the bytes");
     let mut input = &gathered[..];
     let mut pairs = Vec::with_capacity(job.chunks());
     for _ in 0..world.size() {
         pairs.extend(Vec::<(usize, W::Part)>::decode(&mut input)?);
     }
-    Ok(in_chunk_order(job.chunks(), pairs))
+    Ok(Ran {
+        parts: in_chunk_order(job.chunks(), pairs),
+        busy_s: busy_nanos.iter().map(|&n| n as f64 * 1e-9).collect(),
+    })
 }
 
 /// The other ranks' side, for any workload.
@@ -142,15 +148,21 @@ impl WorkloadVisitor for Serve {
 }
 
 /// Runs this rank's block of chunks and gathers the encoded parts on rank 0:
-/// rank 0 gets every rank's bytes end to end, in rank order; the others `None`.
-fn share_and_gather<W: Workload>(job: &Job<W>, world: &SimpleCommunicator) -> Option<Vec<u8>> {
+/// rank 0 gets every rank's bytes end to end, in rank order, and every
+/// rank's busy nanoseconds; the others `None`.
+fn share_and_gather<W: Workload>(
+    job: &Job<W>,
+    world: &SimpleCommunicator,
+) -> Option<(Vec<u8>, Vec<u64>)> {
     let _abort = AbortOnPanic(world);
     let ranks = world.size() as usize;
     let queue = ChunkQueue::new(Schedule::Static, job.chunks(), ranks);
+    let clock = BusyClock::new(1);
     let mine: Vec<(usize, W::Part)> = queue
         .chunks_for(world.rank() as usize)
-        .map(|chunk| (chunk, job.run_chunk(chunk)))
+        .map(|chunk| (chunk, clock.time(0, || job.run_chunk(chunk))))
         .collect();
+    let busy = clock.nanos(0);
     let bytes = mine.to_bytes();
     // MPI counts bytes in a C int: no more than 2 GiB per message.
     let Ok(count) = Count::try_from(bytes.len()) else {
@@ -159,10 +171,13 @@ fn share_and_gather<W: Workload>(job: &Job<W>, world: &SimpleCommunicator) -> Op
 
     let root = world.process_at_rank(ROOT);
     if world.rank() != ROOT {
+        root.gather_into(&busy);
         root.gather_into(&count);
         root.gather_varcount_into(&bytes[..]);
         return None;
     }
+    let mut busy_nanos = vec![0u64; ranks];
+    root.gather_into_root(&busy, &mut busy_nanos[..]);
     // First how many bytes each rank sends, then the bytes, end to end.
     let mut counts = vec![0 as Count; ranks];
     root.gather_into_root(&count, &mut counts[..]);
@@ -183,7 +198,7 @@ fn share_and_gather<W: Workload>(job: &Job<W>, world: &SimpleCommunicator) -> Op
         &bytes[..],
         &mut PartitionMut::new(&mut all[..], &counts[..], &offsets[..]),
     );
-    Some(all)
+    Some((all, busy_nanos))
 }
 
 /// Says what went wrong, then ends every rank of the job (`MPI_Abort`).

@@ -36,6 +36,6 @@ impl Session {
     }
 }
 
-pub fn run<W: Workload>(_job: &Job<W>, _workers: usize) -> Result<Vec<W::Part>> {
+pub fn run<W: Workload>(_job: &Job<W>, _workers: usize) -> Result<super::Ran<W::Part>> {
     Err(unavailable())
 }

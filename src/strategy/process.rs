@@ -29,6 +29,7 @@
 //! children on Ctrl-C and SIGTERM (`interrupt.rs`), and a child whose parent
 //! vanishes exits by itself (`worker.rs`).
 
+use super::busy::{BusyClock, Ran};
 use super::child::WorkerProcess;
 use super::in_chunk_order;
 use super::options::RunOptions;
@@ -46,7 +47,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Runs the chunks in `workers` child processes.
-pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Result<Vec<W::Part>> {
+pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Result<Ran<W::Part>> {
     run_with(job, workers, schedule, &RunOptions::default())
 }
 
@@ -56,13 +57,13 @@ pub fn run_with<W: Workload>(
     workers: usize,
     schedule: Schedule,
     options: &RunOptions,
-) -> Result<Vec<W::Part>> {
+) -> Result<Ran<W::Part>> {
     let mut children = spawn_workers(workers, options)?;
-    let parts = run_on(&mut children, job, schedule, options, Children::Fresh)?;
+    let ran = run_on(&mut children, job, schedule, options, Children::Fresh)?;
     for child in children {
         child.finish(options.timeout)?;
     }
-    Ok(parts)
+    Ok(ran)
 }
 
 /// Whether a run's children were started for it or are kept between runs.
@@ -76,14 +77,15 @@ pub(super) enum Children {
 }
 
 /// Runs the chunks of `job` on `children`, one feeder thread each, with a
-/// watchdog. On an error every child has been stopped.
+/// watchdog; each child's busy time comes back with its last reply. On an
+/// error every child has been stopped.
 pub(super) fn run_on<W: Workload>(
     children: &mut [WorkerProcess],
     job: &Job<W>,
     schedule: Schedule,
     options: &RunOptions,
     kind: Children,
-) -> Result<Vec<W::Part>> {
+) -> Result<Ran<W::Part>> {
     let header = Header {
         workload: W::NAME.into(),
         seed: job.seed,
@@ -95,6 +97,7 @@ pub(super) fn run_on<W: Workload>(
     );
     let workers = children.len();
     let queue = ChunkQueue::new(schedule, job.chunks(), workers);
+    let clock = BusyClock::new(workers);
     // The first error is the cause; later ones are the other workers being stopped.
     let failure = OnceLock::new();
     // Every thread here starts through `spawn.rs`: one the system refuses
@@ -114,10 +117,14 @@ pub(super) fn run_on<W: Workload>(
         }
         let mut feeders = Vec::with_capacity(workers);
         for (worker, child) in children.iter_mut().enumerate() {
-            let (queue, header, fail) = (&queue, &header, &fail);
+            let (queue, header, fail, clock) = (&queue, &header, &fail, &clock);
             let body = move || {
                 let fed = feed(job.workload, child, header, queue.chunks_for(worker), kind);
-                fed.unwrap_or_else(|err| {
+                fed.map(|(parts, busy_nanos)| {
+                    clock.add(worker, busy_nanos);
+                    parts
+                })
+                .unwrap_or_else(|err| {
                     fail(err);
                     Vec::new()
                 })
@@ -144,7 +151,10 @@ pub(super) fn run_on<W: Workload>(
     if let Some(err) = failure.into_inner() {
         return Err(err);
     }
-    Ok(in_chunk_order(job.chunks(), parts.into_iter().flatten()))
+    Ok(Ran {
+        parts: in_chunk_order(job.chunks(), parts.into_iter().flatten()),
+        busy_s: clock.seconds(),
+    })
 }
 
 /// Dismisses the watchdog when dropped, however the scope is left.
@@ -160,7 +170,7 @@ impl Drop for Dismiss<'_> {
 type Numbered<P> = Vec<(usize, P)>;
 
 /// One feeder's work: start its child's job, hand it chunks until none are
-/// left, then collect what it kept back.
+/// left, then collect what it kept back and its busy time (nanoseconds).
 ///
 /// [`IN_FLIGHT`] requests stay sent ahead of the replies, so the child never
 /// waits for the parent between chunks; the rest request goes out as soon as
@@ -174,7 +184,7 @@ fn feed<W: Workload>(
     header: &Header,
     mut chunks: impl Iterator<Item = usize>,
     kind: Children,
-) -> Result<Numbered<W::Part>> {
+) -> Result<(Numbered<W::Part>, u64)> {
     if kind == Children::Fresh {
         child.wait_ready()?;
     }
@@ -200,12 +210,12 @@ fn feed<W: Workload>(
         };
         parts.push(child.receive(chunk)?);
     }
-    let rest = child.receive_rest()?;
+    let (rest, busy_nanos) = child.receive_rest()?;
     if kind == Children::Fresh {
         child.close_input();
     }
     fold_rest(workload, &mut parts, rest)?;
-    Ok(parts)
+    Ok((parts, busy_nanos))
 }
 
 /// Folds what a child kept back into the empty part of its first chunk.

@@ -24,6 +24,7 @@
 //! thread). So kept processes are started from a thread of their own that
 //! lives as long as the program ([`on_starter_thread`]).
 
+use super::busy::Ran;
 use super::child::WorkerProcess;
 use super::options::RunOptions;
 use super::process::{Children, run_on, spawn_workers};
@@ -46,8 +47,17 @@ pub fn run_with<W: Workload>(
     workers: usize,
     options: &RunOptions,
 ) -> Result<Vec<W::Part>> {
+    run_recorded(job, workers, options).map(|ran| ran.parts)
+}
+
+/// [`run_with`], with each process's busy time (`busy.rs`).
+pub fn run_recorded<W: Workload>(
+    job: &Job<W>,
+    workers: usize,
+    options: &RunOptions,
+) -> Result<Ran<W::Part>> {
     let mut children = take(workers, options)?;
-    let parts = run_on(
+    let ran = run_on(
         &mut children,
         job,
         Schedule::Dynamic,
@@ -55,7 +65,7 @@ pub fn run_with<W: Workload>(
         Children::Kept,
     )?;
     put_back(workers, children);
-    Ok(parts)
+    Ok(ran)
 }
 
 /// Starts the pool of `workers` processes now, if it is not running, so the

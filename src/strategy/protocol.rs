@@ -5,17 +5,19 @@
 //! stdin and stdout; stderr stays attached to the terminal for messages.
 //!
 //! ```text
-//! child  -> parent   READY line        "speedup-worker ready v4\n"
+//! child  -> parent   READY line        "speedup-worker ready v5\n"
 //! parent -> child    header line       {"workload":"integration","seed":20170530,"params":{...}}\n
 //! parent -> child    request line      {"chunk":17}\n                  (repeated)
 //! child  -> parent   reply frame       chunk | length | place | part bytes if place = PIPE   (one per request, in order)
 //! parent -> child    rest request      "rest"\n                        (once, after the last request)
-//! child  -> parent   rest frame        u64::MAX | length | place | part bytes if place = PIPE
+//! child  -> parent   rest frame        u64::MAX | length | place | part bytes if place = PIPE | busy ns: u64 LE
 //! parent -> child    header line       (the next job, from here on as above) or
 //! parent -> child    end of input      (stdin closed)  -> the child exits with status 0
 //! ```
 //!
-//! The rest request ends a job. A fresh-process run (`process.rs`) then
+//! The rest request ends a job. Its frame ends with how long the child spent
+//! running this job's chunks, in nanoseconds (its busy time, `busy.rs`).
+//! A fresh-process run (`process.rs`) then
 //! closes the child's input and the child exits; a kept pool
 //! (`process_pool.rs`) sends the next job's header to the same child
 //! instead, so it pays for starting the process once, not once a run.
@@ -52,7 +54,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Read, Write};
 
 /// The line a child prints once it is ready to receive its header.
-pub const READY: &str = "speedup-worker ready v4";
+pub const READY: &str = "speedup-worker ready v5";
 
 /// The first message of a job: which workload to rebuild, with which
 /// parameters and seed.
@@ -139,6 +141,13 @@ pub fn write_shared_reply(
     Ok(())
 }
 
+/// Writes the busy time that ends a rest frame (after [`write_reply`]).
+pub fn write_busy(out: &mut impl Write, busy_nanos: u64) -> Result<()> {
+    out.write_all(&busy_nanos.to_le_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
 fn write_frame(out: &mut impl Write, chunk: usize, len: usize, place: u64) -> Result<()> {
     let mut head = [0u8; 24];
     head[..8].copy_from_slice(&(chunk as u64).to_le_bytes());
@@ -154,6 +163,18 @@ fn write_frame(out: &mut impl Write, chunk: usize, len: usize, place: u64) -> Re
 pub enum Part {
     Piped(Vec<u8>),
     Shared { offset: u64, len: u64 },
+}
+
+/// Reads the busy time that ends a rest frame, in nanoseconds.
+pub fn read_busy(input: &mut impl Read) -> Result<u64> {
+    let mut busy = [0u8; 8];
+    let got = read_fully(input, &mut busy)?;
+    if got < busy.len() {
+        return Err(Error::new(format!(
+            "rest frame cut off after {got} of 8 busy-time bytes"
+        )));
+    }
+    Ok(u64::from_le_bytes(busy))
 }
 
 /// The largest part a reply may carry. Real parts are kilobytes to a few
@@ -277,5 +298,14 @@ mod tests {
         assert!(error(&buffer, 41).contains("garbage"));
         let text = b"Segmentation fault, and more text";
         assert!(error(text, 0).contains("garbage"));
+    }
+
+    #[test]
+    fn busy_time_round_trips_and_a_cut_one_is_reported() {
+        let mut buffer = Vec::new();
+        write_busy(&mut buffer, 1_500_000_000).unwrap();
+        assert_eq!(read_busy(&mut buffer.as_slice()).unwrap(), 1_500_000_000);
+        let cut = read_busy(&mut &buffer[..3]).unwrap_err().to_string();
+        assert!(cut.contains("cut off after 3 of 8"), "{cut}");
     }
 }

@@ -12,6 +12,7 @@
 //! `Schedule::Dynamic` threads pull chunks from a shared counter
 //! (`schedule.rs`). Run the integration workload both ways and compare.
 
+use super::busy::{BusyClock, Ran};
 use super::in_chunk_order;
 use super::panics::{self, OnPanic};
 use super::schedule::{ChunkQueue, Schedule};
@@ -24,13 +25,14 @@ use crate::workload::{Job, Workload};
 /// A thread the system refuses (`spawn.rs`) fails the run: the queue is
 /// cancelled, so the threads already started stop after their current chunk
 /// and are joined, and the refusal is the error.
-pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Result<Vec<W::Part>> {
+pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Result<Ran<W::Part>> {
     let queue = &ChunkQueue::new(schedule, job.chunks(), workers);
+    let clock = &BusyClock::new(workers);
     let (joined, refused) = std::thread::scope(|scope| {
         let mut threads = Vec::with_capacity(workers);
         let mut refused = None;
         for worker in 0..workers {
-            let body = move || run_worker(job, queue, worker);
+            let body = move || run_worker(job, queue, clock, worker);
             match spawn::scoped_thread(scope, "scoped", worker, workers, body) {
                 Ok(thread) => threads.push(thread),
                 Err(err) => {
@@ -52,11 +54,14 @@ pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Res
             result.map_err(|panic| panics::to_error(&format!("scoped thread {worker}"), panic))?;
         parts.extend(pairs);
     }
-    Ok(in_chunk_order(job.chunks(), parts))
+    Ok(Ran {
+        parts: in_chunk_order(job.chunks(), parts),
+        busy_s: clock.seconds(),
+    })
 }
 
 /// What one thread does: take its chunks from the queue, return them as
-/// `(chunk, part)` pairs.
+/// `(chunk, part)` pairs, timing each chunk on its own slot of `clock`.
 ///
 /// If a chunk panics, the guard cancels the queue as the thread unwinds, so
 /// the other threads stop after their current chunk; the panic itself comes
@@ -64,11 +69,12 @@ pub fn run<W: Workload>(job: &Job<W>, workers: usize, schedule: Schedule) -> Res
 fn run_worker<W: Workload>(
     job: &Job<W>,
     queue: &ChunkQueue,
+    clock: &BusyClock,
     worker: usize,
 ) -> Vec<(usize, W::Part)> {
     let _stop_the_others = OnPanic(|| queue.cancel());
     queue
         .chunks_for(worker)
-        .map(|chunk| (chunk, job.run_chunk(chunk)))
+        .map(|chunk| (chunk, clock.time(worker, || job.run_chunk(chunk))))
         .collect()
 }

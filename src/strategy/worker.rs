@@ -46,6 +46,7 @@
 //! parent's *thread* that started the worker ends; a run starts its workers
 //! and reaps them on one thread, so that is never earlier than the run's end.)
 
+use super::busy::BusyClock;
 use super::protocol::{self, Header, Request};
 use super::shared_replies::PartWriter;
 use crate::wire::Wire;
@@ -303,17 +304,19 @@ impl<R: BufRead, O: Write> WorkloadVisitor for Server<'_, R, O> {
     /// Answers requests in order, until the rest request ends the job. Each
     /// chunk's part is offered to [`Workload::condense`] first: folded into
     /// `kept`, it is answered with an empty part, and `kept` goes back once,
-    /// on the rest request.
+    /// on the rest request, with the job's busy time.
     fn visit<W: Workload>(self, workload: W) -> Result<()> {
         workload.validate()?;
         let job = Job::new(&workload, self.seed);
+        let clock = BusyClock::new(1);
         let mut kept = W::Part::default();
         while let Some(request) = protocol::read_line(self.input)? {
             let chunk = match request {
                 Request::Chunk(chunk) => chunk,
                 Request::Rest => {
                     let rest = std::mem::take(&mut kept).to_bytes();
-                    return reply(self.output, self.parts, protocol::REST_FRAME, &rest);
+                    reply(self.output, self.parts, protocol::REST_FRAME, &rest)?;
+                    return protocol::write_busy(self.output, clock.nanos(0));
                 }
             };
             if chunk >= job.chunks() {
@@ -322,7 +325,8 @@ impl<R: BufRead, O: Write> WorkloadVisitor for Server<'_, R, O> {
                     job.chunks()
                 )));
             }
-            let part = match workload.condense(&mut kept, job.run_chunk(chunk)) {
+            let part = clock.time(0, || job.run_chunk(chunk));
+            let part = match workload.condense(&mut kept, part) {
                 Ok(()) => W::Part::default(),
                 Err(part) => part,
             };

@@ -4,10 +4,10 @@
 
 use super::grid::{Grid, Point};
 use crate::launcher::Launcher;
-use crate::measure::{Contestant, Event, Group, Plan, Run, RunRecord, ceiling, run_rounds};
+use crate::measure::{Contestant, Event, Group, Plan, Run, ceiling, run_rounds};
 use crate::measurement::Measurement;
 use crate::strategy::{RunOptions, Strategy};
-use crate::timed_run::{timed, timed_with};
+use crate::timed_run::{timed, timed_record};
 use crate::workload::{Workload, WorkloadSet, WorkloadVisitor};
 use crate::workloads::AnyWorkload;
 use crate::{Error, Result};
@@ -111,14 +111,11 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
             let launcher = self.launcher;
             let options = self.options.clone();
             Box::new(move || match launcher {
-                Some(launcher) if strategy.kind().needs_launcher() => launcher
-                    .time(W::NAME, workers, seed)
-                    .map(RunRecord::of_seconds),
-                _ => Ok(RunRecord::of_seconds(
-                    timed_with(&*workload, strategy, workers, seed, &options)?
-                        .1
-                        .as_secs_f64(),
-                )),
+                Some(launcher) if strategy.kind().needs_launcher() => {
+                    launcher.record(W::NAME, workers, seed)
+                }
+                _ => timed_record(&*workload, strategy, workers, seed, &options)
+                    .map(|(_, record)| record),
             })
         };
         // Pools are started now, before the clock: a pool's start-up is
