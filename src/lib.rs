@@ -53,9 +53,11 @@
 //! report folder at a time ([`folder_lock`]).
 
 pub mod atomic_file;
+pub mod capture;
 pub mod checksum;
 pub mod child_exit;
 pub mod cli;
+pub mod command;
 pub mod error;
 pub mod estimate;
 pub mod exit;
@@ -72,6 +74,7 @@ pub mod measurement;
 pub mod names;
 pub mod normal;
 pub mod plot;
+pub mod process_group;
 pub mod report;
 pub mod seeds;
 pub mod strategy;

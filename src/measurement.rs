@@ -43,6 +43,11 @@ pub struct Measurement {
     /// just before and just after (empty when the runs were not paired).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub serial_s: Vec<f64>,
+    /// For each run, the user plus system CPU seconds it used (only for
+    /// runs that are child processes, `speedup sweep --command`; empty
+    /// otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cpu_s: Vec<f64>,
 }
 
 impl Measurement {
@@ -77,6 +82,7 @@ impl Measurement {
             samples: n,
             times_s: Vec::new(),
             serial_s: Vec::new(),
+            cpu_s: Vec::new(),
         }
     }
 
@@ -107,7 +113,16 @@ impl Measurement {
             .iter()
             .map(|(run, serial)| (run.seconds, *serial))
             .collect();
-        Measurement::from_pairs(workload, strategy, workers, &pairs)
+        // Kept only when every run told it, so run i's CPU time stays run i's.
+        let cpu_s = runs
+            .iter()
+            .map(|(run, _)| run.cpu_s)
+            .collect::<Option<Vec<f64>>>()
+            .unwrap_or_default();
+        Measurement {
+            cpu_s,
+            ..Measurement::from_pairs(workload, strategy, workers, &pairs)
+        }
     }
 
     /// Whether every run has its serial partner.
@@ -181,6 +196,29 @@ mod tests {
         assert_eq!(m.median_s, 0.5);
         let unpaired = Measurement::from_samples("w", "s", 2, &[0.5]);
         assert_eq!(unpaired.paired_speedup(), None);
+    }
+
+    #[test]
+    fn cpu_times_are_kept_run_by_run_only_when_every_run_has_one() {
+        let run = |seconds, cpu_s| RunRecord {
+            cpu_s,
+            ..RunRecord::of_seconds(seconds)
+        };
+        let m = Measurement::from_runs(
+            "w",
+            "s",
+            2,
+            &[(run(1.0, Some(1.8)), 2.0), (run(1.1, Some(2.0)), 2.1)],
+        );
+        assert_eq!(m.cpu_s, [1.8, 2.0]);
+        assert_eq!(m.times_s, [1.0, 1.1]);
+        let partly = Measurement::from_runs(
+            "w",
+            "s",
+            2,
+            &[(run(1.0, Some(1.8)), 2.0), (run(1.1, None), 2.1)],
+        );
+        assert!(partly.cpu_s.is_empty());
     }
 
     #[test]

@@ -14,11 +14,17 @@
 pub struct RunRecord {
     /// Wall-clock seconds from start to finish.
     pub seconds: f64,
+    /// User plus system CPU seconds, for a run that is a child process
+    /// (`speedup sweep --command`): how many CPUs it kept busy.
+    pub cpu_s: Option<f64>,
 }
 
 impl RunRecord {
     /// A run that reports its time and nothing else.
     pub fn of_seconds(seconds: f64) -> RunRecord {
-        RunRecord { seconds }
+        RunRecord {
+            seconds,
+            ..RunRecord::default()
+        }
     }
 }
