@@ -363,3 +363,58 @@ fn a_differing_output_stops_a_strict_check_and_a_failing_command_stops_the_sweep
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Whether python3 with numpy is here (the Python lecture example needs both).
+fn python_with_numpy() -> bool {
+    Command::new("python3")
+        .args(["-c", "import numpy"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn the_lectures_python_prints_the_same_study_at_every_pool_size() {
+    if !python_with_numpy() {
+        eprintln!("skipped: python3 with numpy is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = scratch("python");
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python-integration/integration.py");
+    let command = format!("python3 {} {{workers}} --samples 300", script.display());
+    let serial = format!("python3 {} serial --samples 300", script.display());
+    let out = sweep(
+        &dir,
+        &[
+            "--command",
+            &command,
+            "--name",
+            "python",
+            "--serial",
+            &serial,
+            "--check-output",
+            "--workers",
+            "1,2",
+            "--rounds",
+            "1",
+            "--out",
+            "report",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report/speedup.json")).unwrap())
+            .unwrap();
+    assert_eq!(rows(&report, "measurements", "python").len(), 3);
+    assert_eq!(
+        report["commands"][0]["output_differs"],
+        serde_json::json!([])
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
