@@ -19,7 +19,7 @@
 //! **A launch never outlives its sweep.** A hung `mpirun` (a rank waiting for
 //! a peer that never came, a host that does not answer) would hang the sweep
 //! forever, and its ranks would outlive Ctrl-C. So each launch starts in a
-//! process group of its own, with the sweep's `--timeout` as its limit: past
+//! process group of its own (`process_group.rs`), with the sweep's `--timeout` as its limit: past
 //! it, or on Ctrl-C/SIGTERM (the launch is on the interrupt handler's list,
 //! `interrupt.rs`), the whole group is killed and the launcher reaped. Its
 //! output goes to temporary files rather than pipes, so no thread has to

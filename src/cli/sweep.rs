@@ -260,7 +260,8 @@ fn command_specs<S: WorkloadSet>(args: &SweepArgs<S>) -> Result<Vec<CommandSpec>
         serials: args.serials.clone(),
         envs: args.envs.clone(),
     };
-    let grouped = command_flags::group(values, std::env::args())?;
+    let args_typed = std::env::args_os().map(|a| a.to_string_lossy().into_owned());
+    let grouped = command_flags::group(values, args_typed)?;
     if grouped.is_empty() && args.shell {
         return Err(Error::new("--shell is for --command: add one"));
     }
