@@ -101,7 +101,7 @@ pub fn findings(report: &Report, view: &WorkloadView) -> Vec<String> {
             ));
         }
         if let Some(used) = cpus_used(baseline.measurement) {
-            lines.push(format!("The baseline used {used:.1} CPUs."));
+            lines.push(baseline_cpu_finding(&study.name, used));
         }
     }
     for (point, derived) in view.speedups() {
@@ -162,6 +162,24 @@ fn cpu_finding(name: &str, workers: usize, used: f64, speedup: f64) -> String {
         format!("{at}, for a speedup of {speedup:.2}×.")
     }
 }
+
+/// The CPUs the baseline kept busy; a serial program that got much less
+/// than one CPU shared the machine with other work, and then every CPU
+/// figure of the study says more about the machine than about the program.
+fn baseline_cpu_finding(name: &str, used: f64) -> String {
+    if used < BUSY_MACHINE {
+        format!(
+            "The baseline of {name} kept only {used:.1} CPUs busy, where a serial program can \
+             keep one: other work took the CPUs (see the load average), so the CPU use below \
+             says more about the machine than about {name}."
+        )
+    } else {
+        format!("The baseline of {name} used {used:.1} CPUs.")
+    }
+}
+
+/// A baseline that kept fewer CPUs than this busy ran on a busy machine.
+const BUSY_MACHINE: f64 = 0.8;
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
