@@ -212,6 +212,19 @@ fn a_command_beside_a_built_in_workload_and_a_stated_serial_baseline() {
             .iter()
             .all(|m| m.get("cpu_s").is_none())
     );
+    // --compare overlays a command's curve like a workload's.
+    let compare = Command::new(SPEEDUP)
+        .args(["report", "--compare", "report", "report", "--out", "cmp"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        compare.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compare.stderr)
+    );
+    let svg = std::fs::read_to_string(dir.join("cmp/compare.svg")).unwrap();
+    assert!(svg.contains("shell · A") && svg.contains("thread-pool · A"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
