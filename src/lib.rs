@@ -21,7 +21,9 @@
 //!    ratios with a 95% interval, and beside every curve stands the machine
 //!    ceiling (p serial copies at once). [`sweep`] turns a grid of points
 //!    into what the engine runs; [`report`] turns the results into numbers,
-//!    sentences and figures.
+//!    sentences and figures. [`command`] puts any program through the same
+//!    engine (`speedup sweep --command`), one process per run
+//!    ([`process_group`]), with its CPU time beside its wall time.
 //!
 //! 6. [`labs`]: instructor tooling for the workbook in `labs/` (student
 //!    edition, per-task checking).
