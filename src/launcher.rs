@@ -19,32 +19,29 @@
 //! **A launch never outlives its sweep.** A hung `mpirun` (a rank waiting for
 //! a peer that never came, a host that does not answer) would hang the sweep
 //! forever, and its ranks would outlive Ctrl-C. So each launch starts in a
-//! process group of its own, with the sweep's `--timeout` as its limit: past
+//! process group of its own (`process_group.rs`), with the sweep's `--timeout` as its limit: past
 //! it, or on Ctrl-C/SIGTERM (the launch is on the interrupt handler's list,
 //! `interrupt.rs`), the whole group is killed and the launcher reaped. Its
 //! output goes to temporary files rather than pipes, so no thread has to
 //! drain them while the sweep watches the clock.
 
-use crate::child_exit;
-use crate::interrupt::{self, Interruptible};
-use crate::lock::lock;
+use crate::capture::Capture;
+use crate::command::Template;
+use crate::process_group::GroupChild;
 use crate::run_record::RunRecord;
 use crate::{Error, Result};
 use serde_json::Value;
-use std::fs::File;
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Where a launcher template puts the number of ranks.
-pub const WORKERS: &str = "{workers}";
+pub use crate::command::WORKERS;
 
 /// A command template that starts `speedup` on a number of MPI ranks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Launcher {
-    words: Vec<String>,
+    template: Template,
     program: PathBuf,
     timeout: Duration,
 }
@@ -53,15 +50,16 @@ impl Launcher {
     /// `template` (such as `mpirun -n {workers}`) launching `program`, the
     /// `speedup` binary; a launch that takes longer than `timeout` is killed.
     pub fn new(template: &str, program: PathBuf, timeout: Duration) -> Result<Launcher> {
-        let words: Vec<String> = template.split_whitespace().map(String::from).collect();
-        if !words.iter().any(|word| word.contains(WORKERS)) {
+        let template = Template::split(template);
+        if !template.has_placeholder() {
             return Err(Error::new(format!(
-                "--launcher '{template}' has no {WORKERS}: write where the rank count goes, \
-                 as in \"mpirun -n {WORKERS}\""
+                "--launcher '{}' has no {WORKERS}: write where the rank count goes, \
+                 as in \"mpirun -n {WORKERS}\"",
+                template.text()
             )));
         }
         Ok(Launcher {
-            words,
+            template,
             program,
             timeout,
         })
@@ -70,9 +68,8 @@ impl Launcher {
     /// Runs `speedup run <args> --strategy mpi --json` on `workers` ranks
     /// and returns rank 0's JSON record and the seconds the launch took.
     pub fn run(&self, workers: usize, args: &[&str]) -> Result<(Value, f64)> {
-        let count = workers.to_string();
-        let mut words = self.words.iter().map(|word| word.replace(WORKERS, &count));
-        let launcher = words.next().expect("a template has at least one word");
+        let mut words = self.template.words_at(workers).into_iter();
+        let launcher = words.next().unwrap_or_default();
         let mut command = Command::new(&launcher);
         command
             .args(words)
@@ -81,15 +78,15 @@ impl Launcher {
             .args(args)
             .args(["--strategy", "mpi", "--json"]);
         let what = format!("the mpi run `{} {}`", launcher, args.join(" "));
-        let (stdout, stderr) = (Capture::new("out"), Capture::new("err"));
+        let (stdout, stderr) = (Capture::new("launch", "out"), Capture::new("launch", "err"));
         command
             .stdin(Stdio::null())
             .stdout(stdout.file()?)
             .stderr(stderr.file()?);
         let start = Instant::now();
-        let launch = Launch::start(&mut command)
+        let launch = GroupChild::start(&mut command)
             .map_err(|e| Error::new(format!("cannot start {launcher} (--launcher): {e}")))?;
-        let Some(status) = launch.wait(self.timeout) else {
+        let Some(exit) = launch.wait(self.timeout) else {
             launch.kill();
             return Err(Error::new(format!(
                 "{what} on {workers} ranks did not end within {} s, so it was killed with \
@@ -98,7 +95,7 @@ impl Launcher {
             )));
         };
         let seconds = start.elapsed().as_secs_f64();
-        let (stdout, stderr) = (stdout.read(), stderr.read());
+        let (stdout, stderr, status) = (stdout.read(), stderr.read(), exit.status);
         if !status.success() {
             let why = stderr
                 .lines()
@@ -139,107 +136,10 @@ impl Launcher {
     }
 }
 
-/// One launch: the launcher process, leader of its own process group.
-#[derive(Debug)]
-struct Launch {
-    group: u32,
-    child: Mutex<Child>,
-}
-
-impl Launch {
-    /// Starts `command` as the leader of a process group of its own, on the
-    /// interrupt handler's list.
-    fn start(command: &mut Command) -> std::io::Result<Arc<Launch>> {
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(command, 0);
-        let child = command.spawn()?;
-        let launch = Arc::new(Launch {
-            group: child.id(),
-            child: Mutex::new(child),
-        });
-        interrupt::track_child(Arc::clone(&launch) as Arc<dyn Interruptible>);
-        Ok(launch)
-    }
-
-    /// The launcher's exit status, waiting at most `limit` (a launcher that
-    /// hangs must not hang the sweep).
-    fn wait(&self, limit: Duration) -> Option<ExitStatus> {
-        child_exit::exit_within(&self.child, limit)
-    }
-
-    /// Kills every process of the launch's group (the launcher and whatever
-    /// it started), then reaps the launcher.
-    fn kill(&self) {
-        let mut child = lock(&self.child);
-        // Only while the launcher is not yet reaped: until then its pid, the
-        // group's number, cannot have been given to anyone else.
-        #[cfg(unix)]
-        if let Ok(None) = child.try_wait() {
-            // SAFETY: kill with a negative pid signals one process group; it
-            // touches no memory.
-            unsafe {
-                libc::kill(-(self.group as libc::pid_t), libc::SIGKILL);
-            }
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-}
-
-/// The Ctrl-C handler stops a launch like a worker process (`interrupt.rs`).
-impl Interruptible for Launch {
-    fn is_running(&self) -> bool {
-        matches!(lock(&self.child).try_wait(), Ok(None))
-    }
-
-    fn interrupt(&self) {
-        self.kill();
-    }
-}
-
-/// A temporary file that takes one stream of a launch's output, deleted
-/// when dropped (and by the interrupt handler, if it comes first).
-struct Capture {
-    path: PathBuf,
-}
-
-impl Capture {
-    fn new(stream: &str) -> Capture {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "speedup-launch-{}-{}.{stream}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        Capture { path }
-    }
-
-    /// The file, created new (so nothing already there is reused), and put
-    /// on the interrupt handler's list in the same held-off step.
-    fn file(&self) -> Result<File> {
-        let mut held = interrupt::hold_off();
-        let file = File::options()
-            .write(true)
-            .create_new(true)
-            .open(&self.path)
-            .map_err(|e| Error::new(format!("cannot create {}: {e}", self.path.display())))?;
-        held.track(&self.path);
-        Ok(file)
-    }
-
-    /// What the launch wrote there.
-    fn read(&self) -> String {
-        let bytes = std::fs::read(&self.path).unwrap_or_default();
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
-
-impl Drop for Capture {
-    fn drop(&mut self) {
-        let mut held = interrupt::hold_off();
-        let _ = std::fs::remove_file(&self.path);
-        held.forget(&self.path);
-    }
+fn wall_seconds(record: &Value) -> Result<f64> {
+    record["wall_seconds"]
+        .as_f64()
+        .ok_or_else(|| Error::new(format!("an mpi run's record has no wall time: {record}")))
 }
 
 /// Each rank's busy seconds, as rank 0 printed them (`busy_seconds`);
@@ -250,15 +150,10 @@ fn busy_seconds(record: &Value) -> Vec<f64> {
         .unwrap_or_default()
 }
 
-fn wall_seconds(record: &Value) -> Result<f64> {
-    record["wall_seconds"]
-        .as_f64()
-        .ok_or_else(|| Error::new(format!("an mpi run's record has no wall time: {record}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::interrupt::Interruptible;
 
     const LIMIT: Duration = Duration::from_secs(60);
 
@@ -356,7 +251,7 @@ mod tests {
         // What the Ctrl-C handler does to every launch on its list.
         let dir = std::env::temp_dir().join(format!("speedup-launcher-{}-i", std::process::id()));
         let script = hanging_launcher(&dir);
-        let launch = Launch::start(Command::new("sh").arg(&script)).unwrap();
+        let launch = GroupChild::start(Command::new("sh").arg(&script)).unwrap();
         let pids = launched_pids(&dir);
         assert!(launch.is_running());
         launch.interrupt();

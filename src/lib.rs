@@ -21,7 +21,9 @@
 //!    ratios with a 95% interval, and beside every curve stands the machine
 //!    ceiling (p serial copies at once). [`sweep`] turns a grid of points
 //!    into what the engine runs; [`report`] turns the results into numbers,
-//!    sentences and figures.
+//!    sentences and figures. [`command`] puts any program through the same
+//!    engine (`speedup sweep --command`), one process per run
+//!    ([`process_group`]), with its CPU time beside its wall time.
 //!
 //! 6. [`labs`]: instructor tooling for the workbook in `labs/` (student
 //!    edition, per-task checking).
@@ -53,9 +55,11 @@
 //! report folder at a time ([`folder_lock`]).
 
 pub mod atomic_file;
+pub mod capture;
 pub mod checksum;
 pub mod child_exit;
 pub mod cli;
+pub mod command;
 pub mod error;
 pub mod estimate;
 pub mod exit;
@@ -72,6 +76,7 @@ pub mod measurement;
 pub mod names;
 pub mod normal;
 pub mod plot;
+pub mod process_group;
 pub mod report;
 pub mod run_record;
 pub mod seeds;

@@ -57,6 +57,11 @@ pub struct Measurement {
     /// (`report/efficiency.rs`) needs it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub busy_s: Vec<Vec<f64>>,
+    /// For each run, the user plus system CPU seconds it used (only for
+    /// runs that are child processes, `speedup sweep --command`; empty
+    /// otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cpu_s: Vec<f64>,
 }
 
 impl Measurement {
@@ -94,6 +99,7 @@ impl Measurement {
             interference: Vec::new(),
             serial_interference: Vec::new(),
             busy_s: Vec::new(),
+            cpu_s: Vec::new(),
         }
     }
 
@@ -113,8 +119,8 @@ impl Measurement {
     }
 
     /// Summarises the records of paired runs `(run, the serial runs beside
-    /// it)`, keeping what each run told besides its time: busy times when
-    /// every run has them, interference only when every run, and every
+    /// it)`, keeping what each run told besides its time: busy times and
+    /// CPU times when every run has them, interference only when every run, and every
     /// serial run beside it, has it.
     pub fn from_runs(
         workload: &str,
@@ -140,10 +146,17 @@ impl Measurement {
         } else {
             Vec::new()
         };
+        // Kept only when every run told it, so run i's CPU time stays run i's.
+        let cpu_s = runs
+            .iter()
+            .map(|(run, _)| run.cpu_s)
+            .collect::<Option<Vec<f64>>>()
+            .unwrap_or_default();
         Measurement {
             interference,
             serial_interference,
             busy_s,
+            cpu_s,
             ..Measurement::from_pairs(workload, strategy, workers, &pairs)
         }
     }
@@ -293,6 +306,35 @@ mod tests {
                 .busy_s
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn cpu_times_are_kept_run_by_run_only_when_every_run_has_one() {
+        let run = |seconds, cpu_s| RunRecord {
+            cpu_s,
+            ..RunRecord::of_seconds(seconds)
+        };
+        let m = Measurement::from_runs(
+            "w",
+            "s",
+            2,
+            &[
+                (run(1.0, Some(1.8)), RunRecord::of_seconds(2.0)),
+                (run(1.1, Some(2.0)), RunRecord::of_seconds(2.1)),
+            ],
+        );
+        assert_eq!(m.cpu_s, [1.8, 2.0]);
+        assert_eq!(m.times_s, [1.0, 1.1]);
+        let partly = Measurement::from_runs(
+            "w",
+            "s",
+            2,
+            &[
+                (run(1.0, Some(1.8)), RunRecord::of_seconds(2.0)),
+                (run(1.1, None), RunRecord::of_seconds(2.1)),
+            ],
+        );
+        assert!(partly.cpu_s.is_empty());
     }
 
     #[test]

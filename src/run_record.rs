@@ -24,6 +24,9 @@ pub struct RunRecord {
     /// Seconds each worker spent running chunks, one entry per worker
     /// (`strategy/busy.rs`); empty when the run could not tell.
     pub busy_s: Vec<f64>,
+    /// User plus system CPU seconds, for a run that is a child process
+    /// (`speedup sweep --command`): how many CPUs it kept busy.
+    pub cpu_s: Option<f64>,
     /// What the machine took from the run (steal, competing load, run
     /// delay), read by the rounds engine around it; `None` where not read.
     pub interference: Option<Interference>,

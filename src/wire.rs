@@ -174,7 +174,9 @@ mod tests {
 
     #[test]
     fn bulk_and_one_by_one_encodings_are_the_same_bytes() {
-        let values: Vec<u64> = (0..1000u64).map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15)).collect();
+        let values: Vec<u64> = (0..1000u64)
+            .map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .collect();
         let mut one_by_one = Vec::new();
         for v in &values {
             v.encode(&mut one_by_one);

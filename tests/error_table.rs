@@ -25,6 +25,26 @@ fn code_span(cell: &str) -> Option<&str> {
     Some(cell[ticks..cell.len() - ticks].trim())
 }
 
+/// A command's words as a shell splits them: on whitespace, except inside
+/// double quotes (`--command "sort {workers}"` is two words).
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quoted = false;
+    for c in command.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                word.get_or_insert_with(String::new);
+            }
+            c if c.is_whitespace() && !quoted => words.extend(word.take()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
 fn rows() -> Vec<Row> {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("README.md is readable");
@@ -36,15 +56,15 @@ fn rows() -> Vec<Row> {
             let cells: Vec<&str> = line.trim().strip_prefix('|')?.split(" | ").collect();
             let command = code_span(cells.get(1)?)?;
             let message = code_span(cells.get(2)?.trim_end_matches('|'))?;
-            let mut words = command.split_whitespace().peekable();
+            let mut words = shell_words(command).into_iter().peekable();
             let mut env = Vec::new();
             while let Some((key, value)) = words.peek().and_then(|w| w.split_once('=')) {
                 env.push((key.to_string(), value.to_string()));
                 words.next();
             }
-            (words.next() == Some("speedup")).then(|| Row {
+            (words.next().as_deref() == Some("speedup")).then(|| Row {
                 env,
-                args: words.map(String::from).collect(),
+                args: words.collect(),
                 message: message.to_string(),
             })
         })
@@ -167,4 +187,8 @@ fn the_pattern_matcher_needs_every_piece_in_order() {
     assert!(!matches("died … worker", "worker 1 died"));
     assert_eq!(code_span(" ``a `b` c`` "), Some("a `b` c"));
     assert_eq!(code_span("plain"), None);
+    assert_eq!(
+        shell_words(r#"sweep --command "sort -k {workers}" --name """#),
+        ["sweep", "--command", "sort -k {workers}", "--name", ""]
+    );
 }

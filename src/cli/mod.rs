@@ -8,6 +8,7 @@
 //! (`examples/mandelbrot`).
 
 mod args;
+mod command_flags;
 mod labs;
 mod record;
 mod report;

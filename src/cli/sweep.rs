@@ -8,12 +8,14 @@
 //! is within it, and `--budget 10m` caps the time they may take.
 
 use super::args;
+use super::command_flags;
 use super::stdout;
+use crate::command::{self, CommandSpec, MeasuredCommand};
 use crate::estimate::Estimate;
 use crate::folder_lock::LockedFolder;
 use crate::launcher::Launcher;
 use crate::machine::Machine;
-use crate::measure::{Conditions, Event, Plan, RoundsBar, short_of};
+use crate::measure::{Conditions, Event, Plan, RoundsBar, run_rounds, short_of};
 use crate::report::{self, Report};
 use crate::seeds::DEFAULT_SEED;
 use crate::strategy::{DEFAULT_TIMEOUT, RunOptions};
@@ -35,6 +37,9 @@ Examples:
   speedup sweep --workloads ma2 --workers 1,2 --until 5% --max-rounds 30
   speedup sweep --until 5% --budget 10m
   speedup sweep --strategies thread-pool,mpi --launcher \"mpirun -n {workers}\"
+  speedup sweep --command \"sort --parallel={workers} -S 256M data.txt\" --workers 1,2 --check-output
+  speedup sweep --command ./solver --env OMP_NUM_THREADS={workers} --serial ./solver-serial
+  speedup sweep --workloads integration --command \"python3 examples/python-integration/integration.py {workers}\" --name python
 
 How it measures: each round runs every point once, in a fresh random order,
 as S P S P S ... where S is a serial run; each point's speedup is the median
@@ -46,6 +51,11 @@ still too wide, until --max-rounds or the --budget is spent, and then names
 the points still short of the target. Every run records what the machine
 took from it (steal, other processes' load, its threads' run delay), and the
 report says whether that explains a wide interval.
+
+A --command is any program, a study of its own: run once per run as a
+process (stdin closed, output captured), timed from spawn to reaped exit
+with its CPU time, its baseline the same command at {workers} = 1 unless
+--serial names one. Without --workloads only the commands are measured.
 
 Then open DIR/report.md or DIR/report.html. `cargo bench` measures the same
 grid under criterion and writes the same report.
@@ -110,6 +120,36 @@ pub struct SweepArgs<S: WorkloadSet> {
     #[arg(long)]
     yes: bool,
 
+    // Any program as a study of its own: see "Measure your own program" in
+    // the README, and `command/`.
+    /// A program to measure (repeatable): {workers} is replaced by the worker count; split on whitespace and run without a shell, stdin closed, output captured
+    #[arg(long = "command", value_name = "TEMPLATE", allow_hyphen_values = true)]
+    commands: Vec<String>,
+
+    /// Names the --command before it [default: its program's name]
+    #[arg(long = "name", value_name = "NAME", allow_hyphen_values = true)]
+    names: Vec<String>,
+
+    /// The baseline of the --command before it: a serial program to divide by [default: the command at {workers} = 1]
+    #[arg(long = "serial", value_name = "CMD", allow_hyphen_values = true)]
+    serials: Vec<String>,
+
+    /// Sets a variable for the --command before it, e.g. OMP_NUM_THREADS={workers} (repeatable)
+    #[arg(long = "env", value_name = "VAR=VALUE", allow_hyphen_values = true)]
+    envs: Vec<String>,
+
+    /// Run every --command and --serial through `sh -c` (pipes, redirections, globs)
+    #[arg(long)]
+    shell: bool,
+
+    /// Hash each command run's standard output and flag points whose output differs from the baseline's
+    #[arg(long)]
+    check_output: bool,
+
+    /// With --check-output: stop the sweep at the first output that differs
+    #[arg(long, requires = "check_output")]
+    strict: bool,
+
     #[arg(skip)]
     workloads_of: PhantomData<S>,
 }
@@ -138,9 +178,15 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
     }
     let machine = Machine::detect();
     let mut grid = Grid::full_of::<S>();
+    let commands = command_specs(&args)?;
+    if !commands.is_empty() {
+        // Commands alone, unless built-in workloads are named too.
+        grid.workloads.clear();
+    }
     if let Some(workloads) = args.workloads {
         grid.workloads = workloads;
     }
+    check_command_names(&commands, &grid)?;
     if let Some(mut strategies) = args.strategies {
         if !strategies.contains(&Strategy::BASELINE) {
             strategies.insert(0, Strategy::BASELINE);
@@ -183,17 +229,31 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
         budget: args.budget,
         order_seed: args.seed,
     };
-    let runs_per_round = grid.points().len() + grid.workloads.len() * grid.ceiling_counts().len();
+    let limit = Duration::from_secs_f64(args.timeout);
+    let commands: Vec<MeasuredCommand> = commands
+        .into_iter()
+        .map(|spec| MeasuredCommand::new(spec, limit, args.check_output, args.strict))
+        .collect();
+    let process_floor = match commands.is_empty() {
+        true => None,
+        false => Some(command::process_floor(limit)?),
+    };
+    let runs_per_round = grid.points().len()
+        + grid.workloads.len() * grid.ceiling_counts().len()
+        + commands.len() * (2 * grid.workers.len() + 1 - usize::from(grid.workers.contains(&1)));
     let conditions = Conditions::now(METHOD);
     let mut bar = RoundsBar::new(plan.rounds, runs_per_round).with_estimate(estimate);
-    let options = RunOptions::with_timeout(Duration::from_secs_f64(args.timeout));
+    let options = RunOptions::with_timeout(limit);
     let mut gave_up = None;
-    let measurements =
-        sweep::measure_with::<S>(&grid, launcher.as_ref(), &options, &plan, args.seed, |e| {
-            if let Event::GaveUp { why, .. } = e {
-                gave_up = Some(why);
-            }
-            bar.on(e)
+    let measurements = sweep::groups_of::<S>(&grid, launcher.as_ref(), &options, args.seed)
+        .and_then(|mut groups| {
+            groups.extend(commands.iter().map(|c| c.group(&grid.workers)));
+            run_rounds(&mut groups, &plan, |e| {
+                if let Event::GaveUp { why, .. } = e {
+                    gave_up = Some(why);
+                }
+                bar.on(e)
+            })
         });
     bar.finish();
     let measurements = measurements?;
@@ -205,13 +265,56 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
     }
     // Added rounds run only the wide points: the most runs of any is the rounds run.
     let rounds = measurements.iter().map(|m| m.samples).max().unwrap_or(0);
-    let startup = sweep::startup_costs(&grid)?;
+    let startup = match grid.workloads.is_empty() {
+        true => Vec::new(),
+        false => sweep::startup_costs(&grid)?,
+    };
     let mut report =
         Report::new(machine, measurements, startup)?.with_conditions(conditions.finish(rounds));
+    report.commands = commands.iter().map(MeasuredCommand::study).collect();
+    report.process_floor_s = process_floor;
     if let Some(launcher) = &launcher {
         report.mpi_launch = sweep::launch_costs(&grid, launcher)?;
     }
     let path = report::write_to(&folder, &report)?;
     stdout::print(path.display());
+    Ok(())
+}
+
+/// Every `--command` with its own flags, checked before anything runs.
+fn command_specs<S: WorkloadSet>(args: &SweepArgs<S>) -> Result<Vec<CommandSpec>> {
+    let values = command_flags::Values {
+        commands: args.commands.clone(),
+        names: args.names.clone(),
+        serials: args.serials.clone(),
+        envs: args.envs.clone(),
+    };
+    let args_typed = std::env::args_os().map(|a| a.to_string_lossy().into_owned());
+    let grouped = command_flags::group(values, args_typed)?;
+    if grouped.is_empty() && args.shell {
+        return Err(Error::new("--shell is for --command: add one"));
+    }
+    if grouped.is_empty() && args.check_output {
+        return Err(Error::new("--check-output is for --command: add one"));
+    }
+    grouped
+        .iter()
+        .map(|flags| CommandSpec::new(flags, args.shell))
+        .collect()
+}
+
+/// Refuses two studies of one name: a command named like another, or like
+/// a built-in workload of the same sweep.
+fn check_command_names(commands: &[CommandSpec], grid: &Grid) -> Result<()> {
+    for (i, spec) in commands.iter().enumerate() {
+        let taken = grid.workloads.contains(&spec.name)
+            || commands[..i].iter().any(|c| c.name == spec.name);
+        if taken {
+            return Err(Error::new(format!(
+                "two studies are named '{}': name the --command with --name",
+                spec.name
+            )));
+        }
+    }
     Ok(())
 }

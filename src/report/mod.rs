@@ -22,6 +22,7 @@
 //! the machine, conditions, noise and start-up costs stay on the [`Report`].
 
 pub mod amdahl;
+pub mod commands;
 pub mod compare;
 pub mod derived;
 pub mod document;
@@ -74,6 +75,14 @@ pub struct Report {
     /// timings (only in reports that measured the mpi strategy).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mpi_launch: Vec<StartupCost>,
+    /// The programs measured with `speedup sweep --command`, each a workload
+    /// of its own (only in reports that measured commands).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<commands::CommandStudy>,
+    /// Median seconds to start and reap a process that does nothing,
+    /// measured once per sweep that measures commands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_floor_s: Option<f64>,
 }
 
 impl Report {
@@ -118,6 +127,8 @@ impl Report {
             conditions: None,
             process_startup,
             mpi_launch: Vec::new(),
+            commands: Vec::new(),
+            process_floor_s: None,
         })
     }
 
@@ -150,6 +161,8 @@ impl Report {
         Ok(Report {
             mpi_launch: stored.mpi_launch,
             conditions: stored.conditions,
+            commands: stored.commands,
+            process_floor_s: stored.process_floor_s,
             ..report
         })
     }

@@ -7,6 +7,7 @@
 //! and HTML, so the two can never say different things.
 
 use super::Report;
+use super::commands;
 use super::document::Block;
 use super::figures::{Quantity, figure_stem};
 use super::findings::{self, seconds};
@@ -49,6 +50,7 @@ pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
             ]
             .into_iter()
             .chain(conditions_rows(report))
+            .chain(commands::machine_rows(report))
             .collect(),
         },
         Block::Paragraph(HOW_TO_READ.into()),
@@ -69,10 +71,15 @@ pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
     if let Some(line) = findings::mpi_launch(report) {
         blocks.push(Block::Paragraph(line));
     }
+    if let Some(line) = commands::process_floor(report) {
+        blocks.push(Block::Paragraph(line));
+    }
     for view in views {
         let workload = view.name;
         blocks.push(Block::Heading(2, workload.to_string()));
-        blocks.push(Block::Bullets(findings::for_workload(view)));
+        let mut bullets = findings::for_workload(view);
+        bullets.extend(commands::findings(report, view));
+        blocks.push(Block::Bullets(bullets));
         blocks.push(times_table(view));
         for (quantity, caption) in [
             (Quantity::Speedup, "speedup"),
@@ -80,7 +87,10 @@ pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
         ] {
             blocks.push(Block::Figure {
                 stem: figure_stem(workload, quantity),
-                caption: format!("{workload}: {caption}"),
+                caption: format!(
+                    "{workload}: {caption}{}",
+                    commands::caption_note(report, workload)
+                ),
             });
         }
         blocks.extend(super::efficiency_section::blocks(view));
