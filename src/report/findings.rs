@@ -357,7 +357,9 @@ fn serial_fraction(view: &WorkloadView) -> Vec<String> {
     if let Some((c, a, u)) = compared.and_then(|c| Some((c, c.amdahl_error?, c.usl_error?))) {
         let why = match c.better {
             Law::Amdahl => "USL's second parameter buys little here",
-            Law::Usl => "Amdahl's law cannot bend down past the cores",
+            Law::Usl => {
+                "Amdahl's curve only rises with more workers, and USL's can level off or fall"
+            }
         };
         lines.push(format!(
             "{} describes the curve better: off by {:.1}% (Amdahl) against {:.1}% (USL) on \
