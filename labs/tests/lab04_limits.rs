@@ -98,7 +98,7 @@ fn paired(workload: &str, strategy: &str, workers: usize, ratio: f64) -> Measure
 }
 
 #[test]
-fn task6_no_fit_from_one_point_within_the_cores() {
+fn task4_no_fit_from_one_point_within_the_cores() {
     // A 2-core laptop: integration at 1..=4 workers leaves one count (2) within the cores.
     let mut all = vec![paired("integration", "serial", 1, 1.0)];
     for p in 1..=4 {
@@ -122,7 +122,7 @@ fn task6_no_fit_from_one_point_within_the_cores() {
 }
 
 #[test]
-fn task6_the_amdahl_workload_shows_the_law_past_the_cores() {
+fn task4_the_amdahl_workload_shows_the_law_past_the_cores() {
     // Waiting chunks: the ceiling keeps up past 2 cores, so 2, 3 and 4 workers are fitted.
     let f = 0.1;
     let mut all = vec![paired("amdahl", "serial", 1, 1.0)];
