@@ -208,10 +208,16 @@ impl Measurement {
     /// The speedup over serial as the median of the per-pair ratios
     /// `serial / point`, with its interval; `None` for unpaired measurements.
     pub fn paired_speedup(&self) -> Option<MedianInterval> {
+        MedianInterval::of(&self.ratios())
+    }
+
+    /// The speedup of every paired run, `serial / point`, in run order
+    /// (none for unpaired measurements): what a fit's interval redraws.
+    pub fn ratios(&self) -> Vec<f64> {
         if !self.is_paired() {
-            return None;
+            return Vec::new();
         }
-        speedup_of_pairs(
+        pair_ratios(
             self.times_s
                 .iter()
                 .copied()
@@ -233,11 +239,15 @@ impl Measurement {
 /// The median of the ratios `serial / point` of `(point, serial)` pairs,
 /// with its interval; `None` without pairs.
 pub fn speedup_of_pairs(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<MedianInterval> {
-    let ratios: Vec<f64> = pairs
+    MedianInterval::of(&pair_ratios(pairs))
+}
+
+/// The ratios `serial / point` of `(point, serial)` pairs.
+fn pair_ratios(pairs: impl IntoIterator<Item = (f64, f64)>) -> Vec<f64> {
+    pairs
         .into_iter()
         .map(|(point, serial)| serial / point)
-        .collect();
-    MedianInterval::of(&ratios)
+        .collect()
 }
 
 /// The 97.5% quantile of Student's t distribution with `dof` degrees of freedom.

@@ -33,6 +33,10 @@ pub trait Workload: Serialize + DeserializeOwned + Send + Sync + 'static {
     type Part: Wire + Send + Default;
     /// The merged result.
     type Output: Outcome;
+    /// Whether a study measures it without being asked (`cargo bench`, a
+    /// plain `speedup sweep`). A workload whose answer is known in advance
+    /// (`amdahl`) says `false`: it is measured with `--workloads NAME`.
+    const MEASURED_BY_DEFAULT: bool = true;
 
     /// Rejects parameters that make no sense, with a message naming the flag.
     fn validate(&self) -> Result<()>;
@@ -136,6 +140,9 @@ pub trait WorkloadSet: clap::Subcommand + Clone + std::fmt::Debug + Send + 'stat
     const NAMES: &'static [&'static str];
     /// This workload's name.
     fn name(&self) -> &'static str;
+    /// Whether the named workload is measured without being asked (see
+    /// [`Workload::MEASURED_BY_DEFAULT`]).
+    fn measured_by_default(name: &str) -> bool;
     /// Whether this workload's result draws a figure (`--plot`).
     fn has_plot(&self) -> bool;
     /// Rejects parameters that make no sense (see [`Workload::validate`]).

@@ -1,7 +1,8 @@
 //! Same seed and parameters, same bits: every strategy at every worker count
-//! agrees with serial on `linear-normal` and `ma2`.
+//! agrees with serial on `linear-normal`, `ma2` and `amdahl`.
 
 use speedup::timed_run::timed;
+use speedup::workloads::amdahl::Amdahl;
 use speedup::workloads::linear_normal::LinearNormal;
 use speedup::workloads::ma2::Ma2;
 use speedup::{Outcome, Strategy, Workload};
@@ -56,6 +57,19 @@ fn ma2_with_more_samples_than_a_batch_is_bit_identical_too() {
         ..Default::default()
     };
     assert_bit_identical(&ma2, 3);
+}
+
+#[test]
+fn amdahl_is_bit_identical_waiting_or_spinning() {
+    // Short work: the result is the chunks' numbers, not the time spent.
+    for spin in [false, true] {
+        let amdahl = Amdahl {
+            serial_fraction: 0.3,
+            work: 0.005,
+            spin,
+        };
+        assert_bit_identical(&amdahl, 11);
+    }
 }
 
 #[test]

@@ -3,12 +3,16 @@
 //!
 //! You sweep the library's strategies from 1 to 2× the logical CPUs, then
 //! read the measurements with the classic tools: speedup, efficiency, the
-//! Karp–Flatt serial fraction, and a fit of Amdahl's law. Your functions do
+//! Karp–Flatt serial fraction, and a fit of Amdahl's law (on a machine with too
+//! few cores, of the `amdahl` workload's known answer too). Your functions do
 //! the analysis; the harness does the timing.
 
 use speedup::Measurement;
 use speedup::Strategy;
+use speedup::Workload;
+use speedup::report::amdahl::{fit_range, too_few_points};
 use speedup::strategy::Schedule;
+use speedup::workloads::amdahl::Amdahl;
 
 /// Task 1. The sweep: every worker count from 1 to twice the logical CPUs.
 pub fn sweep_counts(logical_cpus: usize) -> Vec<usize> {
@@ -124,13 +128,31 @@ pub fn speedup_curve(all: &[Measurement], workload: &str, strategy: &str) -> Vec
         .collect()
 }
 
-/// The sweep (integration, 1..=2×CPUs) plus the start-up of bare processes
-/// and threads at the same counts.
+/// The workloads the sweep measures on a machine: `integration`, and where
+/// its worker counts leave too few points within the cores for an Amdahl
+/// fit (a 2-core laptop), the `amdahl` workload too: its chunks wait, so it
+/// shows the law past the cores, with a serial fraction known in advance.
+pub fn swept_workloads(
+    counts: &[usize],
+    physical_cores: usize,
+    logical_cpus: usize,
+) -> Vec<String> {
+    let mut workloads = vec!["integration".to_string()];
+    let within_cores = fit_range(physical_cores, logical_cpus, &[]);
+    if too_few_points(counts, within_cores).is_some() {
+        workloads.push(Amdahl::NAME.to_string());
+    }
+    workloads
+}
+
+/// The sweep (integration, and `amdahl` on a machine with too few cores;
+/// 1..=2×CPUs) plus the start-up of bare processes and threads at the same
+/// counts.
 pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Measurement>> {
     use crate::timing::repeat_timed;
     let counts = sweep_counts(num_cpus::get());
     let grid = speedup::sweep::Grid {
-        workloads: vec!["integration".into()],
+        workloads: swept_workloads(&counts, num_cpus::get_physical(), num_cpus::get()),
         strategies: [Strategy::Serial].into_iter().chain(SWEPT).collect(),
         workers: counts.clone(),
     };
@@ -177,31 +199,73 @@ pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Mea
 /// Speedup, efficiency and Karp–Flatt per point; the Amdahl fit on the points
 /// up to the physical core count; the start-up cost per worker.
 pub fn analysis(all: &[Measurement]) -> String {
-    let cores = num_cpus::get_physical();
+    analysis_on(all, num_cpus::get_physical(), num_cpus::get())
+}
+
+/// [`analysis`] for a machine of `physical_cores` and `logical_cpus`.
+///
+/// The Amdahl fit follows the report's rules, with the report's own
+/// functions: points from 2 workers up to the physical cores (or past
+/// them, where the machine ceiling keeps up, as it does for the `amdahl`
+/// workload's waiting chunks), and at least `MIN_POINTS` of them, or no
+/// fit and the reason why. Through one point any serial fraction fits.
+pub fn analysis_on(all: &[Measurement], physical_cores: usize, logical_cpus: usize) -> String {
+    let (copies, points): (Vec<Measurement>, Vec<Measurement>) = all
+        .iter()
+        .cloned()
+        .partition(|m| m.strategy == speedup::measure::CEILING);
+    let ceiling = speedup::report::derived::ceilings(&points, &copies);
     let mut out = String::new();
-    for strategy in SWEPT {
-        let curve = speedup_curve(all, "integration", strategy.label());
-        out.push_str(&format!(
-            "\n{}\n{:>7} {:>8} {:>10} {:>11}\n",
-            strategy.label(),
-            "workers",
-            "speedup",
-            "efficiency",
-            "karp-flatt"
-        ));
-        for &(workers, s) in &curve {
-            let kf = karp_flatt(s, workers).map_or("-".into(), |e| format!("{e:.3}"));
+    for workload in ["integration", Amdahl::NAME] {
+        for strategy in SWEPT {
+            let curve = speedup_curve(all, workload, strategy.label());
+            if curve.is_empty() {
+                continue;
+            }
             out.push_str(&format!(
-                "{workers:>7} {s:>8.2} {:>10.2} {kf:>11}\n",
-                efficiency(s, workers)
+                "\n{workload}, {}\n{:>7} {:>8} {:>10} {:>11}\n",
+                strategy.label(),
+                "workers",
+                "speedup",
+                "efficiency",
+                "karp-flatt"
+            ));
+            for &(workers, s) in &curve {
+                let kf = karp_flatt(s, workers).map_or("-".into(), |e| format!("{e:.3}"));
+                out.push_str(&format!(
+                    "{workers:>7} {s:>8.2} {:>10.2} {kf:>11}\n",
+                    efficiency(s, workers)
+                ));
+            }
+            let range = fit_range(
+                physical_cores,
+                logical_cpus,
+                ceiling.iter().filter(|c| c.workload == workload),
+            );
+            let workers: Vec<usize> = curve.iter().map(|&(p, _)| p).collect();
+            if let Some(why) = too_few_points(&workers, range) {
+                out.push_str(&format!("No Amdahl fit: {why}.\n"));
+                continue;
+            }
+            let fitted: Vec<(usize, f64)> = curve
+                .into_iter()
+                .filter(|&(p, _)| p <= range.limit)
+                .collect();
+            let f = fit_amdahl(&fitted);
+            let set = if workload == Amdahl::NAME {
+                format!(
+                    " (the workload's set f is {})",
+                    Amdahl::default().serial_fraction
+                )
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "Amdahl fit on 2..={} workers: serial fraction {f:.3}{set}, so at most {:.1}× on any number of workers\n",
+                range.limit,
+                if f > 0.0 { 1.0 / f } else { f64::INFINITY }
             ));
         }
-        let fitted: Vec<(usize, f64)> = curve.into_iter().filter(|&(p, _)| p <= cores).collect();
-        let f = fit_amdahl(&fitted);
-        out.push_str(&format!(
-            "Amdahl fit on 1..={cores} workers: serial fraction {f:.3}, so at most {:.1}× on any number of workers\n",
-            if f > 0.0 { 1.0 / f } else { f64::INFINITY }
-        ));
     }
     for kind in ["process", "threads"] {
         let points: Vec<(usize, f64)> = all

@@ -91,3 +91,57 @@ fn task5_speedup_curve_reads_measurements_against_serial() {
     let curve = speedup_curve(&[all[0].clone(), paired], "integration", "thread-pool");
     assert!(close(curve[0].1, 1.8), "{curve:?}");
 }
+
+/// A measurement whose paired runs all have speedup `ratio`.
+fn paired(workload: &str, strategy: &str, workers: usize, ratio: f64) -> Measurement {
+    Measurement::from_pairs(workload, strategy, workers, &[(1.0 / ratio, 1.0); 7])
+}
+
+#[test]
+fn task4_no_fit_from_one_point_within_the_cores() {
+    // A 2-core laptop: integration at 1..=4 workers leaves one count (2) within the cores.
+    let mut all = vec![paired("integration", "serial", 1, 1.0)];
+    for p in 1..=4 {
+        all.push(paired("integration", "thread-pool", p, (p as f64).min(1.9)));
+    }
+    let text = analysis_on(&all, 2, 2);
+    assert!(
+        text.contains("No Amdahl fit: a fit needs at least 3 worker counts"),
+        "{text}"
+    );
+    assert!(!text.contains("serial fraction 0"), "{text}");
+    // So the sweep adds the amdahl workload there, and not on a machine with cores enough.
+    assert_eq!(
+        swept_workloads(&[1, 2, 3, 4], 2, 2),
+        ["integration", "amdahl"]
+    );
+    assert_eq!(
+        swept_workloads(&(1..=16).collect::<Vec<_>>(), 8, 8),
+        ["integration"]
+    );
+}
+
+#[test]
+fn task4_the_amdahl_workload_shows_the_law_past_the_cores() {
+    // Waiting chunks: the ceiling keeps up past 2 cores, so 2, 3 and 4 workers are fitted.
+    let f = 0.1;
+    let mut all = vec![paired("amdahl", "serial", 1, 1.0)];
+    for p in 1..=4 {
+        all.push(paired(
+            "amdahl",
+            "thread-pool",
+            p,
+            1.0 / (f + (1.0 - f) / p as f64),
+        ));
+        if p > 1 {
+            all.push(paired("amdahl", speedup::measure::CEILING, p, 1.0));
+        }
+    }
+    let text = analysis_on(&all, 2, 2);
+    assert!(
+        text.contains(
+            "Amdahl fit on 2..=4 workers: serial fraction 0.100 (the workload's set f is 0.1)"
+        ),
+        "{text}"
+    );
+}

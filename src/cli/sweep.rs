@@ -36,6 +36,7 @@ Examples:
   speedup sweep --rounds 10 --out my-report
   speedup sweep --workloads ma2 --workers 1,2 --until 5% --max-rounds 30
   speedup sweep --until 5% --budget 10m
+  speedup sweep --workloads amdahl --workers 1,2,4,8,16
   speedup sweep --strategies thread-pool,mpi --launcher \"mpirun -n {workers}\"
   speedup sweep --command \"sort --parallel={workers} -S 256M data.txt\" --workers 1,2 --check-output
   speedup sweep --command ./solver --env OMP_NUM_THREADS={workers} --serial ./solver-serial
@@ -72,7 +73,7 @@ type List<T> = Vec<T>;
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct SweepArgs<S: WorkloadSet> {
-    /// Comma-separated workloads [default: all]
+    /// Comma-separated workloads [default: all but amdahl, whose answer is known: name it to measure it]
     #[arg(long, value_parser = parse_workloads_arg::<S>, value_name = "LIST")]
     workloads: Option<List<String>>,
 

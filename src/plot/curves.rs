@@ -12,7 +12,7 @@
 //! - the **machine ceiling** as a grey band (its interval) around a grey
 //!   line: what p independent serial jobs get at once, the most a parallel
 //!   code could hope for on this machine;
-//! - fitted curves (Amdahl's law) **dashed**, so model and measurement never
+//! - fitted curves (Amdahl's law or USL, the better) **dashed**, so model and measurement never
 //!   look alike;
 //! - the key in a column **beside** the plot ([`super::legend`]), where it
 //!   hides no point.

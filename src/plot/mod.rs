@@ -146,7 +146,7 @@ pub const EXTRA: [RGBColor; 4] = [
     RGBColor(20, 90, 50),
 ];
 
-/// A neutral grey: the "Amdahl fit" legend entry explains dashed lines of
+/// A neutral grey: the "Amdahl fit" (or "USL fit") legend entry explains dashed lines of
 /// every colour, so it must not look like any one strategy.
 pub const NEUTRAL: RGBColor = RGBColor(110, 110, 110);
 

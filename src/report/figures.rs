@@ -6,7 +6,7 @@
 //! dashed in the same colour, and the machine ceiling as a grey band.
 
 use super::Report;
-use super::view::{Label, WorkloadView};
+use super::view::{Label, Law, WorkloadView};
 use crate::Result;
 use crate::plot::{
     Band, CurveChart, CurvePoint, EXTRA, Figure, Format, Ideal, NEUTRAL, Panels, Series, render,
@@ -108,6 +108,7 @@ pub fn chart(view: &WorkloadView, quantity: Quantity) -> CurveChart {
     let x_max = view.max_workers() as f64;
     let mut series = Vec::new();
     let mut fits = Vec::new();
+    let mut laws: Vec<Law> = Vec::new();
     let mut extra = EXTRA.iter().cycle();
     for label in view.labels() {
         if label.is_baseline() {
@@ -120,11 +121,12 @@ pub fn chart(view: &WorkloadView, quantity: Quantity) -> CurveChart {
         }
         let color = measured.color;
         series.push(measured);
-        if let Some(fit) = view.fit(label) {
+        // The law that describes the curve better, dashed in its colour.
+        if let Some((law, predict)) = view.better_prediction(label) {
             let points = super::amdahl::curve_workers(x_max)
                 .into_iter()
                 .map(|x| {
-                    let s = fit.predict(x);
+                    let s = predict(x);
                     let y = match quantity {
                         Quantity::Speedup => s,
                         Quantity::Efficiency => s / x,
@@ -139,12 +141,19 @@ pub fn chart(view: &WorkloadView, quantity: Quantity) -> CurveChart {
                 dashed: true,
                 markers: false,
             });
+            if !laws.contains(&law) {
+                laws.push(law);
+            }
         }
     }
     if !fits.is_empty() {
         // One legend entry explains every dashed line.
+        let names: Vec<&str> = laws.iter().map(|l| l.name()).collect();
         fits.push(Series {
-            label: Some("Amdahl fit".into()),
+            label: Some(match names.as_slice() {
+                [one] => format!("{one} fit"),
+                _ => "Amdahl or USL fit (the better)".to_string(),
+            }),
             color: NEUTRAL,
             points: Vec::new(),
             dashed: true,

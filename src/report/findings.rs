@@ -7,7 +7,9 @@
 use super::Report;
 use super::amdahl;
 use super::derived::{Derived, NOISY_WIDTH};
-use super::view::{Label, Point, WorkloadView};
+use super::usl;
+use super::view::{Label, Law, Point, WorkloadView};
+use crate::Workload;
 use crate::measure::interference::{DISTURBED_SHARE, Interference};
 use crate::measurement::Measurement;
 use crate::strategy::Strategy;
@@ -361,36 +363,126 @@ pub fn noise(report: &Report, views: &[WorkloadView]) -> Option<String> {
     ))
 }
 
-/// The Amdahl fit of the fastest strategy, in words, or why there is none.
-fn serial_fraction(view: &WorkloadView) -> Option<String> {
-    let (best, _) = view
+/// The laws fitted to the fastest strategy, in words: Amdahl's, USL's,
+/// which describes the curve better, or why a law has no fit.
+fn serial_fraction(view: &WorkloadView) -> Vec<String> {
+    let Some((best, _)) = view
         .speedups()
         .filter(|(_, d)| d.workers > 1)
-        .max_by(|a, b| a.1.speedup.total_cmp(&b.1.speedup))?;
-    let machine = view.machine;
-    let limit = amdahl::fit_limit(machine.physical_cores, machine.logical_cpus);
+        .max_by(|a, b| a.1.speedup.total_cmp(&b.1.speedup))
+    else {
+        return Vec::new();
+    };
+    let label = &best.label;
     let workers: Vec<usize> = view
-        .curve(&best.label)
+        .curve(label)
         .filter(|p| p.derived.is_some())
         .map(Point::workers)
         .collect();
-    if let Some(why) = amdahl::too_few_points(&workers, limit) {
-        return Some(format!(
-            "No Amdahl fit: {why}. Through one or two points any serial fraction fits; \
-             a machine with more cores, or the 16-core reference report, shows the law."
+    let range = view.fit_range();
+    let mut lines = Vec::new();
+    if let Some(why) = amdahl::too_few_points(&workers, range) {
+        // Point only to what the reader can run (the `amdahl` workload
+        // itself cannot be told to run itself).
+        let instead = if view.name == crate::workloads::amdahl::Amdahl::NAME {
+            String::new()
+        } else {
+            format!(" {LAWS_ON_ANY_MACHINE}")
+        };
+        lines.push(format!(
+            "No Amdahl fit: {why}. Through one or two points any serial fraction fits.{instead}"
+        ));
+    } else if let Some(fit) = view.fit(label) {
+        let cap = match fit.max_speedup {
+            Some(max) => format!("no number of workers can make it more than {max:.1}× faster"),
+            None => "the fit sees no serial part at all".to_string(),
+        };
+        lines.push(format!(
+            "Amdahl fit for {label} (points from 2 to {} workers, {}): serial fraction {}, so {cap}.",
+            range.limit,
+            range.bound(),
+            percent_with_interval(fit.serial_fraction, fit.interval)
         ));
     }
-    let fit = view.fit(&best.label)?;
-    let cap = match fit.max_speedup {
-        Some(max) => format!("no number of workers can make it more than {max:.1}× faster"),
-        None => "the fit sees no serial part at all within the cores".to_string(),
+    match (view.usl_fit(label), usl::too_few_points(&workers)) {
+        (_, Some(why)) => lines.push(format!("No USL fit: {why}.")),
+        (Some(fit), None) => {
+            let peak = match fit.peak_workers {
+                Some(p) => format!(
+                    "its speedup peaks at p* = {} workers and falls past them",
+                    number_with_interval(p, fit.peak_interval, 1)
+                ),
+                None if fit.kappa > 0.0 => {
+                    "no peak: with σ at 1 or more, no number of workers helps".to_string()
+                }
+                None => {
+                    "no peak (κ = 0), so USL reads the curve as Amdahl's law with f = σ".to_string()
+                }
+            };
+            lines.push(format!(
+                "USL fit for {label} (all {} worker counts, past the cores too, where \
+                 retrograde scaling shows): contention σ = {}, coherency κ = {}: {peak}.",
+                workers.len(),
+                number_with_interval(fit.sigma, fit.sigma_interval, 3),
+                number_with_interval(fit.kappa, fit.kappa_interval, 4),
+            ));
+        }
+        (None, None) => {}
+    }
+    let compared = view.comparison(label);
+    if let Some((c, a, u)) = compared.and_then(|c| Some((c, c.amdahl_error?, c.usl_error?))) {
+        let why = match c.better {
+            Law::Amdahl => "USL's second parameter buys little here",
+            Law::Usl => {
+                "Amdahl's curve only rises with more workers, and USL's can level off or fall"
+            }
+        };
+        lines.push(format!(
+            "{} describes the curve better: off by {:.1}% (Amdahl) against {:.1}% (USL) on \
+             average over its {} worker counts; {why}.",
+            c.better.name(),
+            a * 100.0,
+            u * 100.0,
+            c.points
+        ));
+    }
+    lines
+}
+
+/// What the reader can run to see the laws on any machine: the `amdahl`
+/// workload, whose chunks wait and so scale past the cores.
+pub const LAWS_ON_ANY_MACHINE: &str = "`speedup sweep --workloads amdahl --workers \
+1,2,4,8,16` shows the laws on any machine: its serial fraction is set, and its chunks wait, \
+so they need no core.";
+
+/// A share as a percentage, with its 95% interval where there is one:
+/// `9.7% (95% interval 9.1–10.3%)`.
+pub fn percent_with_interval(value: f64, interval: Option<[f64; 2]>) -> String {
+    match interval {
+        Some([low, high]) => format!(
+            "{:.1}% (95% interval {:.1}–{:.1}%)",
+            value * 100.0,
+            low * 100.0,
+            high * 100.0
+        ),
+        None => format!("{:.1}%", value * 100.0),
+    }
+}
+
+/// A number to `digits` decimals, with its 95% interval where there is one
+/// (an infinite end written as ∞): `0.012 (0.008–0.020)`.
+pub fn number_with_interval(value: f64, interval: Option<[f64; 2]>, digits: usize) -> String {
+    let show = |x: f64| {
+        if x.is_infinite() {
+            "∞".to_string()
+        } else {
+            format!("{x:.digits$}")
+        }
     };
-    Some(format!(
-        "Amdahl fit for {} (points up to {} cores): serial fraction {:.1}%, so {cap}.",
-        best.label,
-        machine.physical_cores,
-        fit.serial_fraction * 100.0
-    ))
+    match interval {
+        Some([low, high]) => format!("{} ({}–{})", show(value), show(low), show(high)),
+        None => show(value),
+    }
 }
 
 /// What starting worker processes costs, against the shortest serial run

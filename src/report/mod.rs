@@ -13,8 +13,9 @@
 //! disagree with the measurements. Every file is rendered in memory first and
 //! then written atomically: a failed run leaves an earlier report intact.
 //!
-//! Rooms: [`derived`] (speedup, efficiency, Karp–Flatt), [`amdahl`] (the
-//! fit), [`view`] (one workload's points, baseline, ceiling and fits,
+//! Rooms: [`derived`] (speedup, efficiency, Karp–Flatt), [`amdahl`] and
+//! [`usl`] (the laws fitted), [`fit_interval`] (the curves they read and
+//! their intervals), [`view`] (one workload's points, baseline, ceiling and fits,
 //! gathered once from the flat rows), [`findings`] (sentences), [`figures`]
 //! (charts), [`outline`] (what the report says, as blocks), [`document`]
 //! (Markdown and HTML from those blocks), [`compare`] (two reports, one
@@ -30,7 +31,9 @@ pub mod efficiency;
 pub mod efficiency_section;
 pub mod figures;
 pub mod findings;
+pub mod fit_interval;
 pub mod outline;
+pub mod usl;
 pub mod view;
 
 use crate::atomic_file::write_folder;
@@ -45,6 +48,7 @@ use amdahl::AmdahlFit;
 use derived::{CeilingRow, Derived};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use usl::UslFit;
 use view::WorkloadView;
 
 /// The file every report is rebuilt from.
@@ -64,6 +68,10 @@ pub struct Report {
     #[serde(default)]
     pub ceiling: Vec<CeilingRow>,
     pub amdahl: Vec<AmdahlFit>,
+    /// The Universal Scalability Law fitted where at least four worker
+    /// counts exist (absent in older reports, and where none fits).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usl: Vec<UslFit>,
     /// How and under what load the times were taken (absent in older reports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Conditions>,
@@ -86,7 +94,7 @@ pub struct Report {
 }
 
 impl Report {
-    /// Derives speedups, the machine ceiling and Amdahl fits from
+    /// Derives speedups, the machine ceiling and the fitted laws from
     /// `measurements` (the ceiling's runs, labelled [`CEILING`], among them).
     pub fn new(
         machine: Machine,
@@ -116,7 +124,14 @@ impl Report {
         });
         let ceiling = derived::ceilings(&measurements, &copies);
         let derived = derived::derive_all(&measurements, &ceiling);
-        let amdahl = amdahl::fit_all(&derived, machine.physical_cores, machine.logical_cpus);
+        let curves = fit_interval::curves(&derived, &measurements);
+        let amdahl = amdahl::fit_all(
+            &curves,
+            &ceiling,
+            machine.physical_cores,
+            machine.logical_cpus,
+        );
+        let usl = usl::fit_all(&curves);
         Ok(Report {
             machine,
             measurements,
@@ -124,6 +139,7 @@ impl Report {
             derived,
             ceiling,
             amdahl,
+            usl,
             conditions: None,
             process_startup,
             mpi_launch: Vec::new(),
@@ -176,6 +192,7 @@ impl Report {
             &self.derived,
             &self.ceiling,
             &self.amdahl,
+            &self.usl,
         )
     }
 

@@ -3,15 +3,16 @@
 //! The content is decided here once, per report and per workload view: the
 //! machine and how it was measured, how to read the figures, the report-wide
 //! findings, then for each workload its findings, times, figures, speedups
-//! and Amdahl fits. [`super::document`] turns the same blocks into Markdown
+//! and fitted laws. [`super::document`] turns the same blocks into Markdown
 //! and HTML, so the two can never say different things.
 
 use super::Report;
 use super::commands;
 use super::document::Block;
 use super::figures::{Quantity, figure_stem};
-use super::findings::{self, seconds};
-use super::view::WorkloadView;
+use super::findings::{self, number_with_interval, percent_with_interval, seconds};
+use super::view::{Label, WorkloadView};
+use super::{amdahl, usl};
 use crate::measurement::Measurement;
 
 const HOW_TO_READ: &str = "How to read the figures: each coloured line is one strategy. \
@@ -21,8 +22,10 @@ statistics: no assumption about how times are distributed). The black line is th
 (speedup equal to workers). The grey band is the machine ceiling: p independent serial \
 copies run at once, what this machine delivers to p jobs that share nothing; a curve close \
 to the band is limited by the machine, a curve far below it by its own overhead. Dashed \
-lines are Amdahl's law, fitted only where at least three worker counts lie within the \
-physical cores. Vertical grey lines mark the physical cores and logical CPUs; the shaded \
+lines are the law that describes each curve better: Amdahl's, fitted only where at least \
+three worker counts lie within the physical cores (or past them, where the ceiling keeps up \
+with the workers), or the Universal Scalability Law, fitted on every point where at least \
+four worker counts exist. Vertical grey lines mark the physical cores and logical CPUs; the shaded \
 region on the right is oversubscribed (more workers than logical CPUs), where extra workers \
 can only cost.";
 
@@ -95,7 +98,7 @@ pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
         }
         blocks.extend(super::efficiency_section::blocks(view));
         blocks.push(speedup_table(view));
-        blocks.push(amdahl_table(view));
+        blocks.push(laws_table(view));
     }
     blocks
 }
@@ -224,34 +227,70 @@ fn times_table(view: &WorkloadView) -> Block {
     Block::Table { header, rows }
 }
 
-fn amdahl_table(view: &WorkloadView) -> Block {
-    if view.fits.is_empty() {
-        return Block::Paragraph(format!(
-            "No Amdahl fit for {}: a fit needs at least {} worker counts from 2 up to \
-             the {} physical cores.",
-            view.name,
-            super::amdahl::MIN_POINTS,
-            view.machine.physical_cores
-        ));
+/// The laws fitted to each strategy, with their intervals and the better
+/// of the two; or why there is no fit.
+fn laws_table(view: &WorkloadView) -> Block {
+    let labels: Vec<&Label> = view
+        .labels()
+        .into_iter()
+        .filter(|l| view.fit(l).is_some() || view.usl_fit(l).is_some())
+        .collect();
+    if labels.is_empty() {
+        let mut workers: Vec<usize> = view
+            .speedups()
+            .filter(|(p, _)| !p.label.is_baseline())
+            .map(|(p, _)| p.workers())
+            .collect();
+        workers.sort_unstable();
+        workers.dedup();
+        let mut why = format!("No fitted law for {}.", view.name);
+        for (law, reason) in [
+            ("Amdahl", amdahl::too_few_points(&workers, view.fit_range())),
+            ("USL", usl::too_few_points(&workers)),
+        ] {
+            if let Some(reason) = reason {
+                why.push_str(&format!(" {law}: {reason}."));
+            }
+        }
+        return Block::Paragraph(why);
     }
-    let rows = view
-        .fits
-        .iter()
-        .map(|fit| {
+    let dash = || "—".to_string();
+    let rows = labels
+        .into_iter()
+        .map(|label| {
+            let amdahl = view.fit(label);
+            let usl = view.usl_fit(label);
             vec![
-                fit.label.to_string(),
-                format!("{:.2}%", fit.law.serial_fraction * 100.0),
-                fit.law
-                    .max_speedup
-                    .map_or("unbounded".to_string(), |s| format!("{s:.1}×")),
+                label.to_string(),
+                amdahl.map_or_else(dash, |f| {
+                    percent_with_interval(f.serial_fraction, f.interval)
+                }),
+                amdahl.map_or_else(dash, |f| {
+                    f.max_speedup
+                        .map_or("unbounded".to_string(), |s| format!("{s:.1}×"))
+                }),
+                usl.map_or_else(dash, |f| number_with_interval(f.sigma, f.sigma_interval, 3)),
+                usl.map_or_else(dash, |f| number_with_interval(f.kappa, f.kappa_interval, 4)),
+                usl.map_or_else(dash, |f| match f.peak_workers {
+                    Some(p) => number_with_interval(p, f.peak_interval, 1),
+                    None => "none".to_string(),
+                }),
+                // Named only where both laws fit: one law alone is not "better".
+                view.comparison(label)
+                    .filter(|c| c.amdahl_error.is_some() && c.usl_error.is_some())
+                    .map_or_else(dash, |c| c.better.name().to_string()),
             ]
         })
         .collect();
     Block::Table {
         header: vec![
             "strategy".into(),
-            "Amdahl serial fraction".into(),
+            "Amdahl serial fraction (95%)".into(),
             "max speedup".into(),
+            "USL σ (95%)".into(),
+            "USL κ (95%)".into(),
+            "USL peak p* (95%)".into(),
+            "better law".into(),
         ],
         rows,
     }

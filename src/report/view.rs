@@ -1,5 +1,5 @@
 //! One workload as the report reads it: its serial baseline, its points, its
-//! machine ceiling and its Amdahl fits, gathered once.
+//! machine ceiling and its fitted laws (Amdahl, USL), gathered once.
 //!
 //! `speedup.json` stores flat lists (measurements, derived rows, ceiling
 //! rows, fits), each row naming its workload and strategy as strings. That
@@ -16,8 +16,10 @@
 //! knowing more about it. The machine ceiling is not a point at all: it is
 //! the view's [`ceiling`](WorkloadView::ceiling) rows.
 
-use super::amdahl::AmdahlFit;
+use super::amdahl::{self, AmdahlFit, FitRange};
 use super::derived::{CeilingRow, Derived};
+use super::fit_interval::rms_relative_error;
+use super::usl::UslFit;
 use crate::machine::Machine;
 use crate::measurement::Measurement;
 use crate::strategy::{Strategy, TABLE};
@@ -81,6 +83,48 @@ pub struct Fit<'a> {
     pub law: &'a AmdahlFit,
 }
 
+/// The Universal Scalability Law fitted to one label's points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UslCurveFit<'a> {
+    pub label: Label,
+    pub law: &'a UslFit,
+}
+
+/// A law of speedup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Law {
+    Amdahl,
+    Usl,
+}
+
+impl Law {
+    /// Its name in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Law::Amdahl => "Amdahl",
+            Law::Usl => "USL",
+        }
+    }
+}
+
+/// Which law describes one curve better, and how far each is off it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Comparison {
+    pub better: Law,
+    /// The root-mean-square relative error of each fitted law on every
+    /// measured point of the curve (`None` where the law has no fit).
+    pub amdahl_error: Option<f64>,
+    pub usl_error: Option<f64>,
+    /// How many points they were compared on.
+    pub points: usize,
+}
+
+/// How much better USL must describe a curve before it is named the better
+/// law: it has two parameters to Amdahl's one, so it nearly always fits a
+/// little closer. Amdahl stays the better law while its error is within
+/// 1.25 times USL's plus one percentage point.
+pub const SIMPLER_LAW_MARGIN: (f64, f64) = (1.25, 0.01);
+
 /// Everything the report says about one workload.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadView<'a> {
@@ -98,6 +142,8 @@ pub struct WorkloadView<'a> {
     pub ceiling: Vec<&'a CeilingRow>,
     /// The Amdahl fits, one per label that has enough points.
     pub fits: Vec<Fit<'a>>,
+    /// The USL fits, one per label that has enough points.
+    pub usl_fits: Vec<UslCurveFit<'a>>,
 }
 
 impl<'a> WorkloadView<'a> {
@@ -109,6 +155,7 @@ impl<'a> WorkloadView<'a> {
         derived: &'a [Derived],
         ceiling: &'a [CeilingRow],
         fits: &'a [AmdahlFit],
+        usl_fits: &'a [UslFit],
     ) -> Vec<WorkloadView<'a>> {
         let mut names: Vec<&str> = Vec::new();
         for m in measurements {
@@ -154,6 +201,14 @@ impl<'a> WorkloadView<'a> {
                             law,
                         })
                         .collect(),
+                    usl_fits: usl_fits
+                        .iter()
+                        .filter(|f| f.workload == name)
+                        .map(|law| UslCurveFit {
+                            label: Label::of(&law.strategy),
+                            law,
+                        })
+                        .collect(),
                 }
             })
             .collect()
@@ -190,6 +245,72 @@ impl<'a> WorkloadView<'a> {
     /// The Amdahl fit of one label, if it has one.
     pub fn fit(&self, label: &Label) -> Option<&'a AmdahlFit> {
         self.fits.iter().find(|f| f.label == *label).map(|f| f.law)
+    }
+
+    /// The USL fit of one label, if it has one.
+    pub fn usl_fit(&self, label: &Label) -> Option<&'a UslFit> {
+        self.usl_fits
+            .iter()
+            .find(|f| f.label == *label)
+            .map(|f| f.law)
+    }
+
+    /// The worker counts Amdahl's law is fitted on (see [`amdahl::fit_range`]).
+    pub fn fit_range(&self) -> FitRange {
+        amdahl::fit_range(
+            self.machine.physical_cores,
+            self.machine.logical_cpus,
+            self.ceiling.iter().copied(),
+        )
+    }
+
+    /// Which fitted law describes one label's curve better, on every measured
+    /// point of it (Amdahl's too, though it is fitted within
+    /// [`fit_range`](Self::fit_range) only: a law that cannot follow the
+    /// curve past the cores describes it worse). `None` without any fit.
+    pub fn comparison(&self, label: &Label) -> Option<Comparison> {
+        let points: Vec<(f64, f64)> = self
+            .curve(label)
+            .filter_map(|p| Some((p.workers() as f64, p.derived?.speedup)))
+            .collect();
+        let amdahl_error = self
+            .fit(label)
+            .and_then(|f| rms_relative_error(&points, |p| f.predict(p)));
+        let usl_error = self
+            .usl_fit(label)
+            .and_then(|f| rms_relative_error(&points, |p| f.predict(p)));
+        let better = match (amdahl_error, usl_error) {
+            (Some(a), Some(u)) => {
+                let (factor, plus) = SIMPLER_LAW_MARGIN;
+                if a <= factor * u + plus {
+                    Law::Amdahl
+                } else {
+                    Law::Usl
+                }
+            }
+            (Some(_), None) => Law::Amdahl,
+            (None, Some(_)) => Law::Usl,
+            (None, None) => return None,
+        };
+        Some(Comparison {
+            better,
+            amdahl_error,
+            usl_error,
+            points: points.len(),
+        })
+    }
+
+    /// The speedup the better law of `label` predicts at `workers`, and
+    /// which law that is: what a figure draws dashed.
+    pub fn better_prediction(&self, label: &Label) -> Option<(Law, impl Fn(f64) -> f64 + 'a)> {
+        let better = self.comparison(label)?.better;
+        let amdahl = self.fit(label);
+        let usl = self.usl_fit(label);
+        Some((better, move |x: f64| match (better, amdahl, usl) {
+            (Law::Amdahl, Some(f), _) => f.predict(x),
+            (_, _, Some(f)) => f.predict(x),
+            _ => f64::NAN,
+        }))
     }
 
     /// The most workers any point ran with.
@@ -268,6 +389,9 @@ mod tests {
             a.ceiling[1]
         );
         assert!(a.fit(&pool).is_some() && a.fits.len() == 1);
+        // Three worker counts: no USL fit (it needs four), so Amdahl is the better law.
+        assert!(a.usl_fits.is_empty());
+        assert_eq!(a.comparison(&pool).unwrap().better, Law::Amdahl);
         assert_eq!(a.max_workers(), 4);
 
         let student = Label::Other("student-threads".into());

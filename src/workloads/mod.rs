@@ -6,6 +6,7 @@
 //! know about it. A program of your own lists its workloads the same way,
 //! with [`workload_set!`](crate::workload_set) (see `examples/mandelbrot`).
 
+pub mod amdahl;
 pub mod bucket_sort;
 pub mod integration;
 pub mod lanes;
@@ -49,6 +50,13 @@ macro_rules! workload_set {
 
             fn name(&self) -> &'static str {
                 match self { $($set::$variant(_) => <$type as $crate::workload::Workload>::NAME,)+ }
+            }
+
+            fn measured_by_default(name: &str) -> bool {
+                $(if name == <$type as $crate::workload::Workload>::NAME {
+                    return <$type as $crate::workload::Workload>::MEASURED_BY_DEFAULT;
+                })+
+                false
             }
 
             fn has_plot(&self) -> bool {
@@ -115,6 +123,8 @@ workload_set! {
         /// ones, and prints ELFI's summary. The observed data are simulated from
         /// --true-params with a fixed observation seed, or read with --observed FILE.
         Ma2 => ma2::Ma2,
+        /// A known answer: serial part f, parallel chunks that wait (or spin): Amdahl's law on any machine
+        Amdahl => amdahl::Amdahl,
     }
 }
 
