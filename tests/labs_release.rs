@@ -218,8 +218,9 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
         "cargo run -- labs check 1",
         "cargo run -p speedup-labs --release -- time 1",
         "--rounds",
-        "labs/results/lab1.json",
-        "labs/results/lab1/report.html",
+        "labs/results/lab1/latest",
+        "report.html",
+        "cargo run -- labs hint 4 3",
     ] {
         assert!(
             readme.contains(command),
