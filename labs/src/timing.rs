@@ -309,8 +309,15 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
+    /// [`busy`] listens for one study at a time (the process's `BUSY`), so
+    /// the tests that measure studies take turns.
+    static ONE_STUDY_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     #[test]
     fn a_study_times_every_version_paired_with_the_students_serial() {
+        let _alone = ONE_STUDY_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let calls = Cell::new(0);
         let mut study = Study::new(None);
         study
@@ -369,6 +376,9 @@ mod tests {
 
     #[test]
     fn a_version_whose_chunks_run_through_busy_shows_its_load_balance() {
+        let _alone = ONE_STUDY_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         // Two workers, and only one of them ever runs a chunk: whatever the
         // chunk costs, the mean busy time is half the max.
         let mut study = Study::new(None);
