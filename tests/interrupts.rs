@@ -1,6 +1,7 @@
 //! Signals and closed pipes: a run that is stopped from outside leaves no
 //! worker process behind, no temporary file, and the earlier output intact.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -37,9 +38,22 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Starts a long process-strategy run writing `out.json` in `dir`, and waits
 /// until both its workers are up.
+///
+/// It starts as from a terminal, with SIGHUP at its default action, even
+/// where this test runs under `nohup` (as CI scripts may): an ignored
+/// SIGHUP is inherited, and the run would rightly keep going after one
+/// (see the `nohup` test below).
 #[allow(clippy::zombie_processes)] // clippy misses that the caller waits for it
 fn long_run(dir: &Path) -> (Child, Vec<u32>) {
-    let child = Command::new(env!("CARGO_BIN_EXE_speedup"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_speedup"));
+    // SAFETY: between fork and exec only `signal`, which is async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let child = command
         .args([
             "run",
             "integration",
