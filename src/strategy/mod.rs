@@ -23,6 +23,7 @@
 
 pub mod busy;
 pub mod child;
+mod feeder_threads;
 #[cfg_attr(not(feature = "mpi"), path = "mpi_unavailable.rs")]
 pub mod mpi;
 pub mod options;

@@ -22,29 +22,34 @@ pub fn pool(workers: usize) -> Result<Arc<ThreadPool>> {
     if let Some(pool) = pools.get(&workers) {
         return Ok(Arc::clone(pool));
     }
+    let pool = Arc::new(build(workers, &format!("pool{workers}"))?);
+    pools.insert(workers, Arc::clone(&pool));
+    Ok(pool)
+}
+
+/// A new rayon pool of `threads` threads named `speedup-NAME-INDEX` (names
+/// show in debuggers and `top -H`).
+pub fn build(threads: usize, name: &str) -> Result<ThreadPool> {
     // rayon starts the threads through this handler, so a thread the system
     // refuses is named like everywhere else (`spawn.rs`), not as rayon's
     // bare io error.
     let refused = Mutex::new(None);
     let built = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
+        .num_threads(threads)
         .spawn_handler(|thread| {
             let index = thread.index();
             std::thread::Builder::new()
-                .name(format!("speedup-pool{workers}-{index}"))
+                .name(format!("speedup-{name}-{index}"))
                 .spawn(|| thread.run())
                 .map(drop)
                 .inspect_err(|err| {
-                    lock(&refused).get_or_insert(spawn::thread_failed(index, workers, err));
+                    lock(&refused).get_or_insert(spawn::thread_failed(index, threads, err));
                 })
         })
         .build();
-    let pool = built.map_err(|e| {
+    built.map_err(|e| {
         lock(&refused)
             .take()
-            .unwrap_or_else(|| Error::new(format!("cannot start a pool of {workers} threads: {e}")))
-    })?;
-    let pool = Arc::new(pool);
-    pools.insert(workers, Arc::clone(&pool));
-    Ok(pool)
+            .unwrap_or_else(|| Error::new(format!("cannot start a pool of {threads} threads: {e}")))
+    })
 }

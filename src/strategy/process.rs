@@ -21,7 +21,9 @@
 //! - the same [`ChunkQueue`] as the scoped strategy, so static and dynamic
 //!   scheduling behave alike with processes.
 //!
-//! One parent thread per child (a *feeder*) keeps each pipe busy. **Children
+//! One parent thread per child (a *feeder*) keeps each pipe busy; here
+//! they are started for the run, as the processes are (a kept pool keeps
+//! both, `feeder_threads.rs`). **Children
 //! never outlive a run**: each is wrapped in a guard that kills and reaps it
 //! when dropped (`child.rs`), a watchdog thread kills a child that takes
 //! longer than the timeout to answer (`watchdog.rs`), and the first failure
@@ -31,12 +33,11 @@
 
 use super::busy::{BusyClock, Ran};
 use super::child::WorkerProcess;
+use super::feeder_threads::{Feeder, FeederThreads};
 use super::in_chunk_order;
 use super::options::RunOptions;
-use super::panics;
 use super::protocol::{Header, IN_FLIGHT};
 use super::schedule::{ChunkQueue, Schedule};
-use super::spawn;
 use super::watchdog::Watchdog;
 use super::worker;
 use crate::wire::Wire;
@@ -59,7 +60,15 @@ pub fn run_with<W: Workload>(
     options: &RunOptions,
 ) -> Result<Ran<W::Part>> {
     let mut children = spawn_workers(workers, options)?;
-    let ran = run_on(&mut children, job, schedule, options, Children::Fresh)?;
+    let threads = FeederThreads::Fresh;
+    let ran = run_on(
+        &mut children,
+        job,
+        schedule,
+        options,
+        Children::Fresh,
+        &threads,
+    )?;
     for child in children {
         child.finish(options.timeout)?;
     }
@@ -76,15 +85,16 @@ pub(super) enum Children {
     Kept,
 }
 
-/// Runs the chunks of `job` on `children`, one feeder thread each, with a
-/// watchdog; each child's busy time comes back with its last reply. On an
-/// error every child has been stopped.
+/// Runs the chunks of `job` on `children`, one feeder thread each on
+/// `threads`, with a watchdog; each child's busy time comes back with its
+/// last reply. On an error every child has been stopped.
 pub(super) fn run_on<W: Workload>(
     children: &mut [WorkerProcess],
     job: &Job<W>,
     schedule: Schedule,
     options: &RunOptions,
     kind: Children,
+    threads: &FeederThreads,
 ) -> Result<Ran<W::Part>> {
     let header = Header {
         workload: W::NAME.into(),
@@ -100,23 +110,17 @@ pub(super) fn run_on<W: Workload>(
     let clock = BusyClock::new(workers);
     // The first error is the cause; later ones are the other workers being stopped.
     let failure = OnceLock::new();
-    // Every thread here starts through `spawn.rs`: one the system refuses
-    // fails the run like a worker that fails. The watchdog is dismissed on
-    // every path out of the scope (a guard), else the scope would wait for
-    // its patrol forever.
+    // A thread the system refuses, or a feeder that panics, fails the run
+    // like a worker that fails (`feeder_threads.rs`).
     let fail = |err: Error| {
         failure.get_or_init(|| err);
         queue.cancel();
         watchdog.stop_all();
     };
-    let parts: Vec<Numbered<W::Part>> = std::thread::scope(|scope| {
-        let _dismiss = Dismiss(&watchdog);
-        if let Err(err) = spawn::scoped_helper(scope, "watchdog", || watchdog.patrol()) {
-            fail(err);
-            return Vec::new();
-        }
-        let mut feeders = Vec::with_capacity(workers);
-        for (worker, child) in children.iter_mut().enumerate() {
+    let feeders: Vec<Feeder<Numbered<W::Part>>> = children
+        .iter_mut()
+        .enumerate()
+        .map(|(worker, child)| {
             let (queue, header, fail, clock) = (&queue, &header, &fail, &clock);
             let body = move || {
                 let fed = feed(job.workload, child, header, queue.chunks_for(worker), kind);
@@ -129,41 +133,17 @@ pub(super) fn run_on<W: Workload>(
                     Vec::new()
                 })
             };
-            match spawn::scoped_thread(scope, "feeder", worker, workers, body) {
-                Ok(feeder) => feeders.push(feeder),
-                Err(err) => {
-                    fail(err);
-                    break;
-                }
-            }
-        }
-        feeders
-            .into_iter()
-            .enumerate()
-            .map(|(worker, feeder)| {
-                feeder.join().unwrap_or_else(|panic| {
-                    fail(panics::to_error(&format!("feeder thread {worker}"), panic));
-                    Vec::new()
-                })
-            })
-            .collect()
-    });
+            Box::new(body) as Feeder<_>
+        })
+        .collect();
+    let parts = threads.run(&watchdog, feeders, &fail);
     if let Some(err) = failure.into_inner() {
         return Err(err);
     }
     Ok(Ran {
-        parts: in_chunk_order(job.chunks(), parts.into_iter().flatten()),
+        parts: in_chunk_order(job.chunks(), parts.into_iter().flatten().flatten()),
         busy_s: clock.seconds(),
     })
-}
-
-/// Dismisses the watchdog when dropped, however the scope is left.
-struct Dismiss<'a>(&'a Watchdog);
-
-impl Drop for Dismiss<'_> {
-    fn drop(&mut self) {
-        self.0.dismiss();
-    }
 }
 
 /// Parts tagged with their chunk numbers, as one feeder thread collected them.

@@ -26,7 +26,9 @@
 
 use super::busy::Ran;
 use super::child::WorkerProcess;
+use super::feeder_threads::FeederThreads;
 use super::options::RunOptions;
+use super::pools;
 use super::process::{Children, run_on, spawn_workers};
 use super::schedule::Schedule;
 use crate::lock::lock;
@@ -36,9 +38,16 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::mpsc::{self, Sender};
 
-/// The kept processes, by pool size. A pool is taken out for a run and put
-/// back after it, so two runs never share a process.
-static POOLS: Mutex<Option<HashMap<usize, Vec<WorkerProcess>>>> = Mutex::new(None);
+/// A pool: its processes, and the parent's threads that feed them and watch
+/// them (`feeder_threads.rs`), kept as long as the processes are.
+struct Pool {
+    children: Vec<WorkerProcess>,
+    threads: FeederThreads,
+}
+
+/// The kept pools, by size. A pool is taken out for a run and put back
+/// after it, so two runs never share a process.
+static POOLS: Mutex<Option<HashMap<usize, Pool>>> = Mutex::new(None);
 
 /// Runs the chunks on the kept pool of `workers` processes, starting it on
 /// first use; chunks go to whichever process is free (dynamic schedule).
@@ -56,46 +65,49 @@ pub fn run_recorded<W: Workload>(
     workers: usize,
     options: &RunOptions,
 ) -> Result<Ran<W::Part>> {
-    let mut children = take(workers, options)?;
+    let mut pool = take(workers, options)?;
     let ran = run_on(
-        &mut children,
+        &mut pool.children,
         job,
         Schedule::Dynamic,
         options,
         Children::Kept,
+        &pool.threads,
     )?;
-    put_back(workers, children);
+    put_back(workers, pool);
     Ok(ran)
 }
 
 /// Starts the pool of `workers` processes now, if it is not running, so the
 /// first measured run does not pay for it.
 pub fn warm_up(workers: usize, options: &RunOptions) -> Result<()> {
-    let children = take(workers, options)?;
-    put_back(workers, children);
+    let pool = take(workers, options)?;
+    put_back(workers, pool);
     Ok(())
 }
 
-/// The kept processes of a pool of `workers` if all still run, or new
-/// ones, seen ready. (A pool with a dead process is dropped whole, which
-/// stops the rest.)
-fn take(workers: usize, options: &RunOptions) -> Result<Vec<WorkerProcess>> {
+/// The kept pool of `workers` processes if all still run, or new
+/// processes, seen ready, with the pool's threads. (A pool with a dead
+/// process is dropped whole, which stops the rest.)
+fn take(workers: usize, options: &RunOptions) -> Result<Pool> {
     let kept = lock(&POOLS)
         .get_or_insert_with(HashMap::new)
         .remove(&workers);
-    if let Some(children) = kept {
-        if children.iter().all(|child| child.handle().is_running()) {
-            return Ok(children);
-        }
-    }
+    let threads = match kept {
+        Some(pool) if pool.children.iter().all(|c| c.handle().is_running()) => return Ok(pool),
+        Some(pool) => pool.threads,
+        // A feeder per process, and one thread for the watchdog.
+        None => FeederThreads::Kept(pools::build(workers + 1, "feeders")?),
+    };
     let options = options.clone();
-    on_starter_thread(move || {
+    let children = on_starter_thread(move || -> Result<Vec<WorkerProcess>> {
         let mut children = spawn_workers(workers, &options)?;
         for child in &mut children {
             child.wait_ready()?;
         }
         Ok(children)
-    })?
+    })??;
+    Ok(Pool { children, threads })
 }
 
 /// A task for the starter thread.
@@ -133,8 +145,8 @@ fn on_starter_thread<T: Send + 'static>(task: impl FnOnce() -> T + Send + 'stati
         .map_err(|_| Error::new("the process pool's starter thread failed to start processes"))
 }
 
-fn put_back(workers: usize, children: Vec<WorkerProcess>) {
+fn put_back(workers: usize, pool: Pool) {
     lock(&POOLS)
         .get_or_insert_with(HashMap::new)
-        .insert(workers, children);
+        .insert(workers, pool);
 }
