@@ -21,6 +21,21 @@ pub struct Machine {
 }
 
 impl Machine {
+    /// A machine that does not exist, with `physical` cores and `logical`
+    /// CPUs: what a report drawn from made-up measurements (an example, a
+    /// test) says it ran on.
+    pub fn imagined(physical: usize, logical: usize) -> Machine {
+        Machine {
+            cpu_model: "Test CPU".into(),
+            logical_cpus: logical,
+            physical_cores: physical,
+            os: "test".into(),
+            rustc: "rustc".into(),
+            speedup_version: "0".into(),
+            date: "2025-01-01".into(),
+        }
+    }
+
     /// Describes this machine, now.
     pub fn detect() -> Machine {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();

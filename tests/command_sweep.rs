@@ -30,6 +30,19 @@ fn sweep(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs a sweep that must succeed and reads the speedup.json it wrote to
+/// `report/`.
+fn sweep_report(dir: &Path, args: &[&str]) -> Value {
+    let out = sweep(dir, args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.join("report/speedup.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
 fn one_line_error(out: &Output) -> String {
     assert!(!out.status.success(), "the sweep should have failed");
     let stderr = String::from_utf8_lossy(&out.stderr).trim_end().to_string();
@@ -49,7 +62,7 @@ fn a_command_is_measured_like_a_workload_with_its_cpu_time_and_output_check() {
     let dir = scratch("structure");
     let spin =
         format!("{SPEEDUP} run integration --samples 3000 --strategy scoped --workers {{workers}}");
-    let out = sweep(
+    let report = sweep_report(
         &dir,
         &[
             "--command",
@@ -67,13 +80,6 @@ fn a_command_is_measured_like_a_workload_with_its_cpu_time_and_output_check() {
             "report",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = std::fs::read_to_string(dir.join("report/speedup.json")).unwrap();
-    let report: Value = serde_json::from_str(&text).unwrap();
 
     for name in ["spin", "echo"] {
         // The baseline at one worker, the command at 1 and 2, all paired,
@@ -167,7 +173,7 @@ fn a_command_is_measured_like_a_workload_with_its_cpu_time_and_output_check() {
 #[test]
 fn a_command_beside_a_built_in_workload_and_a_stated_serial_baseline() {
     let dir = scratch("mixed");
-    let out = sweep(
+    let report = sweep_report(
         &dir,
         &[
             "--workloads",
@@ -190,14 +196,6 @@ fn a_command_beside_a_built_in_workload_and_a_stated_serial_baseline() {
             "report",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("report/speedup.json")).unwrap())
-            .unwrap();
     assert!(!rows(&report, "measurements", "integration").is_empty());
     assert_eq!(rows(&report, "measurements", "shell").len(), 3);
     let shell = &report["commands"][0];
@@ -398,7 +396,7 @@ fn the_lectures_python_prints_the_same_study_at_every_pool_size() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python-integration/integration.py");
     let command = format!("python3 {} {{workers}} --samples 300", script.display());
     let serial = format!("python3 {} serial --samples 300", script.display());
-    let out = sweep(
+    let report = sweep_report(
         &dir,
         &[
             "--command",
@@ -416,14 +414,6 @@ fn the_lectures_python_prints_the_same_study_at_every_pool_size() {
             "report",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("report/speedup.json")).unwrap())
-            .unwrap();
     assert_eq!(rows(&report, "measurements", "python").len(), 3);
     assert_eq!(
         report["commands"][0]["output_differs"],

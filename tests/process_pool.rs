@@ -85,10 +85,10 @@ fn a_kept_pool_serves_run_after_run_and_drops_processes_that_failed() {
     // A pool whose process hangs: the watchdog, which runs on the pool's
     // kept threads, kills it after the timeout, and the pool is dropped.
     let hanging = RunOptions::with_timeout(Duration::from_secs(1)).with_worker_fault("hang@0");
-    let err = run_with(&job, 1, &hanging)
-        .err()
-        .expect("a hung process fails the run")
-        .to_string();
+    let Err(err) = run_with(&job, 1, &hanging) else {
+        panic!("a hung process should fail the run");
+    };
+    let err = err.to_string();
     assert!(err.contains("did not answer within 1 s"), "{err}");
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while children().len() != 9 && std::time::Instant::now() < deadline {

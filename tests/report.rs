@@ -15,15 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn machine(physical: usize, logical: usize) -> Machine {
-    Machine {
-        cpu_model: "Test CPU".into(),
-        logical_cpus: logical,
-        physical_cores: physical,
-        os: "test os".into(),
-        rustc: "rustc test".into(),
-        speedup_version: "0.0.0".into(),
-        date: "2025-01-01".into(),
-    }
+    Machine::imagined(physical, logical)
 }
 
 /// Amdahl-shaped times (serial fraction 5%), each run paired with a serial

@@ -81,15 +81,7 @@ fn broken_references(text: &str) -> Vec<String> {
 }
 
 fn machine() -> Machine {
-    Machine {
-        cpu_model: "Test CPU".into(),
-        logical_cpus: 2,
-        physical_cores: 2,
-        os: "test".into(),
-        rustc: "rustc".into(),
-        speedup_version: "0".into(),
-        date: "2026-01-01".into(),
-    }
+    Machine::imagined(2, 2)
 }
 
 /// A paired measurement whose runs all have speedup `ratio`, give or take 2%.

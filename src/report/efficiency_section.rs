@@ -190,15 +190,7 @@ mod tests {
     use crate::report::Report;
 
     fn machine() -> Machine {
-        Machine {
-            cpu_model: "Test CPU".into(),
-            logical_cpus: 2,
-            physical_cores: 2,
-            os: "test".into(),
-            rustc: "rustc".into(),
-            speedup_version: "0".into(),
-            date: "2025-01-01".into(),
-        }
+        Machine::imagined(2, 2)
     }
 
     /// Seven runs of 1 s beside a serial run of `serial` s, each worker busy

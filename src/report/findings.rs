@@ -584,15 +584,7 @@ mod tests {
     use crate::measurement::StartupCost;
 
     fn machine(logical: usize) -> Machine {
-        Machine {
-            cpu_model: "Test CPU".into(),
-            logical_cpus: logical,
-            physical_cores: logical,
-            os: "test".into(),
-            rustc: "rustc".into(),
-            speedup_version: "0".into(),
-            date: "2025-01-01".into(),
-        }
+        Machine::imagined(logical, logical)
     }
 
     fn point(strategy: &str, workers: usize, t: f64) -> Measurement {

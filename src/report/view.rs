@@ -342,15 +342,7 @@ mod tests {
 
     #[test]
     fn each_workload_gets_its_own_points_baseline_ceiling_and_fits() {
-        let machine = Machine {
-            cpu_model: "Test CPU".into(),
-            logical_cpus: 8,
-            physical_cores: 4,
-            os: "test".into(),
-            rustc: "rustc".into(),
-            speedup_version: "0".into(),
-            date: "2025-01-01".into(),
-        };
+        let machine = Machine::imagined(4, 8);
         let mut all = vec![
             paired("a", "serial", 1, 1.0),
             paired("b", "serial", 1, 1.0),
