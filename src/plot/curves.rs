@@ -83,11 +83,24 @@ pub struct CurveChart {
     pub x_max: f64,
 }
 
-/// Several charts side by side under one title.
+/// Several charts side by side under one title, in rows of at most
+/// [`Panels::PER_ROW`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Panels {
     pub title: String,
     pub charts: Vec<CurveChart>,
+}
+
+impl Panels {
+    /// Panels in one row: more make a figure too wide to read on a slide
+    /// (a lab's eight problem sizes in one row were 7,500 pixels wide).
+    pub const PER_ROW: usize = 3;
+
+    /// The rows and columns `count` panels are laid out in.
+    pub fn grid(count: usize) -> (usize, usize) {
+        let columns = count.clamp(1, Self::PER_ROW);
+        (count.max(1).div_ceil(columns), columns)
+    }
 }
 
 impl CurveChart {
@@ -439,7 +452,10 @@ fn draw_series<'a, DB: DrawingBackend + 'a>(
 
 impl Figure for Panels {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
-        let height = f64::from(area.dim_in_pixel().1);
+        let (rows, columns) = Panels::grid(self.charts.len());
+        // Text is sized by one row's height, as in a figure of one row.
+        let row_height = area.dim_in_pixel().1 / rows as u32;
+        let height = f64::from(row_height);
         let title_font = (FAMILY, (height * 0.05).max(12.0) as u32)
             .into_font()
             .style(FontStyle::Bold);
@@ -447,10 +463,10 @@ impl Figure for Panels {
         // One key for all panels: their charts share their strategies.
         let entries = legend::union(self.charts.iter().map(CurveChart::legend_entries));
         let (plots, key) = beside_key(&body, &entries);
-        let cells = plots.split_evenly((1, self.charts.len().max(1)));
+        let cells = plots.split_evenly((rows, columns));
         for (cell, chart) in cells.iter().zip(&self.charts) {
             chart.draw_plot(cell)?;
         }
-        legend::draw(&key, &entries, &Scale::of_height(area.dim_in_pixel().1))
+        legend::draw(&key, &entries, &Scale::of_height(row_height))
     }
 }

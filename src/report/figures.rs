@@ -305,9 +305,14 @@ pub fn overview(report: &Report, views: &[WorkloadView]) -> Panels {
 /// Room for the key beside an overview's panels (its widest label).
 const KEY_WIDTH: u32 = 340;
 
-/// The overview's pixel size: one panel per workload, and the key.
+/// The overview's pixel size: one panel per workload, in rows of
+/// [`Panels::PER_ROW`], and the key.
 pub fn overview_size(panels: usize) -> (u32, u32) {
-    (PANEL_WIDTH * panels.max(1) as u32 + KEY_WIDTH, CHART_SIZE.1)
+    let (rows, columns) = Panels::grid(panels);
+    (
+        PANEL_WIDTH * columns as u32 + KEY_WIDTH,
+        CHART_SIZE.1 * rows as u32,
+    )
 }
 
 /// `name.svg` and `name.png` of one figure.
