@@ -191,8 +191,7 @@ pub fn convergence_scoped_balanced(samples: usize, seed: u64, workers: usize) ->
                     balanced_chunks(worker, workers, chunks)
                         .into_iter()
                         .map(|chunk| {
-                            let part =
-                                crate::timing::busy(|| estimate_chunk(chunk, samples, seed));
+                            let part = crate::timing::busy(|| estimate_chunk(chunk, samples, seed));
                             (chunk, part)
                         })
                         .collect::<Vec<_>>()

@@ -208,7 +208,9 @@ pub fn rejection_channel(
                         break;
                     }
                     let kept = run_batch(batch, settings, observed, seed);
-                    sender.send(kept).expect("the receiver waits for every batch");
+                    sender
+                        .send(kept)
+                        .expect("the receiver waits for every batch");
                 }
             });
         }
@@ -228,11 +230,12 @@ pub fn rejection_channel(
 /// worker busy. The worksheet asks you to justify it.
 pub fn chosen_batch_size() -> usize {
     // BEGIN SOLUTION hint: task 9: the batch size your measurements argue for
-    // On the 2-core machine a batch of 10,000 costs ~9 ms of work and its
-    // message (5,000 draws, merged) ~0.5 ms: 5%. At 50,000 the message is
-    // ~1% of the batch, and 20 batches still share well among 2 to 4
-    // workers (at 100,000, 10 batches leave a third of 3 workers idle at
-    // the end).
+    // Measured on the 2-core machine (busy, load 6): a message (up to 5,000
+    // draws, merged into the best so far) costs about 0.5-0.8 ms whatever
+    // the batch; a batch of 10,000 works ~31 ms (message 2.4%), of 50,000
+    // ~90 ms (0.5%). 50,000 makes 20 batches, 10 a worker at 2 and enough
+    // for 3 or 4; at 100,000 the 10 batches leave 3 workers unevenly loaded
+    // at the end, for a message share already negligible.
     50_000
     // END SOLUTION
 }

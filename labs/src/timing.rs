@@ -419,7 +419,12 @@ mod tests {
             .find(|d| d.strategy == "student-threads")
             .unwrap();
         for (label, speedup, low, high) in [
-            (CEILING_LABEL, ceiling.speedup, ceiling.ci_low, ceiling.ci_high),
+            (
+                CEILING_LABEL,
+                ceiling.speedup,
+                ceiling.ci_low,
+                ceiling.ci_high,
+            ),
             (
                 "student-threads",
                 threads.speedup,

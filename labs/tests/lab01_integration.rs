@@ -167,14 +167,26 @@ fn task8_the_schedule_is_static_the_same_whoever_asks_and_when() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert!(from_threads.iter().all(|owners| *owners == first), "asked from 4 threads");
-    assert!(first.iter().all(|&w| w < workers), "owners are 0..{workers}");
+    assert!(
+        from_threads.iter().all(|owners| *owners == first),
+        "asked from 4 threads"
+    );
+    assert!(
+        first.iter().all(|&w| w < workers),
+        "owners are 0..{workers}"
+    );
 }
 
 /// The largest worker's work over the mean, when estimate n costs n·log2 n
 /// (the model of task 7), under the student's balanced schedule.
 fn balanced_imbalance(samples: usize, workers: usize) -> f64 {
-    let cost = |n: usize| if n < 2 { 0.0 } else { n as f64 * (n as f64).log2() };
+    let cost = |n: usize| {
+        if n < 2 {
+            0.0
+        } else {
+            n as f64 * (n as f64).log2()
+        }
+    };
     let chunks = samples.div_ceil(ESTIMATES_PER_CHUNK);
     let work: Vec<f64> = (0..workers)
         .map(|worker| {

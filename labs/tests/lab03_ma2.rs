@@ -219,13 +219,18 @@ fn task8_messages_give_the_serial_answer_for_any_batch_size() {
         (sized(300, 1, 40), "one simulation a batch"),
         (sized(300, 7, 40), "a last batch rounded up"),
         (sized(300, 100, 40), "a few batches"),
-        (sized(300, 1_000, 40), "one batch larger than all simulations"),
+        (
+            sized(300, 1_000, 40),
+            "one batch larger than all simulations",
+        ),
         (sized(300, 50, 5_000), "more draws kept than simulated"),
     ] {
         let serial = rejection_serial(&settings, observed, SEED);
         assert_eq!(
             serial.len(),
-            settings.n_samples.min(settings.batches() * settings.batch_size),
+            settings
+                .n_samples
+                .min(settings.batches() * settings.batch_size),
             "{case}"
         );
         for workers in [1, 2, 3, 7] {
@@ -246,7 +251,11 @@ fn task8_more_workers_than_batches_still_give_every_batch_once() {
     let all = rejection_channel(&settings, observed, SEED, 8);
     let mut indices: Vec<usize> = all.iter().map(|s| s.index).collect();
     indices.sort_unstable();
-    assert_eq!(indices, (0..30).collect::<Vec<_>>(), "each draw exactly once");
+    assert_eq!(
+        indices,
+        (0..30).collect::<Vec<_>>(),
+        "each draw exactly once"
+    );
 }
 
 #[test]

@@ -13,6 +13,10 @@ use speedup::Measurement;
 use speedup::measure::CEILING;
 use std::process::Command;
 
+/// A program's help: what `PROGRAM ARGS --help` prints, `None` if there is
+/// no such subcommand.
+type Help = fn(&[&str]) -> Option<String>;
+
 /// What `lab ARGS --help` prints.
 fn lab_help(args: &[&str]) -> Option<String> {
     let out = Command::new(env!("CARGO_BIN_EXE_lab"))
@@ -35,8 +39,16 @@ fn speedup_help(args: &[&str]) -> Option<String> {
 /// flag with no command, or `speedup` called as if it were installed.
 fn missing(span: &str) -> Option<String> {
     let words: Vec<&str> = span.split_whitespace().collect();
-    let (help, rest): (fn(&[&str]) -> Option<String>, &[&str]) = match words.as_slice() {
-        ["cargo", "run", "-p", "speedup-labs", "--release", "--", rest @ ..] => (lab_help, rest),
+    let (help, rest): (Help, &[&str]) = match words.as_slice() {
+        [
+            "cargo",
+            "run",
+            "-p",
+            "speedup-labs",
+            "--release",
+            "--",
+            rest @ ..,
+        ] => (lab_help, rest),
         ["cargo", "run", "--release", "--", rest @ ..] | ["cargo", "run", "--", rest @ ..] => {
             (speedup_help, rest)
         }
@@ -46,7 +58,9 @@ fn missing(span: &str) -> Option<String> {
             ));
         }
         [flag, ..] if flag.starts_with("--") => {
-            return Some(format!("`{span}`: a flag without the command it belongs to"));
+            return Some(format!(
+                "`{span}`: a flag without the command it belongs to"
+            ));
         }
         _ => return None,
     };

@@ -771,14 +771,20 @@ mod tests {
         );
         assert!(lines.contains("(± is half the interval's width"), "{lines}");
         let sweep_lines = for_workload(&sweep.views()[0]).join("\n");
-        assert!(sweep_lines.contains("`speedup sweep --until 5%`"), "{sweep_lines}");
+        assert!(
+            sweep_lines.contains("`speedup sweep --until 5%`"),
+            "{sweep_lines}"
+        );
 
         // Explained where it first appears, and only there.
         let mut explained = Explained::default();
         let views = lab.views();
         let first = for_workload_in(&views[0], &mut explained).join("\n");
         let second = for_workload_in(&views[0], &mut explained).join("\n");
-        assert!(first.contains("± is half") && second.contains("(±"), "{second}");
+        assert!(
+            first.contains("± is half") && second.contains("(±"),
+            "{second}"
+        );
         assert!(!second.contains("± is half"), "{second}");
     }
 
