@@ -178,6 +178,135 @@ pub fn rejection_threads(
     // END SOLUTION
 }
 
+/// Task 8. The whole rejection run on `workers` scoped threads that talk by
+/// messages: each thread takes the next batch nobody has taken yet, runs it,
+/// and sends what the batch keeps as one message over a channel; the calling
+/// thread receives the messages and merges them. Identical to
+/// [`rejection_serial`] for every batch size and worker count. Each message
+/// costs something (sending, and merging what it carries): task 9 weighs
+/// that cost against the batch's work.
+pub fn rejection_channel(
+    settings: &Settings,
+    observed: [f64; 2],
+    seed: u64,
+    workers: usize,
+) -> Vec<Sample> {
+    // BEGIN SOLUTION hint: task 8: the batches on scoped threads, each batch's kept draws sent back as one message and merged by the caller
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let batches = settings.batches();
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel::<Vec<Sample>>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let batch = next.fetch_add(1, Ordering::Relaxed);
+                    if batch >= batches {
+                        break;
+                    }
+                    let kept = run_batch(batch, settings, observed, seed);
+                    sender
+                        .send(kept)
+                        .expect("the receiver waits for every batch");
+                }
+            });
+        }
+        // Only the workers' senders are left: the loop ends when they finish.
+        drop(sender);
+        // Merged as they arrive: the best so far and one message at a time.
+        receiver.iter().fold(Vec::new(), |best, kept| {
+            merge(vec![best, kept], settings.n_samples)
+        })
+    })
+    // END SOLUTION
+}
+
+/// Task 9. The batch size you choose for the tutorial's 1,000,000
+/// simulations on this machine, from what `time 3` measured: each batch's
+/// work against the cost of its message, and enough batches to keep every
+/// worker busy. The worksheet asks you to justify it.
+pub fn chosen_batch_size() -> usize {
+    // BEGIN SOLUTION hint: task 9: the batch size your measurements argue for
+    // Measured on the 2-core machine (busy, load 6): a message (up to 5,000
+    // draws, merged into the best so far) costs about 0.5-0.8 ms whatever
+    // the batch; a batch of 10,000 works ~31 ms (message 2.4%), of 50,000
+    // ~90 ms (0.5%). 50,000 makes 20 batches, 10 a worker at 2 and enough
+    // for 3 or 4; at 100,000 the 10 batches leave 3 workers unevenly loaded
+    // at the end, for a message share already negligible.
+    50_000
+    // END SOLUTION
+}
+
+/// Seconds one batch of `batch_size` simulations takes, and one message
+/// of what it keeps (sent over a channel and merged into the best
+/// `n_samples` so far): the median of `repeats` tries of each, at the
+/// tutorial's `n_samples` and `n_obs`.
+pub fn batch_costs(batch_size: usize, repeats: usize) -> (f64, f64) {
+    use crate::timing::time_once;
+    let settings = Settings {
+        batch_size,
+        ..Settings::default()
+    };
+    let seed = speedup::seeds::DEFAULT_SEED;
+    let observed = observed_summaries(settings.n_obs, seed);
+    let median = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let mut kept = Vec::new();
+    let work = median(
+        (0..repeats.max(1))
+            .map(|b| time_once(|| kept = run_batch(b, &settings, observed, seed)))
+            .collect(),
+    );
+    let best = run_batch(repeats.max(1), &settings, observed, seed);
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let message = median(
+        (0..repeats.max(1))
+            .map(|_| {
+                let (best, part) = (best.clone(), kept.clone());
+                time_once(|| {
+                    sender.send(part).unwrap();
+                    let part = receiver.recv().unwrap();
+                    merge(vec![best, part], settings.n_samples)
+                })
+            })
+            .collect(),
+    );
+    (work, message)
+}
+
+/// The table `time 3` prints for task 9: per batch size, the batches,
+/// each batch's work and its message's cost, the message's share of the
+/// two, and how many batches each of `workers` workers gets.
+pub fn batch_cost_table(sizes: &[usize], workers: usize) -> String {
+    let n_sim = Settings::default().n_sim;
+    let mut out = format!(
+        "{:>10} {:>8} {:>16} {:>16} {:>14} {:>18}\n",
+        "batch size",
+        "batches",
+        "work/batch (ms)",
+        "message (ms)",
+        "message share",
+        format!("batches/worker@{workers}")
+    );
+    for &size in sizes {
+        let (work, message) = batch_costs(size, 3);
+        let batches = n_sim.div_ceil(size);
+        out.push_str(&format!(
+            "{size:>10} {batches:>8} {:>16.3} {:>16.3} {:>13.1}% {:>18.1}\n",
+            work * 1e3,
+            message * 1e3,
+            message / (work + message) * 100.0,
+            batches as f64 / workers as f64
+        ));
+    }
+    out
+}
+
 /// The observed data: one series simulated at the true parameters (0.6, 0.2)
 /// from its own stream, so it never overlaps the batches' streams.
 pub fn observed_summaries(n_obs: usize, seed: u64) -> [f64; 2] {
@@ -272,25 +401,54 @@ pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Mea
             rejection_threads(&settings, observed, seed, workers)
         });
     }
+    let small = Settings {
+        n_samples: 10,
+        n_sim: 100,
+        batch_size: 10,
+        n_obs: 10,
+    };
+    let written = crate::timing::written("channel", || {
+        rejection_channel(&small, observed, seed, 2);
+        chosen_batch_size()
+    });
+    if written {
+        let chosen = Settings {
+            batch_size: chosen_batch_size(),
+            ..settings
+        };
+        for &workers in &options.workers {
+            study.version("channel", workers, move || {
+                rejection_channel(&chosen, observed, seed, workers)
+            });
+        }
+    }
     study.measure(options)
 }
 
-/// Your posterior at the tutorial's settings, in ELFI's layout, and the
-/// rates of the two normal generators in play.
-pub fn analysis(_: &[Measurement]) -> String {
+/// The batch sizes whose costs `time 3` measures for task 9.
+pub const BATCH_SIZES: [usize; 5] = [100, 1_000, 10_000, 50_000, 100_000];
+
+/// Your posterior at the tutorial's settings, in ELFI's layout, the rates
+/// of the two normal generators in play, and what a batch and its message
+/// cost at each of [`BATCH_SIZES`] (task 9).
+pub fn analysis(all: &[Measurement]) -> String {
     let (settings, seed) = (Settings::default(), speedup::seeds::DEFAULT_SEED);
     let observed = observed_summaries(settings.n_obs, seed);
     let accepted = rejection_serial(&settings, observed, seed);
     let n_sim = settings.batches() * settings.batch_size;
     let (yours, library) = normal_rates(10_000_000);
+    let workers = all.iter().map(|m| m.workers).max().unwrap_or(1);
     format!(
         "{}\n\nLike with like: your simulator draws its noise from rand_distr's \
          StandardNormal, the library's ma2 from its own ziggurat (src/normal.rs). They are \
          different numbers (so a different posterior) at a different speed: here \
          {yours:.0} million normals a second against {library:.0} million. Compare your \
          speedups with the library's, each against its own serial version; never your \
-         times with its times.\n",
-        summary_text(&accepted, n_sim)
+         times with its times.\n\n\
+         Task 9, a batch's work against its message (your run_batch; your merge after a \
+         channel's send and receive), the medians of 3 tries:\n{}",
+        summary_text(&accepted, n_sim),
+        batch_cost_table(&BATCH_SIZES, workers)
     )
 }
 

@@ -51,12 +51,13 @@ pub fn analysis(lab: u32, all: &[Measurement]) -> String {
     }
 }
 
-/// The speedup report of a lab's measurements, as `time N` draws it.
+/// The speedup report of lab `lab`'s measurements, as `time N` draws it:
+/// its advice names the lab's commands (`time N --rounds`), not the sweep's.
 ///
 /// Lab 4's start-up study has no serial run to be a speedup of: its rows go
 /// to the report as what they are, the cost of starting processes, which
 /// the report states beside the process strategies' curves.
-pub fn report(measurements: Vec<Measurement>) -> Result<speedup::report::Report> {
+pub fn report(lab: u32, measurements: Vec<Measurement>) -> Result<speedup::report::Report> {
     let (startup, measurements): (Vec<_>, Vec<_>) = measurements
         .into_iter()
         .partition(|m| m.workload == lab04_limits::STARTUP);
@@ -68,11 +69,12 @@ pub fn report(measurements: Vec<Measurement>) -> Result<speedup::report::Report>
             seconds: m.median_s,
         })
         .collect();
-    speedup::report::Report::new(
+    let report = speedup::report::Report::new(
         speedup::machine::Machine::detect(),
         measurements,
         process_startup,
-    )
+    )?;
+    Ok(report.with_context(speedup::report::Context::Lab(lab)))
 }
 
 #[cfg(test)]
@@ -96,7 +98,7 @@ mod tests {
             Measurement::from_samples(lab04_limits::STARTUP, "process", 2, &[0.002; 6]),
             Measurement::from_samples(lab04_limits::STARTUP, "threads", 2, &[0.000_01; 6]),
         ];
-        let report = report(all).unwrap();
+        let report = report(4, all).unwrap();
         assert_eq!(report.process_startup.len(), 2);
         assert!(
             report

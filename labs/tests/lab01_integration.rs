@@ -122,6 +122,108 @@ fn task7_static_blocks_are_imbalanced_as_n_log_n_predicts() {
     assert!((1.78..1.86).contains(&four), "four workers: {four}");
 }
 
+#[test]
+fn task8_every_chunk_has_exactly_one_owner_among_the_workers() {
+    for (chunks, workers) in [(200, 1), (200, 2), (200, 3), (200, 7), (5, 8), (1, 2)] {
+        let mut runs = vec![0; chunks];
+        for worker in 0..workers {
+            for chunk in balanced_chunks(worker, workers, chunks) {
+                runs[chunk] += 1;
+            }
+        }
+        assert!(
+            runs.iter().all(|&n| n == 1),
+            "{chunks} chunks on {workers} workers: chunks run {runs:?} times"
+        );
+    }
+}
+
+#[test]
+fn task8_the_schedule_is_static_the_same_whoever_asks_and_when() {
+    // Static: a pure function of its arguments. Asked again, backwards, or
+    // from other threads at once, it must give the same owner: no counter,
+    // clock or thread id may creep in.
+    let (chunks, workers) = (200, 3);
+    let first: Vec<usize> = (0..chunks)
+        .map(|c| balanced_owner(c, chunks, workers))
+        .collect();
+    let backwards: Vec<usize> = (0..chunks)
+        .rev()
+        .map(|c| balanced_owner(c, chunks, workers))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert_eq!(first, backwards, "asked backwards");
+    let from_threads: Vec<Vec<usize>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..chunks)
+                        .map(|c| balanced_owner(c, chunks, workers))
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(
+        from_threads.iter().all(|owners| *owners == first),
+        "asked from 4 threads"
+    );
+    assert!(
+        first.iter().all(|&w| w < workers),
+        "owners are 0..{workers}"
+    );
+}
+
+/// The largest worker's work over the mean, when estimate n costs n·log2 n
+/// (the model of task 7), under the student's balanced schedule.
+fn balanced_imbalance(samples: usize, workers: usize) -> f64 {
+    let cost = |n: usize| {
+        if n < 2 {
+            0.0
+        } else {
+            n as f64 * (n as f64).log2()
+        }
+    };
+    let chunks = samples.div_ceil(ESTIMATES_PER_CHUNK);
+    let work: Vec<f64> = (0..workers)
+        .map(|worker| {
+            balanced_chunks(worker, workers, chunks)
+                .into_iter()
+                .flat_map(|c| c * ESTIMATES_PER_CHUNK..((c + 1) * ESTIMATES_PER_CHUNK).min(samples))
+                .map(cost)
+                .sum()
+        })
+        .collect();
+    let mean = work.iter().sum::<f64>() / workers as f64;
+    work.iter().cloned().fold(0.0, f64::max) / mean
+}
+
+#[test]
+fn task8_the_schedule_balances_the_work_not_only_the_chunk_counts() {
+    // Static blocks put 1.54× the mean work on one of 2 workers (task 7).
+    // Balanced, the busiest worker is within 10% of the mean.
+    for workers in [2, 3, 4] {
+        let imbalance = balanced_imbalance(10_000, workers);
+        assert!(
+            imbalance < 1.10,
+            "{workers} workers: the busiest has {imbalance:.3}× the mean work"
+        );
+    }
+}
+
+#[test]
+fn task8_scoped_balanced_is_bit_identical_to_serial() {
+    assert_same_bits(convergence_scoped_balanced, "convergence_scoped_balanced");
+    assert_eq!(
+        convergence_scoped_balanced(60, SEED, 5),
+        convergence_serial(60, SEED),
+        "more workers than chunks"
+    );
+}
+
 // BEGIN HIDDEN TESTS
 #[test]
 fn task5_dynamic_handles_more_workers_than_chunks() {

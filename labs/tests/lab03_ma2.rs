@@ -200,3 +200,93 @@ fn both_generators_rates_are_measured() {
     assert!(yours.is_finite() && yours > 0.0, "{yours}");
     assert!(library.is_finite() && library > 0.0, "{library}");
 }
+
+/// Small settings with batch size `batch_size`: cheap series, so that many
+/// batch sizes can be checked.
+fn sized(n_sim: usize, batch_size: usize, n_samples: usize) -> Settings {
+    Settings {
+        n_samples,
+        n_sim,
+        batch_size,
+        n_obs: 20,
+    }
+}
+
+#[test]
+fn task8_messages_give_the_serial_answer_for_any_batch_size() {
+    let observed = observed_summaries(20, SEED);
+    for (settings, case) in [
+        (sized(300, 1, 40), "one simulation a batch"),
+        (sized(300, 7, 40), "a last batch rounded up"),
+        (sized(300, 100, 40), "a few batches"),
+        (
+            sized(300, 1_000, 40),
+            "one batch larger than all simulations",
+        ),
+        (sized(300, 50, 5_000), "more draws kept than simulated"),
+    ] {
+        let serial = rejection_serial(&settings, observed, SEED);
+        assert_eq!(
+            serial.len(),
+            settings
+                .n_samples
+                .min(settings.batches() * settings.batch_size),
+            "{case}"
+        );
+        for workers in [1, 2, 3, 7] {
+            assert_eq!(
+                rejection_channel(&settings, observed, SEED, workers),
+                serial,
+                "{case}: batch size {}, {workers} workers",
+                settings.batch_size
+            );
+        }
+    }
+}
+
+#[test]
+fn task8_more_workers_than_batches_still_give_every_batch_once() {
+    let observed = observed_summaries(20, SEED);
+    let settings = sized(30, 10, 30);
+    let all = rejection_channel(&settings, observed, SEED, 8);
+    let mut indices: Vec<usize> = all.iter().map(|s| s.index).collect();
+    indices.sort_unstable();
+    assert_eq!(
+        indices,
+        (0..30).collect::<Vec<_>>(),
+        "each draw exactly once"
+    );
+}
+
+#[test]
+fn task9_the_chosen_batch_size_gives_the_serial_answer() {
+    let chosen = chosen_batch_size();
+    assert!(
+        (1..=1_000_000).contains(&chosen),
+        "a batch holds 1 to the tutorial's 1,000,000 simulations, not {chosen}"
+    );
+    // Three batches at the chosen size (the last rounded up), with short
+    // series, so the check stays quick whatever the choice.
+    let settings = Settings {
+        n_samples: 50,
+        n_sim: 2 * chosen + 1,
+        batch_size: chosen,
+        n_obs: 4,
+    };
+    let observed = observed_summaries(4, SEED);
+    assert_eq!(
+        rejection_channel(&settings, observed, SEED, 2),
+        rejection_serial(&settings, observed, SEED)
+    );
+}
+
+#[test]
+fn task9_the_batch_table_measures_work_and_message() {
+    let (work, message) = batch_costs(50, 1);
+    assert!(work > 0.0 && message > 0.0, "{work} {message}");
+    let table = batch_cost_table(&[50], 2);
+    assert!(
+        table.contains("message share") && table.contains("batches/worker@2"),
+        "{table}"
+    );
+}

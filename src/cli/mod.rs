@@ -54,6 +54,19 @@ enum Command<S: WorkloadSet> {
     Labs(labs::LabsCommand),
 }
 
+/// What `speedup PATH... --help` prints, for a subcommand path such as
+/// `["sweep"]` (`[]` for the top level); `None` if there is no such
+/// subcommand. Texts that name commands are checked against it, so they
+/// never send a reader to a flag that does not exist.
+pub fn help<S: WorkloadSet>(path: &[&str]) -> Option<String> {
+    use clap::CommandFactory;
+    let mut command = Cli::<S>::command();
+    for name in path {
+        command = command.find_subcommand(name)?.clone();
+    }
+    Some(command.render_long_help().to_string())
+}
+
 /// The whole program: serves as a process worker if started as one, else
 /// parses the arguments, runs the command and prints any error on one line.
 pub fn main<S: WorkloadSet>() -> ExitCode {

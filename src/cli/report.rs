@@ -13,7 +13,8 @@ Examples:
   speedup report reports/amd-epyc-2cpu
   speedup report --compare reports/amd-epyc-2cpu reports/my-laptop --out compare
 
-DIR must hold a speedup.json written by `cargo bench` or `speedup sweep`.";
+DIR must hold a speedup.json written by `cargo bench`, `speedup sweep` or a lab's
+`time N` (labs/results/labN/<run>: two runs of a lab compare like two machines).";
 
 /// Redraw a report's Markdown, HTML and figures from its speedup.json, or compare two reports
 #[derive(Debug, clap::Args)]

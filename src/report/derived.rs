@@ -49,6 +49,11 @@ pub struct Derived {
     pub noisy: bool,
 }
 
+/// What the ceiling is called wherever it is shown: the report's tables and
+/// figures, and the terminal table of `lab time N`, so a reader who sees
+/// the number in one place finds it under the same name in the other.
+pub const CEILING_LABEL: &str = "machine ceiling";
+
 /// What p independent serial copies at once deliver: `p · T_serial / T_copies`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CeilingRow {

@@ -6,6 +6,7 @@
 //! dashed in the same colour, and the machine ceiling as a grey band.
 
 use super::Report;
+use super::derived::CEILING_LABEL;
 use super::view::{Label, Law, WorkloadView};
 use crate::Result;
 use crate::plot::{
@@ -207,7 +208,7 @@ pub fn ceiling_band(view: &WorkloadView, quantity: Quantity) -> Option<Band> {
         })
         .collect();
     (!points.is_empty()).then(|| Band {
-        label: "machine ceiling\n(p serial copies at once)".into(),
+        label: format!("{CEILING_LABEL}\n(p serial copies at once)"),
         points,
     })
 }

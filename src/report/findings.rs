@@ -6,6 +6,7 @@
 
 use super::Report;
 use super::amdahl;
+use super::context::Context;
 use super::derived::{Derived, NOISY_WIDTH};
 use super::usl;
 use super::view::{Label, Law, Point, WorkloadView};
@@ -21,13 +22,37 @@ const NOISE: f64 = 0.02;
 /// machine, not by its own overhead.
 const AT_CEILING: f64 = 0.95;
 
-/// The findings about one workload.
+/// Terms a report explains once, where it first uses them.
+#[derive(Debug, Default)]
+pub struct Explained {
+    plus_minus: bool,
+}
+
+impl Explained {
+    /// What "±" means, the first time it is asked for; nothing after that.
+    fn plus_minus(&mut self) -> &'static str {
+        if std::mem::replace(&mut self.plus_minus, true) {
+            ""
+        } else {
+            " (± is half the interval's width, as a share of the speedup)"
+        }
+    }
+}
+
+/// The findings about one workload, read on their own: every term they use
+/// is explained.
 pub fn for_workload(view: &WorkloadView) -> Vec<String> {
+    for_workload_in(view, &mut Explained::default())
+}
+
+/// The findings about one workload, in a report that has already explained
+/// the terms `terms` records.
+pub fn for_workload_in(view: &WorkloadView, terms: &mut Explained) -> Vec<String> {
     let mut lines = Vec::new();
     lines.extend(best(view));
     lines.extend(ceiling(view));
     lines.extend(one_worker_drift(view));
-    lines.extend(noisy_points(view));
+    lines.extend(noisy_points(view, terms));
     lines.extend(oversubscription(view));
     lines.extend(serial_fraction(view));
     if lines.is_empty() {
@@ -141,9 +166,14 @@ pub fn ceiling(view: &WorkloadView) -> Option<String> {
     };
     let wide = best.noisy || (top.ci_high - top.ci_low) / top.speedup > NOISY_WIDTH;
     let caveat = if wide {
-        " The intervals here are wide, so read these shares loosely (more rounds: `--until 5%`)."
+        let more = match view.context {
+            // The sweep's own words, as its reports have always said them.
+            Context::Sweep => "`--until 5%`".to_string(),
+            lab => lab.more_rounds(),
+        };
+        format!(" The intervals here are wide, so read these shares loosely (more rounds: {more}).")
     } else {
-        ""
+        String::new()
     };
     let shares: Vec<String> = at_p
         .iter()
@@ -215,7 +245,7 @@ fn is_thread_strategy(label: &Label) -> bool {
 
 /// Points whose interval is wider than [`NOISY_WIDTH`] of the estimate,
 /// each with whether the machine's interference explains its width.
-fn noisy_points(view: &WorkloadView) -> Option<String> {
+fn noisy_points(view: &WorkloadView, terms: &mut Explained) -> Option<String> {
     let noisy: Vec<String> = view
         .speedups()
         .filter(|(_, d)| d.noisy)
@@ -231,12 +261,14 @@ fn noisy_points(view: &WorkloadView) -> Option<String> {
         .collect();
     (!noisy.is_empty()).then(|| {
         format!(
-            "Noisy: {} point{} with an interval wider than {:.0}% of the speedup: {}. More \
-             rounds narrow them (`speedup sweep --until 5%`).",
+            "Noisy: {} point{} with an interval wider than {:.0}% of the speedup{}: {}. More \
+             rounds narrow them ({}).",
             noisy.len(),
             if noisy.len() == 1 { "" } else { "s" },
             NOISY_WIDTH * 100.0,
-            noisy.join(", ")
+            terms.plus_minus(),
+            noisy.join(", "),
+            view.context.more_rounds()
         )
     })
 }
@@ -387,7 +419,7 @@ fn serial_fraction(view: &WorkloadView) -> Vec<String> {
         let instead = if view.name == crate::workloads::amdahl::Amdahl::NAME {
             String::new()
         } else {
-            format!(" {LAWS_ON_ANY_MACHINE}")
+            format!(" {}", laws_on_any_machine(view.context))
         };
         lines.push(format!(
             "No Amdahl fit: {why}. Through one or two points any serial fraction fits.{instead}"
@@ -451,9 +483,13 @@ fn serial_fraction(view: &WorkloadView) -> Vec<String> {
 
 /// What the reader can run to see the laws on any machine: the `amdahl`
 /// workload, whose chunks wait and so scale past the cores.
-pub const LAWS_ON_ANY_MACHINE: &str = "`speedup sweep --workloads amdahl --workers \
-1,2,4,8,16` shows the laws on any machine: its serial fraction is set, and its chunks wait, \
-so they need no core.";
+pub fn laws_on_any_machine(context: Context) -> String {
+    format!(
+        "{} shows the laws on any machine: its serial fraction is set, and its chunks wait, \
+         so they need no core.",
+        context.speedup("sweep --workloads amdahl --workers 1,2,4,8,16")
+    )
+}
 
 /// A share as a percentage, with its 95% interval where there is one:
 /// `9.7% (95% interval 9.1–10.3%)`.
@@ -704,6 +740,44 @@ mod tests {
             floor.contains("With 3 runs per point") && floor.contains("only 75%"),
             "{floor}"
         );
+    }
+
+    #[test]
+    fn a_labs_findings_name_the_lab_command_and_say_what_plus_minus_means_once() {
+        let wide = [1.5, 1.9, 1.7, 1.3, 1.8, 1.6, 1.7];
+        let points = vec![
+            paired("serial", 1, &[1.0; 7]),
+            paired("student-threads", 2, &wide),
+            paired(crate::measure::CEILING, 2, &wide),
+        ];
+        let sweep = report(points.clone());
+        let lab = report(points).with_context(Context::Lab(3));
+        let lines = for_workload(&lab.views()[0]).join("\n");
+        assert!(
+            lines.contains("`cargo run -p speedup-labs --release -- time 3 --rounds 20`"),
+            "{lines}"
+        );
+        assert!(
+            !lines.contains("--until") && !lines.contains("`speedup "),
+            "{lines}"
+        );
+        assert!(lines.contains("(± is half the interval's width"), "{lines}");
+        let sweep_lines = for_workload(&sweep.views()[0]).join("\n");
+        assert!(
+            sweep_lines.contains("`speedup sweep --until 5%`"),
+            "{sweep_lines}"
+        );
+
+        // Explained where it first appears, and only there.
+        let mut explained = Explained::default();
+        let views = lab.views();
+        let first = for_workload_in(&views[0], &mut explained).join("\n");
+        let second = for_workload_in(&views[0], &mut explained).join("\n");
+        assert!(
+            first.contains("± is half") && second.contains("(±"),
+            "{second}"
+        );
+        assert!(!second.contains("± is half"), "{second}");
     }
 
     #[test]

@@ -25,6 +25,7 @@
 pub mod amdahl;
 pub mod commands;
 pub mod compare;
+pub mod context;
 pub mod derived;
 pub mod document;
 pub mod efficiency;
@@ -45,6 +46,7 @@ use crate::measurement::StartupCost;
 use crate::strategy::{MAX_WORKERS, check_workers};
 use crate::{Error, Result};
 use amdahl::AmdahlFit;
+pub use context::Context;
 use derived::{CeilingRow, Derived};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -91,6 +93,10 @@ pub struct Report {
     /// measured once per sweep that measures commands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_floor_s: Option<f64>,
+    /// Who measured it, so its advice names commands the reader has
+    /// (absent for `speedup sweep` and `cargo bench`, and in older reports).
+    #[serde(default, skip_serializing_if = "Context::is_sweep")]
+    pub context: Context,
 }
 
 impl Report {
@@ -145,7 +151,14 @@ impl Report {
             mpi_launch: Vec::new(),
             commands: Vec::new(),
             process_floor_s: None,
+            context: Context::Sweep,
         })
+    }
+
+    /// The same report, measured in `context` (its advice then names the
+    /// commands of that context).
+    pub fn with_context(self, context: Context) -> Report {
+        Report { context, ..self }
     }
 
     /// The same report with the conditions it was measured under.
@@ -179,6 +192,7 @@ impl Report {
             conditions: stored.conditions,
             commands: stored.commands,
             process_floor_s: stored.process_floor_s,
+            context: stored.context,
             ..report
         })
     }
@@ -188,6 +202,7 @@ impl Report {
     pub fn views(&self) -> Vec<WorkloadView<'_>> {
         WorkloadView::all(
             &self.machine,
+            self.context,
             &self.measurements,
             &self.derived,
             &self.ceiling,

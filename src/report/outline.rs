@@ -8,6 +8,7 @@
 
 use super::Report;
 use super::commands;
+use super::derived;
 use super::document::Block;
 use super::figures::{Quantity, figure_stem};
 use super::findings::{self, number_with_interval, percent_with_interval, seconds};
@@ -77,10 +78,11 @@ pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
     if let Some(line) = commands::process_floor(report) {
         blocks.push(Block::Paragraph(line));
     }
+    let mut explained = findings::Explained::default();
     for view in views {
         let workload = view.name;
         blocks.push(Block::Heading(2, workload.to_string()));
-        let mut bullets = findings::for_workload(view);
+        let mut bullets = findings::for_workload_in(view, &mut explained);
         bullets.extend(commands::findings(report, view));
         blocks.push(Block::Bullets(bullets));
         blocks.push(times_table(view));
@@ -156,7 +158,7 @@ fn speedup_table(view: &WorkloadView) -> Block {
         })
         .chain(view.ceiling.iter().map(|c| {
             vec![
-                "machine ceiling".into(),
+                derived::CEILING_LABEL.into(),
                 c.workers.to_string(),
                 format!("{:.2}×", c.speedup),
                 format!("{:.2}–{:.2}", c.ci_low, c.ci_high),

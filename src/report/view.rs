@@ -17,6 +17,7 @@
 //! the view's [`ceiling`](WorkloadView::ceiling) rows.
 
 use super::amdahl::{self, AmdahlFit, FitRange};
+use super::context::Context;
 use super::derived::{CeilingRow, Derived};
 use super::fit_interval::rms_relative_error;
 use super::usl::UslFit;
@@ -132,6 +133,8 @@ pub struct WorkloadView<'a> {
     /// The machine it was measured on (its cores and CPUs bound the fits
     /// and the oversubscribed region).
     pub machine: &'a Machine,
+    /// Who measured it: the commands its findings may name.
+    pub context: Context,
     /// Serial at one worker, the point every speedup is measured against
     /// (also among `points`).
     pub baseline: Option<Point<'a>>,
@@ -151,6 +154,7 @@ impl<'a> WorkloadView<'a> {
     /// from the flat rows of a report.
     pub fn all(
         machine: &'a Machine,
+        context: Context,
         measurements: &'a [Measurement],
         derived: &'a [Derived],
         ceiling: &'a [CeilingRow],
@@ -187,6 +191,7 @@ impl<'a> WorkloadView<'a> {
                 WorkloadView {
                     name,
                     machine,
+                    context,
                     baseline: points
                         .iter()
                         .find(|p| p.label.is_baseline() && p.workers() == 1)

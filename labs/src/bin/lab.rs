@@ -113,7 +113,7 @@ fn run(command: Command) -> Result<()> {
         let path = run.join(format!("lab{lab}.json"));
         timing::save(&path, &all)?;
         println!("saved {} measurements to {}", all.len(), path.display());
-        draw(&run, all)?;
+        draw(&run, lab, all)?;
         speedup_labs::results::mark_latest(&run)?;
         println!(
             "labs/results/lab{lab}/latest is this run; to compare it with an earlier one: \
@@ -123,15 +123,15 @@ fn run(command: Command) -> Result<()> {
     };
     timing::save(&path, &all)?;
     println!("saved {} measurements to {}", all.len(), path.display());
-    draw(&path.with_extension(""), all)
+    draw(&path.with_extension(""), lab, all)
 }
 
 /// Draws the student's curves next to the library's in a speedup report
 /// (`report.md` and figures in `dir`), the same report `cargo bench`
 /// writes. Speedups are over the library's serial run when it was measured.
-fn draw(dir: &std::path::Path, measurements: Vec<speedup::Measurement>) -> Result<()> {
+fn draw(dir: &std::path::Path, lab: u32, measurements: Vec<speedup::Measurement>) -> Result<()> {
     use speedup::report;
-    let report = speedup_labs::report(measurements);
+    let report = speedup_labs::report(lab, measurements);
     match report.and_then(|report| report::write(dir, &report)) {
         Ok(markdown) => println!(
             "figures: {} (open report.html beside it)",
