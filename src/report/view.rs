@@ -49,6 +49,16 @@ impl Label {
     pub fn is_baseline(&self) -> bool {
         *self == Label::Strategy(Strategy::BASELINE)
     }
+
+    /// Whether this is a serial program: the library's baseline, or a lab's
+    /// own (`student-serial`). Its speedup is a check of the noise, never a
+    /// contender for the fastest point.
+    pub fn is_serial(&self) -> bool {
+        match self {
+            Label::Strategy(_) => self.is_baseline(),
+            Label::Other(name) => name == "serial" || name.ends_with("-serial"),
+        }
+    }
 }
 
 impl fmt::Display for Label {
