@@ -479,7 +479,8 @@ fn gustafson_fit(view: &WorkloadView, label: &Label, workers: &[usize]) -> Optio
     Some(format!(
         "Gustafson fit for {label} (points from 2 to {} workers, {}): serial share {} of the \
          grown job's time, so each worker adds {:.2} of the one-worker job's work: scaled \
-         speedup p − f(p − 1), with no cap, since the serial part does not grow with the job.",
+         speedup p − f(p − 1), with no cap, for Gustafson's law assumes that the serial part \
+         does not grow with the job.",
         range.limit,
         range.bound(),
         percent_with_interval(fit.serial_fraction, fit.interval),

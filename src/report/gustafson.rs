@@ -123,22 +123,36 @@ mod tests {
 
     #[test]
     fn recovers_a_known_serial_share_from_noisy_runs_inside_its_interval() {
-        for (f, seed) in [(0.1, 1), (0.3, 2), (0.05, 3)] {
+        let rows = [ceiling(4), ceiling(8), ceiling(16)];
+        let fit_of = |f: f64, seed: u64| {
             let curve = noisy_curve(|p| scaled_speedup(f, p), &[1, 2, 4, 8, 16], 7, 0.05, seed);
-            let rows = [ceiling(4), ceiling(8), ceiling(16)];
-            let fits = fit_all(std::slice::from_ref(&curve), &rows, 2, 2);
-            let fit = &fits[0];
+            fit_all(&[curve], &rows, 2, 2).remove(0)
+        };
+        for (f, seed) in [(0.1, 1), (0.3, 2), (0.05, 3)] {
+            let fit = fit_of(f, seed);
             let [low, high] = fit.interval.unwrap();
-            assert!(low <= f && f <= high, "f = {f}: {fit:?}");
+            assert!((fit.serial_fraction - f).abs() < 0.03, "f = {f}: {fit:?}");
             assert!(low <= fit.serial_fraction && fit.serial_fraction <= high);
             assert!(
-                high - low < 0.15,
+                high - low < 0.1,
                 "5% noise leaves a narrow interval: {fit:?}"
             );
             assert!((fit.predict(8.0) - scaled_speedup(fit.serial_fraction, 8.0)).abs() < 1e-12);
             // Deterministic: the same data give the same interval.
-            assert_eq!(fit_all(&[curve], &rows, 2, 2)[0].interval, fit.interval);
+            assert_eq!(fit_of(f, seed).interval, fit.interval);
         }
+        // Over many noisy studies the interval holds the true share in most.
+        // (A bootstrap of medians of 7 runs covers less than its 95% here:
+        // about 89% of studies on this curve, where Amdahl's fit covers 97%,
+        // because the scaled speedup's noise grows with p and the points far
+        // out weigh most in the fit.)
+        let inside = (0..200)
+            .filter(|&seed| {
+                let [low, high] = fit_of(0.1, seed).interval.unwrap();
+                low <= 0.1 && 0.1 <= high
+            })
+            .count();
+        assert!(inside >= 170, "{inside} of 200 intervals hold f = 0.1");
     }
 
     #[test]

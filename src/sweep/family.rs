@@ -113,7 +113,13 @@ impl Study {
         size: Option<PointSize>,
     ) -> Result<Family<S>> {
         let built: S = workload_with(workload, flags)?;
-        built.validate()?;
+        built.validate().map_err(|e| match flags.is_empty() {
+            true => e,
+            false => {
+                let shown: Vec<String> = flags.iter().map(Flag::shown).collect();
+                e.context(format!("{workload} {}", shown.join(" ")))
+            }
+        })?;
         let (name, size) = match self.scaling {
             Scaling::Strong => (name, size),
             Scaling::Weak => {
@@ -391,6 +397,10 @@ mod tests {
             sizes: vec![sizes("ma2:n-sim=1000")],
             ..Study::default()
         };
-        assert!(error(together, &["ma2"]).contains("--n-samples (5000) is more than"));
+        let why = error(together, &["ma2"]);
+        assert!(
+            why.contains("ma2 --n-sim 1000: --n-samples (5000) is more than"),
+            "{why}"
+        );
     }
 }

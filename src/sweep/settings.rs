@@ -104,7 +104,7 @@ pub fn parse_sizes<S: WorkloadSet>(text: &str) -> Result<SizeList> {
     let flag = bare(name);
     let mut sizes: Vec<(String, f64)> = Vec::new();
     for value in values.split(',').map(str::trim).filter(|v| !v.is_empty()) {
-        let number = flags::number(value)
+        let number = flags::number(&value.replace('_', ""))
             .ok()
             .filter(|n| n.is_finite())
             .ok_or_else(|| {
@@ -201,8 +201,16 @@ fn first_line(err: &clap::Error) -> String {
     let line = text
         .lines()
         .find(|l| !l.trim().is_empty())
-        .unwrap_or("bad flags");
-    line.trim_start_matches("error: ").to_string()
+        .unwrap_or("bad flags")
+        .trim_start_matches("error: ");
+    // The flag and value are named already: keep the rule alone.
+    match line
+        .strip_prefix("invalid value ")
+        .and_then(|rest| rest.split_once(">': "))
+    {
+        Some((_, rule)) => rule.to_string(),
+        None => line.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -225,7 +233,7 @@ mod tests {
         assert_eq!(set.workload, "amdahl");
         assert_eq!(set.flag.arg(), "--serial-fraction=0.3");
         let spin = parse_setting::<AnyWorkload>("amdahl:--spin").unwrap();
-        assert_eq!((spin.flag.name.as_str(), spin.flag.value), ("spin", None));
+        assert_eq!((spin.flag.name.as_str(), &spin.flag.value), ("spin", &None));
         let flags = [set.flag, spin.flag];
         let built = workload_with::<AnyWorkload>("amdahl", &flags).unwrap();
         let expected = Amdahl {
