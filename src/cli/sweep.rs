@@ -260,6 +260,9 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
         scaling: args.scaling,
     };
     let families = study.families::<S>(&grid.workloads)?;
+    for family in &families {
+        family.check_growth(&grid.workers)?;
+    }
     // A sweep of days is refused before it starts, unless asked for.
     let estimate = grid.estimate_families(&families, args.rounds, machine.logical_cpus);
     if let Some(estimate) = estimate {

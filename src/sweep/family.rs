@@ -15,7 +15,7 @@ use super::settings::{Flag, Setting, SizeList, parse_size_lists, workload_with};
 use crate::measure::CEILING;
 use crate::measurement::Measurement;
 use crate::scaling::{PointSize, Scaling};
-use crate::workload::{Size, WorkloadSet};
+use crate::workload::{Size, Workload, WorkloadSet, WorkloadVisitor};
 use crate::{Error, Result};
 
 /// Adds sizes to `cargo bench`'s study, as `--sizes` does to a sweep's:
@@ -212,6 +212,21 @@ impl<S: WorkloadSet> Family<S> {
         }
     }
 
+    /// Refuses, before anything runs, a weak-scaling family whose workload
+    /// grown to one of `workers` is out of bounds (`--n` past what memory
+    /// holds, `--work` of hours).
+    pub fn check_growth(&self, workers: &[usize]) -> Result<()> {
+        if self.scaling == Scaling::Strong {
+            return Ok(());
+        }
+        workers.iter().try_for_each(|&p| {
+            self.workload
+                .clone()
+                .visit(GrowthCheck { workers: p })
+                .map(drop)
+        })
+    }
+
     /// Marks this family's measurements with their scaling and the size
     /// each point ran at. The machine ceiling's rows stay strong: its
     /// copies are p one-worker jobs at the family's own size, whatever the
@@ -230,6 +245,34 @@ impl<S: WorkloadSet> Family<S> {
                 self.scaling
             };
         }
+    }
+}
+
+/// `workload` grown to `workers` times its work (weak scaling), checked
+/// like any workload's parameters.
+pub fn grown<W: Workload>(workload: &W, workers: usize) -> Result<W> {
+    let grown = workload.scaled_to(workers).ok_or_else(|| {
+        Error::new(format!(
+            "--scaling weak: the {} workload states no size to grow",
+            W::NAME
+        ))
+    })?;
+    grown
+        .validate()
+        .map_err(|e| e.context(format!("{} grown to {workers} workers' work", W::NAME)))?;
+    Ok(grown)
+}
+
+/// Checks a workload grown to `workers` times its work ([`grown`]).
+struct GrowthCheck {
+    workers: usize,
+}
+
+impl WorkloadVisitor for GrowthCheck {
+    type Output = Result<()>;
+
+    fn visit<W: Workload>(self, workload: W) -> Result<()> {
+        grown(&workload, self.workers).map(drop)
     }
 }
 

@@ -2,7 +2,7 @@
 //! closure per point, one per machine-ceiling count, and the serial run
 //! they are all paired with.
 
-use super::family::Family;
+use super::family::{Family, grown};
 use super::grid::{Grid, Point};
 use crate::launcher::Launcher;
 use crate::measure::{Contestant, Event, Group, Plan, Run, ceiling, run_rounds};
@@ -143,16 +143,7 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
             if scaling == Scaling::Strong || workers == 1 {
                 return Ok(Arc::clone(&workload));
             }
-            let grown = workload.scaled_to(workers).ok_or_else(|| {
-                Error::new(format!(
-                    "--scaling weak: the {} workload states no size to grow",
-                    W::NAME
-                ))
-            })?;
-            grown
-                .validate()
-                .map_err(|e| e.context(format!("{} grown to {workers} workers' work", W::NAME)))?;
-            Ok(Arc::new(grown))
+            Ok(Arc::new(grown(&*workload, workers)?))
         };
         let run = |workload: Arc<W>, strategy: Strategy, workers: usize| -> Run<'a> {
             let launcher = self.launcher;
