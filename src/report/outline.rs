@@ -158,8 +158,11 @@ fn size_section(study: &SizeStudy) -> Vec<Block> {
              the strategy's own costs (starting workers, moving results) have stopped mattering.",
             sizes.join(", ")
         )),
-        Block::Bullets(study.findings()),
     ];
+    let findings = study.findings();
+    if !findings.is_empty() {
+        blocks.push(Block::Bullets(findings));
+    }
     for workers in study.worker_counts() {
         blocks.push(Block::Figure {
             stem: size_figure_stem(workload, workers),

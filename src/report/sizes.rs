@@ -69,7 +69,8 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
                 }),
             }
         }
-        studies.retain(|s| s.sizes.len() >= 2);
+        // A size study needs two sizes, and a worker count to compare them at.
+        studies.retain(|s| s.sizes.len() >= 2 && !s.worker_counts().is_empty());
         for study in &mut studies {
             study.sizes.sort_by(|a, b| a.0.total_cmp(&b.0));
         }

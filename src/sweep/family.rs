@@ -63,12 +63,6 @@ impl Study {
         })
     }
 
-    /// Whether this study measures every workload at its default parameters
-    /// with strong scaling (a plain sweep).
-    pub fn is_plain(&self) -> bool {
-        self.settings.is_empty() && self.sizes.is_empty() && self.scaling == Scaling::Strong
-    }
-
     /// The families of `workloads` (of the set `S`): per workload one, or one
     /// per size; every one's parameters checked together.
     pub fn families<S: WorkloadSet>(&self, workloads: &[String]) -> Result<Vec<Family<S>>> {
