@@ -276,7 +276,7 @@ mod tests {
             ),
             (
                 sizes_error("linear-normal:n=1.5"),
-                "linear-normal --n 1.5: invalid value '1.5' for '--n <N>': must be a whole number",
+                "linear-normal --n 1.5: must be a whole number, like 1000",
             ),
             (
                 sizes_error("linear-normal:n=1e5,1e5"),
@@ -290,7 +290,7 @@ mod tests {
             (sizes_error("linear-normal:n"), "is not WORKLOAD:FLAG=SIZES"),
             (
                 setting_error("amdahl:serial-fraction=half"),
-                "amdahl --serial-fraction half: invalid value 'half' for '--serial-fraction <F>': must be a number",
+                "amdahl --serial-fraction half: must be a number, like 0.5",
             ),
             (
                 setting_error("amdahl:speed=2"),
