@@ -151,6 +151,31 @@ fn a_size_study_measures_each_size_apart_and_reports_speedup_against_size() {
         std::fs::read_to_string(dir.join("report.md")).unwrap(),
         markdown
     );
+    // A later report in the folder takes the sizes' figures away with it.
+    let out = speedup(&[
+        "sweep",
+        "--workloads",
+        "linear-normal",
+        "--strategies",
+        "serial",
+        "--workers",
+        "1",
+        "--rounds",
+        "6",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for gone in [
+        "linear-normal-sizes-2.png",
+        "linear-normal@n=2e4-speedup.svg",
+    ] {
+        assert!(!dir.join(gone).exists(), "{gone} is left over");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
