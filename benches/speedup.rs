@@ -12,7 +12,9 @@
 //! figures) is written to `reports/<machine>/` (or `$SPEEDUP_REPORT_DIR`).
 //! The first call of each benchmark (criterion's warm-up) is not kept.
 //!
-//! Knobs: `SPEEDUP_WORKERS=1,2,4`, `SPEEDUP_WORKLOADS=ma2,integration`, and
+//! Knobs: `SPEEDUP_WORKERS=1,2,4`, `SPEEDUP_WORKLOADS=ma2,integration`,
+//! `SPEEDUP_SIZES=linear-normal:n=1e5,1e6,1e7,1e8` (a size study: each size
+//! a workload of its own, and the report's speedup against size), and
 //! criterion's own arguments (`cargo bench -- integration`, `-- --quick`).
 //!
 //! Settings suit slow iterations (a run takes tenths of a second): flat
@@ -25,8 +27,8 @@ use speedup::machine::Machine;
 use speedup::measure::{Bracket, Conditions, Group};
 use speedup::report::{self, Report};
 use speedup::seeds::DEFAULT_SEED;
-use speedup::sweep::{self, Grid};
-use speedup::{Error, Measurement};
+use speedup::sweep::{self, Grid, Study};
+use speedup::{AnyWorkload, Error, Measurement};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
 fn bench() -> speedup::Result<()> {
     let started = Instant::now();
     let grid = Grid::from_env()?;
+    let families = Study::from_env::<AnyWorkload>()?.families::<AnyWorkload>(&grid.workloads)?;
     let machine = Machine::detect();
     // Locked before measuring: a second writer of the folder is refused now.
     let dir = std::env::var_os(REPORT_DIR_ENV)
@@ -55,7 +58,8 @@ fn bench() -> speedup::Result<()> {
     let folder = LockedFolder::take(&dir)?;
     let conditions = Conditions::now(METHOD);
     let mut criterion = Criterion::default().configure_from_args();
-    let mut groups = sweep::groups(&grid, None, &Default::default(), DEFAULT_SEED)?;
+    let mut groups =
+        sweep::groups_of_families(&families, &grid, None, &Default::default(), DEFAULT_SEED)?;
     println!(
         "Each point: 10 paired runs after one warm-up, whatever criterion's target; its \
          'Unable to complete 10 samples' warnings for slow points are expected."
@@ -78,6 +82,9 @@ fn bench() -> speedup::Result<()> {
     if measurements.is_empty() {
         println!("no benchmark ran (filtered out?), so no report was written");
         return Ok(());
+    }
+    for family in &families {
+        family.annotate(&mut measurements);
     }
     let rounds = measurements.iter().map(|m| m.samples).min().unwrap_or(0);
     let startup = sweep::startup_costs(&grid)?;

@@ -58,6 +58,14 @@ pub fn duration(text: &str) -> Result<std::time::Duration, String> {
     }
 }
 
+/// `value` rounded to the nearest count (a size grown for weak scaling,
+/// `Workload::resized`), at least 0 and at most `usize::MAX`.
+pub fn rounded_count(value: f64) -> usize {
+    // `as` saturates: NaN gives 0, and too large gives usize::MAX, which
+    // the workload's `validate` refuses by name.
+    value.round() as usize
+}
+
 /// A whole number, written plainly (`1000000`), with separators
 /// (`1_000_000`) or in scientific notation (`1e6`).
 fn whole_number(text: &str) -> Result<u64, String> {

@@ -79,6 +79,7 @@ pub mod plot;
 pub mod process_group;
 pub mod report;
 pub mod run_record;
+pub mod scaling;
 pub mod seeds;
 pub mod strategy;
 pub mod sweep;

@@ -12,6 +12,7 @@
 
 use crate::interval::MedianInterval;
 use crate::run_record::{Interference, RunRecord};
+use crate::scaling::{PointSize, Scaling};
 use serde::{Deserialize, Serialize};
 
 /// What starting workers (or launching an MPI job) costs beyond the work:
@@ -62,6 +63,15 @@ pub struct Measurement {
     /// otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cpu_s: Vec<f64>,
+    /// The size this point was measured at, where the study chose one
+    /// (`--sizes`, `--scaling weak`); absent in older reports and for
+    /// workloads measured at their default parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<PointSize>,
+    /// Strong or weak scaling (`crate::scaling`); absent means strong, as
+    /// every report made before weak scaling is.
+    #[serde(default, skip_serializing_if = "Scaling::is_strong")]
+    pub scaling: Scaling,
 }
 
 impl Measurement {
@@ -100,6 +110,8 @@ impl Measurement {
             serial_interference: Vec::new(),
             busy_s: Vec::new(),
             cpu_s: Vec::new(),
+            size: None,
+            scaling: Scaling::Strong,
         }
     }
 
@@ -198,6 +210,7 @@ impl Measurement {
                 .filter(|(_, disturbed)| !disturbed)
                 .map(|((&point, &serial), _)| (point, serial)),
         )
+        .map(|s| s.scaled(self.work_factor()))
     }
 
     /// Whether every run has its serial partner.
@@ -211,18 +224,29 @@ impl Measurement {
         MedianInterval::of(&self.ratios())
     }
 
-    /// The speedup of every paired run, `serial / point`, in run order
+    /// The speedup of every paired run, `serial / point` (times p for a
+    /// weak-scaling point, [`Measurement::work_factor`]), in run order
     /// (none for unpaired measurements): what a fit's interval redraws.
     pub fn ratios(&self) -> Vec<f64> {
         if !self.is_paired() {
             return Vec::new();
         }
+        let factor = self.work_factor();
         pair_ratios(
             self.times_s
                 .iter()
                 .copied()
                 .zip(self.serial_s.iter().copied()),
         )
+        .into_iter()
+        .map(|ratio| ratio * factor)
+        .collect()
+    }
+
+    /// How many times the work of the serial run beside it each run did:
+    /// 1, or p for a weak-scaling point (`crate::scaling`).
+    pub fn work_factor(&self) -> f64 {
+        self.scaling.factor(self.workers)
     }
 }
 

@@ -81,6 +81,60 @@ pub trait Workload: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn serial_cost(&self) -> Option<Duration> {
         None
     }
+
+    /// What sizes these parameters for a study (`speedup sweep --sizes`,
+    /// `--scaling weak`): the flag, its value here, and how the work grows
+    /// with it. `None` (the default) when the workload has no size to grow;
+    /// weak scaling then refuses it by name.
+    fn size(&self) -> Option<Size> {
+        None
+    }
+
+    /// These parameters with the size set to `value`, rounded as the flag
+    /// needs (a count to a whole number); `None` (the default) for a
+    /// workload without a [`Workload::size`].
+    fn resized(&self, value: f64) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        let _ = value;
+        None
+    }
+
+    /// These parameters grown to `workers` times the work: what a weak
+    /// scaling study runs at `workers` workers (`crate::scaling`). `None`
+    /// without a size.
+    fn scaled_to(&self, workers: usize) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        self.resized(self.size()?.scaled_to(workers))
+    }
+}
+
+/// The flag that sizes a workload, its value, and how its work grows with
+/// it: work ∝ value^`work_power`.
+///
+/// Weak scaling needs the last part. Doubling `--n` of `linear-normal`
+/// doubles its work (power 1), but `integration` makes one estimate for
+/// every n below `--samples`, each costing about n, so its work grows with
+/// the square (power 2): twice the work is √2 times the samples. A
+/// workload says which, and [`Size::scaled_to`] does the arithmetic once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Size {
+    /// The flag without its dashes, as `speedup run NAME --FLAG` takes it.
+    pub flag: &'static str,
+    /// Its value in these parameters.
+    pub value: f64,
+    /// Work grows as value^work_power.
+    pub work_power: f64,
+}
+
+impl Size {
+    /// The value that gives `workers` times this size's work.
+    pub fn scaled_to(&self, workers: usize) -> f64 {
+        self.value * (workers as f64).powf(1.0 / self.work_power)
+    }
 }
 
 /// What a merged result can say about itself.
@@ -151,6 +205,15 @@ pub trait WorkloadSet: clap::Subcommand + Clone + std::fmt::Debug + Send + 'stat
     fn serial_cost(&self) -> Option<std::time::Duration>;
     /// The named workload with its default parameters.
     fn with_defaults(name: &str) -> Result<Self>;
+    /// What sizes this workload (see [`Workload::size`]).
+    fn size(&self) -> Option<Size> {
+        self.clone().visit(SizeAt { workers: 1 })
+    }
+    /// Its size grown to `workers` times the work, as weak scaling runs it
+    /// (see [`Workload::scaled_to`]); `None` without a size.
+    fn size_scaled_to(&self, workers: usize) -> Option<Size> {
+        self.clone().visit(SizeAt { workers })
+    }
     /// Calls `visitor` with the concrete workload.
     fn visit<V: WorkloadVisitor>(self, visitor: V) -> V::Output;
     /// Rebuilds the named workload from its serialized parameters and visits it.
@@ -159,6 +222,22 @@ pub trait WorkloadSet: clap::Subcommand + Clone + std::fmt::Debug + Send + 'stat
         params: serde_json::Value,
         visitor: V,
     ) -> Result<V::Output>;
+}
+
+/// The size of a workload grown to `workers` times its work.
+struct SizeAt {
+    workers: usize,
+}
+
+impl WorkloadVisitor for SizeAt {
+    type Output = Option<Size>;
+
+    fn visit<W: Workload>(self, workload: W) -> Option<Size> {
+        match self.workers {
+            1 => workload.size(),
+            p => workload.scaled_to(p)?.size(),
+        }
+    }
 }
 
 /// Rebuilds a workload from the parameters its parent sent (a process

@@ -47,7 +47,8 @@ struct Cli<S: WorkloadSet> {
 #[derive(Debug, Subcommand)]
 enum Command<S: WorkloadSet> {
     Run(run::RunArgs<S>),
-    Sweep(sweep::SweepArgs<S>),
+    // Boxed: the sweep's many flags would make every command as large.
+    Sweep(Box<sweep::SweepArgs<S>>),
     Report(report::ReportArgs),
     /// The workbook: check a lab's tasks, or release the student edition
     #[command(subcommand)]
@@ -83,7 +84,7 @@ pub fn main<S: WorkloadSet>() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run::execute(args),
-        Command::Sweep(args) => sweep::execute(args),
+        Command::Sweep(args) => sweep::execute(*args),
         Command::Report(args) => report::execute(args),
         Command::Labs(command) => labs::execute(command),
     };

@@ -17,9 +17,14 @@ use crate::launcher::Launcher;
 use crate::machine::Machine;
 use crate::measure::{Conditions, Event, Plan, RoundsBar, run_rounds, short_of};
 use crate::report::{self, Report};
+use crate::scaling::Scaling;
 use crate::seeds::DEFAULT_SEED;
 use crate::strategy::{DEFAULT_TIMEOUT, RunOptions};
-use crate::sweep::{self, Grid, parse_strategies, parse_workers, parse_workloads_of};
+use crate::sweep::settings::{Setting, SizeList};
+use crate::sweep::{
+    self, Grid, Study, parse_setting, parse_sizes, parse_strategies, parse_workers,
+    parse_workloads_of,
+};
 use crate::workload::WorkloadSet;
 use crate::{Error, Result, Strategy};
 use std::marker::PhantomData;
@@ -37,6 +42,10 @@ Examples:
   speedup sweep --workloads ma2 --workers 1,2 --until 5% --max-rounds 30
   speedup sweep --until 5% --budget 10m
   speedup sweep --workloads amdahl --workers 1,2,4,8,16
+  speedup sweep --workloads amdahl --workers 1,2,4,8,16 --set amdahl:serial-fraction=0.3
+  speedup sweep --workloads amdahl --workers 1,2,4,8,16 --set amdahl:spin
+  speedup sweep --workloads linear-normal --sizes linear-normal:n=1e5,1e6,1e7
+  speedup sweep --workloads ma2,linear-normal --workers 1,2 --scaling weak
   speedup sweep --strategies thread-pool,mpi --launcher \"mpirun -n {workers}\"
   speedup sweep --command \"sort --parallel={workers} -S 256M data.txt\" --workers 1,2 --check-output
   speedup sweep --command ./solver --env OMP_NUM_THREADS={workers} --serial ./solver-serial
@@ -52,6 +61,15 @@ still too wide, until --max-rounds or the --budget is spent, and then names
 the points still short of the target. Every run records what the machine
 took from it (steal, other processes' load, its threads' run delay), and the
 report says whether that explains a wide interval.
+
+Sizes and parameters: --set WORKLOAD:FLAG=VALUE gives every point of a
+workload one of the flags `speedup run WORKLOAD` takes (--set amdahl:spin
+for a switch). --sizes WORKLOAD:FLAG=V1,V2,... measures the workload at each
+size, each a study of its own (linear-normal@n=1e6 in the report), and the
+report adds speedup against size at fixed worker counts. --scaling weak
+grows each workload with the workers, p times the work at p workers
+(ma2@weak in the report): scaled speedup, weak-scaling efficiency and
+Gustafson's law instead of Amdahl's.
 
 A --command is any program, a study of its own: run once per run as a
 process (stdin closed, output captured), timed from spawn to reaped exit
@@ -151,6 +169,18 @@ pub struct SweepArgs<S: WorkloadSet> {
     #[arg(long, requires = "check_output")]
     strict: bool,
 
+    /// Sets a flag of a workload for the whole study, as `speedup run WORKLOAD` takes it (repeatable), e.g. amdahl:serial-fraction=0.3 or amdahl:spin
+    #[arg(long = "set", value_name = "WORKLOAD:FLAG=VALUE", value_parser = parse_setting_arg::<S>, allow_hyphen_values = true)]
+    settings: Vec<Setting>,
+
+    /// Measures a workload at each of these sizes, each a study of its own (repeatable), e.g. linear-normal:n=1e5,1e6,1e7
+    #[arg(long, value_name = "WORKLOAD:FLAG=SIZES", value_parser = parse_sizes_arg::<S>, allow_hyphen_values = true)]
+    sizes: Vec<SizeList>,
+
+    /// strong: the same problem at every worker count; weak: each workload grown with the workers, p times the work at p
+    #[arg(long, default_value = "strong", value_parser = parse_scaling_arg, value_name = "SCALING")]
+    scaling: Scaling,
+
     #[arg(skip)]
     workloads_of: PhantomData<S>,
 }
@@ -161,6 +191,18 @@ const METHOD: &str =
 
 fn parse_workloads_arg<S: WorkloadSet>(text: &str) -> Result<Vec<String>, String> {
     parse_workloads_of::<S>(text).map_err(|e| e.to_string())
+}
+
+fn parse_setting_arg<S: WorkloadSet>(text: &str) -> Result<Setting, String> {
+    parse_setting::<S>(text).map_err(|e| e.to_string())
+}
+
+fn parse_sizes_arg<S: WorkloadSet>(text: &str) -> Result<SizeList, String> {
+    parse_sizes::<S>(text).map_err(|e| e.to_string())
+}
+
+fn parse_scaling_arg(text: &str) -> Result<Scaling, String> {
+    text.parse()
 }
 
 fn parse_strategies_arg(text: &str) -> Result<Vec<Strategy>, String> {
@@ -212,8 +254,17 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
     if let Some(workers) = args.workers {
         grid.workers = workers;
     }
+    let study = Study {
+        settings: args.settings,
+        sizes: args.sizes,
+        scaling: args.scaling,
+    };
+    let families = study.families::<S>(&grid.workloads)?;
+    for family in &families {
+        family.check_growth(&grid.workers)?;
+    }
     // A sweep of days is refused before it starts, unless asked for.
-    let estimate = grid.estimate_of::<S>(args.rounds, machine.logical_cpus);
+    let estimate = grid.estimate_families(&families, args.rounds, machine.logical_cpus);
     if let Some(estimate) = estimate {
         Estimate(estimate).check("this sweep", "the workloads' costs", args.yes)?;
     }
@@ -239,25 +290,29 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
         true => None,
         false => Some(command::process_floor(limit)?),
     };
-    let runs_per_round = grid.points().len()
-        + grid.workloads.len() * grid.ceiling_counts().len()
+    let runs_per_family = grid.points_of("").len() + grid.ceiling_counts().len();
+    let runs_per_round = families.len() * runs_per_family
         + commands.len() * (2 * grid.workers.len() + 1 - usize::from(grid.workers.contains(&1)));
     let conditions = Conditions::now(METHOD);
     let mut bar = RoundsBar::new(plan.rounds, runs_per_round).with_estimate(estimate);
     let options = RunOptions::with_timeout(limit);
     let mut gave_up = None;
-    let measurements = sweep::groups_of::<S>(&grid, launcher.as_ref(), &options, args.seed)
-        .and_then(|mut groups| {
-            groups.extend(commands.iter().map(|c| c.group(&grid.workers)));
-            run_rounds(&mut groups, &plan, |e| {
-                if let Event::GaveUp { why, .. } = e {
-                    gave_up = Some(why);
-                }
-                bar.on(e)
-            })
-        });
+    let measurements =
+        sweep::groups_of_families(&families, &grid, launcher.as_ref(), &options, args.seed)
+            .and_then(|mut groups| {
+                groups.extend(commands.iter().map(|c| c.group(&grid.workers)));
+                run_rounds(&mut groups, &plan, |e| {
+                    if let Event::GaveUp { why, .. } = e {
+                        gave_up = Some(why);
+                    }
+                    bar.on(e)
+                })
+            });
     bar.finish();
-    let measurements = measurements?;
+    let mut measurements = measurements?;
+    for family in &families {
+        family.annotate(&mut measurements);
+    }
     if let (Some(why), Some(target)) = (gave_up, plan.until) {
         eprintln!("note: no more rounds added: {why}; still short of the target:");
         for line in short_of(&measurements, target) {
@@ -273,6 +328,7 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
     let mut report =
         Report::new(machine, measurements, startup)?.with_conditions(conditions.finish(rounds));
     report.commands = commands.iter().map(MeasuredCommand::study).collect();
+    report.settings = study.described();
     report.process_floor_s = process_floor;
     if let Some(launcher) = &launcher {
         report.mpi_launch = sweep::launch_costs(&grid, launcher)?;

@@ -67,7 +67,18 @@ pub struct Band {
     pub points: Vec<(f64, f64, f64, f64)>,
 }
 
-/// A chart of curves against workers.
+/// What the x axis shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum XAxis {
+    /// Worker counts, from 1 to the chart's `x_max`, labelled as whole numbers.
+    Workers,
+    /// A problem size on a log scale: every x is log10 of the size, the axis
+    /// runs from `low` to `high` (in those logs) and is labelled with powers
+    /// of ten (10⁵, 10⁶), so sizes a thousandfold apart get equal room.
+    Log10 { low: f64, high: f64 },
+}
+
+/// A chart of curves against workers (or a problem size, [`XAxis`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CurveChart {
     pub title: String,
@@ -81,6 +92,8 @@ pub struct CurveChart {
     pub logical_cpus: Option<usize>,
     /// The largest worker count shown.
     pub x_max: f64,
+    /// What the x axis shows: workers, unless a size.
+    pub x_axis: XAxis,
 }
 
 /// Several charts side by side under one title, in rows of at most
@@ -142,6 +155,7 @@ type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoor
 /// What every layer needs: the scale and the axis ends.
 struct Frame {
     scale: Scale,
+    x_start: f64,
     x_end: f64,
     y_top: f64,
 }
@@ -181,9 +195,14 @@ fn beside_key<DB: DrawingBackend>(
 impl CurveChart {
     /// The chart without its key, layer by layer, bottom to top.
     pub fn draw_plot<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        let (x_start, x_end) = match self.x_axis {
+            XAxis::Workers => (0.5, self.x_max.max(1.0) + 0.5),
+            XAxis::Log10 { low, high } => (low, high.max(low + 0.5)),
+        };
         let frame = Frame {
             scale: Scale::of_height(area.dim_in_pixel().1),
-            x_end: self.x_max.max(1.0) + 0.5,
+            x_start,
+            x_end,
             y_top: self.y_top(),
         };
         let mut chart = self.axes(area, &frame)?;
@@ -235,20 +254,25 @@ impl CurveChart {
             .margin(scale.px(24.0))
             .x_label_area_size(scale.px(80.0))
             .y_label_area_size(scale.px(95.0))
-            .build_cartesian_2d(0.5..frame.x_end, 0.0..frame.y_top)
+            .build_cartesian_2d(frame.x_start..frame.x_end, 0.0..frame.y_top)
             .map_err(drawing)?;
+        let (labels, power_of_ten) = match self.x_axis {
+            XAxis::Workers => (self.x_max.min(16.0) as usize + 2, false),
+            XAxis::Log10 { .. } => ((frame.x_end - frame.x_start).ceil() as usize + 2, true),
+        };
         chart
             .configure_mesh()
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .axis_desc_style((FAMILY, scale.px(26.0)))
             .label_style((FAMILY, scale.px(21.0)))
-            .x_labels(self.x_max.min(16.0) as usize + 2)
+            .x_labels(labels)
             .x_label_formatter(&|x| {
-                if (x - x.round()).abs() < 1e-9 && *x >= 1.0 {
-                    format!("{}", x.round() as i64)
-                } else {
-                    String::new()
+                let whole = (x - x.round()).abs() < 1e-9;
+                match (whole, power_of_ten) {
+                    (true, true) => power_of_ten_label(x.round() as i32),
+                    (true, false) if *x >= 1.0 => format!("{}", x.round() as i64),
+                    _ => String::new(),
                 }
             })
             .y_label_formatter(&|y| format!("{y:.1}"))
@@ -374,7 +398,7 @@ impl CurveChart {
                 let e = frame.x_end.min(frame.y_top);
                 ((0.5, 0.5), (e, e))
             }
-            Ideal::Level(level) => ((0.5, level), (frame.x_end, level)),
+            Ideal::Level(level) => ((frame.x_start, level), (frame.x_end, level)),
         };
         chart
             .draw_series(LineSeries::new(
@@ -384,7 +408,7 @@ impl CurveChart {
             .map_err(drawing)?;
         let at = match ideal {
             Ideal::Diagonal => (end.0 * 0.93, end.1 * 0.93),
-            Ideal::Level(level) => (0.6, level),
+            Ideal::Level(level) => (frame.x_start + 0.1, level),
         };
         chart
             .draw_series([Text::new(
@@ -399,6 +423,19 @@ impl CurveChart {
             .map_err(drawing)?;
         Ok(())
     }
+}
+
+/// `10^power` as a label, the power in superscript digits: 10⁵, 10⁻².
+fn power_of_ten_label(power: i32) -> String {
+    const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let digits: String = power
+        .unsigned_abs()
+        .to_string()
+        .chars()
+        .map(|d| SUPERSCRIPT[d.to_digit(10).unwrap_or(0) as usize])
+        .collect();
+    let sign = if power < 0 { "⁻" } else { "" };
+    format!("10{sign}{digits}")
 }
 
 /// One series: its line (dashed for models), dots and CI whiskers.

@@ -27,7 +27,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
 
-pub use curves::{Band, CurveChart, CurvePoint, Ideal, Panels, Series};
+pub use curves::{Band, CurveChart, CurvePoint, Ideal, Panels, Series, XAxis};
 pub use pairs::pairs;
 
 /// Something that draws itself on any plotters backend.

@@ -8,7 +8,7 @@ use super::Report;
 use super::figures::{Quantity, both_formats, measured_series, overview_size};
 use crate::atomic_file::write_folder;
 use crate::folder_lock::LockedFolder;
-use crate::plot::{CurveChart, Ideal, Panels};
+use crate::plot::{CurveChart, Ideal, Panels, XAxis};
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -74,6 +74,7 @@ pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
                 physical_cores: same_machine.then_some(a.machine.physical_cores),
                 logical_cpus: same_machine.then_some(a.machine.logical_cpus),
                 x_max,
+                x_axis: XAxis::Workers,
                 band: None,
             }
         })

@@ -98,7 +98,8 @@ fn derive(point: &Measurement, speedup: MedianInterval, ceiling: Option<&Ceiling
         speedup_ci_low: speedup.low,
         speedup_ci_high: speedup.high,
         efficiency: s / point.workers as f64,
-        karp_flatt: karp_flatt(s, point.workers),
+        // Karp–Flatt reads a fixed job's speedup; a scaled one says nothing to it.
+        karp_flatt: karp_flatt(s, point.workers).filter(|_| point.scaling.is_strong()),
         of_ceiling: ceiling.map(|c| s / c.speedup),
         noisy: speedup.relative_width() > NOISY_WIDTH,
     }

@@ -98,11 +98,13 @@ pub fn split(m: &Measurement, speedup: f64, ceiling: f64) -> Option<Split> {
     let strategy = speedup / ceiling;
     let balances: Vec<f64> = runs.iter().map(|r| load_balance(r.busy)).collect();
     let load_balance = MedianInterval::of(&balances)?;
-    // Each run's own rest: its strategy share over its own load balance.
+    // Each run's own rest: its strategy share over its own load balance
+    // (a weak-scaling run did p times its serial partner's work).
+    let work = m.work_factor();
     let rests: Vec<f64> = runs
         .iter()
         .zip(&balances)
-        .map(|(r, lb)| r.serial / r.seconds / ceiling / lb)
+        .map(|(r, lb)| work * r.serial / r.seconds / ceiling / lb)
         .collect();
     let rest_median = strategy / load_balance.median;
     let per_run = MedianInterval::of(&rests)?;

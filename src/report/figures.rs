@@ -7,10 +7,12 @@
 
 use super::Report;
 use super::derived::CEILING_LABEL;
+use super::sizes::{SizeStudy, size_figure_stem};
 use super::view::{Label, Law, WorkloadView};
 use crate::Result;
 use crate::plot::{
-    Band, CurveChart, CurvePoint, EXTRA, Figure, Format, Ideal, NEUTRAL, Panels, Series, render,
+    Band, CurveChart, CurvePoint, EXTRA, Figure, Format, Ideal, NEUTRAL, Panels, Series, XAxis,
+    render,
 };
 use plotters::style::RGBColor;
 
@@ -65,6 +67,13 @@ pub fn figure_files(workload: &str) -> Result<Vec<String>> {
         .chain([factors_stem(workload)])
         .flat_map(|stem| file_names(&stem))
         .collect())
+}
+
+/// The files of a workload's speedup-against-size figure at `workers`
+/// (`sizes.rs`), or an error if its name is not a plain file name.
+pub fn size_figure_files(workload: &str, workers: usize) -> Result<Vec<String>> {
+    crate::names::plain_name(workload).map_err(|e| e.context("workload"))?;
+    Ok(file_names(&size_figure_stem(workload, workers)).to_vec())
 }
 
 /// The file name of a workload's efficiency-split figure, without
@@ -164,15 +173,25 @@ pub fn chart(view: &WorkloadView, quantity: Quantity) -> CurveChart {
     series.extend(fits);
     let machine = view.machine;
     let workload = view.name;
-    let (title, y_label, ideal) = match quantity {
-        Quantity::Speedup => (
+    let (title, y_label, ideal) = match (quantity, view.is_weak()) {
+        (Quantity::Speedup, false) => (
             format!("{workload}: speedup on {}", machine.slug()),
             "speedup over serial (×)",
             Ideal::Diagonal,
         ),
-        Quantity::Efficiency => (
+        (Quantity::Efficiency, false) => (
             format!("{workload}: efficiency on {}", machine.slug()),
             "efficiency (speedup / workers)",
+            Ideal::Level(1.0),
+        ),
+        (Quantity::Speedup, true) => (
+            format!("{workload}: scaled speedup on {}", machine.slug()),
+            "scaled speedup p·T1(n) / Tp(p·n) (×)",
+            Ideal::Diagonal,
+        ),
+        (Quantity::Efficiency, true) => (
+            format!("{workload}: weak-scaling efficiency on {}", machine.slug()),
+            "weak-scaling efficiency T1(n) / Tp(p·n)",
             Ideal::Level(1.0),
         ),
     };
@@ -185,7 +204,72 @@ pub fn chart(view: &WorkloadView, quantity: Quantity) -> CurveChart {
         physical_cores: Some(machine.physical_cores),
         logical_cpus: Some(machine.logical_cpus),
         x_max,
+        x_axis: XAxis::Workers,
         band: ceiling_band(view, quantity),
+    }
+}
+
+/// Speedup against size at `workers` (`sizes.rs`): one line per strategy,
+/// the size on a log scale, the machine ceiling at each size as the grey
+/// band and the ideal, p, as a level line.
+pub fn size_chart(study: &SizeStudy, workers: usize) -> CurveChart {
+    let mut series = Vec::new();
+    let mut extra = EXTRA.iter().cycle();
+    for label in study.labels() {
+        let points: Vec<CurvePoint> = study
+            .speedups(label, workers)
+            .into_iter()
+            .map(|(size, d)| CurvePoint {
+                x: size.log10(),
+                y: d.speedup,
+                ci: Some((d.speedup_ci_low, d.speedup_ci_high)),
+            })
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        series.push(Series {
+            label: Some(label.to_string()),
+            color: strategy_color(label).unwrap_or_else(|| *extra.next().expect("endless")),
+            points,
+            dashed: false,
+            markers: true,
+        });
+    }
+    let band_points: Vec<(f64, f64, f64, f64)> = study
+        .ceiling(workers)
+        .into_iter()
+        .map(|(size, c)| (size.log10(), c.ci_low, c.speedup, c.ci_high))
+        .collect();
+    let logs: Vec<f64> = study.sizes.iter().map(|(size, _)| size.log10()).collect();
+    let (low, high) = logs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
+            (l.min(x), h.max(x))
+        });
+    let machine = study.sizes[0].1.machine;
+    CurveChart {
+        title: format!(
+            "{}: speedup against --{} at {workers} workers on {}",
+            study.workload,
+            study.flag,
+            machine.slug()
+        ),
+        x_label: format!("--{} (log scale)", study.flag),
+        y_label: "speedup over serial (×)".into(),
+        series,
+        ideal: Some(Ideal::Level(workers as f64)),
+        band: (!band_points.is_empty()).then(|| Band {
+            label: "machine ceiling\n(p serial copies at once)".into(),
+            points: band_points,
+        }),
+        physical_cores: None,
+        logical_cpus: None,
+        x_max: workers as f64,
+        x_axis: XAxis::Log10 {
+            low: low - 0.25,
+            high: high + 0.25,
+        },
     }
 }
 
@@ -285,6 +369,7 @@ pub fn factors_chart(view: &WorkloadView) -> Option<CurveChart> {
         physical_cores: Some(machine.physical_cores),
         logical_cpus: Some(machine.logical_cpus),
         x_max: view.max_workers() as f64,
+        x_axis: XAxis::Workers,
     })
 }
 
@@ -342,6 +427,16 @@ pub fn render_all(report: &Report, views: &[WorkloadView]) -> Result<Vec<(String
             files.extend(both_formats(
                 &factors_stem(view.name),
                 &factors,
+                CHART_SIZE,
+            )?);
+        }
+    }
+    for study in SizeStudy::all(views) {
+        for workers in study.worker_counts() {
+            figure_files(&study.workload)?;
+            files.extend(both_formats(
+                &size_figure_stem(&study.workload, workers),
+                &size_chart(&study, workers),
                 CHART_SIZE,
             )?);
         }

@@ -73,6 +73,19 @@ fn best(view: &WorkloadView) -> Option<String> {
         .filter(|(point, _)| !point.label.is_serial())
         .max_by(|a, b| a.1.speedup.total_cmp(&b.1.speedup))?;
     let time = point.measurement;
+    if view.is_weak() {
+        return Some(format!(
+            "Most work per second: {} with {} worker{}, {} for {} times the one-worker job \
+             (scaled speedup {:.2}×, weak-scaling efficiency {:.0}%).",
+            point.label,
+            fastest.workers,
+            if fastest.workers == 1 { "" } else { "s" },
+            seconds(time.median_s),
+            fastest.workers,
+            fastest.speedup,
+            fastest.efficiency * 100.0
+        ));
+    }
     Some(format!(
         "Fastest: {} with {} worker{}, {} ({:.2}× the serial speed, efficiency {:.0}%).",
         point.label,
@@ -415,6 +428,9 @@ fn serial_fraction(view: &WorkloadView) -> Vec<String> {
         .map(Point::workers)
         .collect();
     let range = view.fit_range();
+    if view.is_weak() {
+        return gustafson_fit(view, label, &workers).into_iter().collect();
+    }
     let mut lines = Vec::new();
     if let Some(why) = amdahl::too_few_points(&workers, range) {
         // Point only to what the reader can run (the `amdahl` workload
@@ -468,7 +484,8 @@ fn serial_fraction(view: &WorkloadView) -> Vec<String> {
     if let Some((c, a, u)) = compared.and_then(|c| Some((c, c.amdahl_error?, c.usl_error?))) {
         let why = match c.better {
             Law::Amdahl => "USL's second parameter buys little here",
-            Law::Usl => {
+            // Only strong scaling compares laws: Gustafson is weak scaling's one.
+            Law::Usl | Law::Gustafson => {
                 "Amdahl's curve only rises with more workers, and USL's can level off or fall"
             }
         };
@@ -482,6 +499,28 @@ fn serial_fraction(view: &WorkloadView) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// Gustafson's law fitted to the best strategy's weak-scaling curve, in
+/// words, or why it has no fit.
+fn gustafson_fit(view: &WorkloadView, label: &Label, workers: &[usize]) -> Option<String> {
+    let range = view.fit_range();
+    if let Some(why) = amdahl::too_few_points(workers, range) {
+        return Some(format!(
+            "No Gustafson fit: {why}. Through one or two points any serial share fits."
+        ));
+    }
+    let fit = view.gustafson_fit(label)?;
+    Some(format!(
+        "Gustafson fit for {label} (points from 2 to {} workers, {}): serial share {} of the \
+         grown job's time, so each worker adds {:.2} of the one-worker job's work: scaled \
+         speedup p − f(p − 1), with no cap, for Gustafson's law assumes that the serial part \
+         does not grow with the job.",
+        range.limit,
+        range.bound(),
+        percent_with_interval(fit.serial_fraction, fit.interval),
+        1.0 - fit.serial_fraction
+    ))
 }
 
 /// What the reader can run to see the laws on any machine: the `amdahl`

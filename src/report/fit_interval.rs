@@ -18,6 +18,7 @@
 use super::derived::Derived;
 use crate::interval::MedianInterval;
 use crate::measurement::Measurement;
+use crate::scaling::Scaling;
 use rand::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -44,6 +45,8 @@ pub struct CurvePoint {
 pub struct Curve<'a> {
     pub workload: &'a str,
     pub strategy: &'a str,
+    /// Strong scaling (Amdahl, USL) or weak (Gustafson).
+    pub scaling: Scaling,
     pub points: Vec<CurvePoint>,
 }
 
@@ -79,13 +82,11 @@ pub struct FitInput {
 pub fn curves<'a>(derived: &'a [Derived], measurements: &[Measurement]) -> Vec<Curve<'a>> {
     let mut curves: Vec<Curve> = Vec::new();
     for d in derived {
-        let ratios = measurements
-            .iter()
-            .find(|m| {
-                m.workload == d.workload && m.strategy == d.strategy && m.workers == d.workers
-            })
-            .map(Measurement::ratios)
-            .unwrap_or_default();
+        let measurement = measurements.iter().find(|m| {
+            m.workload == d.workload && m.strategy == d.strategy && m.workers == d.workers
+        });
+        let ratios = measurement.map(Measurement::ratios).unwrap_or_default();
+        let scaling = measurement.map_or(Scaling::Strong, |m| m.scaling);
         let point = CurvePoint {
             workers: d.workers,
             speedup: d.speedup,
@@ -99,6 +100,7 @@ pub fn curves<'a>(derived: &'a [Derived], measurements: &[Measurement]) -> Vec<C
             None => curves.push(Curve {
                 workload: &d.workload,
                 strategy: &d.strategy,
+                scaling,
                 points: vec![point],
             }),
         }
@@ -195,6 +197,7 @@ pub fn noisy_curve(
     Curve {
         workload: "w",
         strategy: "thread-pool",
+        scaling: Scaling::Strong,
         points,
     }
 }

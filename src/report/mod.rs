@@ -33,7 +33,9 @@ pub mod efficiency_section;
 pub mod figures;
 pub mod findings;
 pub mod fit_interval;
+pub mod gustafson;
 pub mod outline;
+pub mod sizes;
 pub mod usl;
 pub mod view;
 
@@ -48,6 +50,7 @@ use crate::{Error, Result};
 use amdahl::AmdahlFit;
 pub use context::Context;
 use derived::{CeilingRow, Derived};
+use gustafson::GustafsonFit;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use usl::UslFit;
@@ -74,6 +77,15 @@ pub struct Report {
     /// counts exist (absent in older reports, and where none fits).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub usl: Vec<UslFit>,
+    /// Gustafson's law fitted to weak-scaling curves (absent in older
+    /// reports and in studies of strong scaling).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gustafson: Vec<GustafsonFit>,
+    /// The flags the study set for its workloads (`speedup sweep --set`),
+    /// one line per workload: `amdahl --serial-fraction 0.3` (absent when
+    /// every workload ran at its defaults).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<String>,
     /// How and under what load the times were taken (absent in older reports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Conditions>,
@@ -111,33 +123,25 @@ impl Report {
             .into_iter()
             .partition(|m| m.strategy == CEILING);
         check(&measurements, &copies)?;
-        // Registry order of workloads, report order of strategies (so colours
-        // and legends agree everywhere), then workers.
-        measurements.sort_by_key(|m| {
-            let workload = crate::workloads::NAMES
-                .iter()
-                .position(|n| *n == m.workload);
-            let strategy = crate::strategy::TABLE
-                .iter()
-                .position(|e| e.label == m.strategy)
-                .unwrap_or(usize::MAX);
-            (
-                workload.unwrap_or(usize::MAX),
-                m.workload.clone(),
-                strategy,
-                m.workers,
-            )
-        });
+        sort(&mut measurements);
         let ceiling = derived::ceilings(&measurements, &copies);
         let derived = derived::derive_all(&measurements, &ceiling);
-        let curves = fit_interval::curves(&derived, &measurements);
+        let (strong, weak): (Vec<_>, Vec<_>) = fit_interval::curves(&derived, &measurements)
+            .into_iter()
+            .partition(|c| c.scaling.is_strong());
         let amdahl = amdahl::fit_all(
-            &curves,
+            &strong,
             &ceiling,
             machine.physical_cores,
             machine.logical_cpus,
         );
-        let usl = usl::fit_all(&curves);
+        let usl = usl::fit_all(&strong);
+        let gustafson = gustafson::fit_all(
+            &weak,
+            &ceiling,
+            machine.physical_cores,
+            machine.logical_cpus,
+        );
         Ok(Report {
             machine,
             measurements,
@@ -146,6 +150,8 @@ impl Report {
             ceiling,
             amdahl,
             usl,
+            gustafson,
+            settings: Vec::new(),
             conditions: None,
             process_startup,
             mpi_launch: Vec::new(),
@@ -188,6 +194,7 @@ impl Report {
         let report = Report::new(stored.machine, measurements, stored.process_startup)
             .map_err(|e| e.context(path.display()))?;
         Ok(Report {
+            settings: stored.settings,
             mpi_launch: stored.mpi_launch,
             conditions: stored.conditions,
             commands: stored.commands,
@@ -208,6 +215,7 @@ impl Report {
             &self.ceiling,
             &self.amdahl,
             &self.usl,
+            &self.gustafson,
         )
     }
 
@@ -216,6 +224,35 @@ impl Report {
     pub fn is_paired(&self) -> bool {
         self.measurements.iter().all(Measurement::is_paired)
     }
+}
+
+/// Puts measurements in report order: workloads in registry order, the
+/// families of one workload (its sizes, its weak scaling) together in the
+/// order the study listed them, strategies in table order (so colours and
+/// legends agree everywhere), then workers.
+fn sort(measurements: &mut [Measurement]) {
+    let mut families: Vec<String> = Vec::new();
+    for m in measurements.iter() {
+        if !families.contains(&m.workload) {
+            families.push(m.workload.clone());
+        }
+    }
+    measurements.sort_by_cached_key(|m| {
+        // A family of several is known by its workload's name.
+        let workload = m.size.as_ref().map_or(&m.workload, |s| &s.workload);
+        let registry = crate::workloads::NAMES.iter().position(|n| n == workload);
+        let strategy = crate::strategy::TABLE
+            .iter()
+            .position(|e| e.label == m.strategy)
+            .unwrap_or(usize::MAX);
+        (
+            registry.unwrap_or(usize::MAX),
+            workload.clone(),
+            families.iter().position(|f| *f == m.workload),
+            strategy,
+            m.workers,
+        )
+    });
 }
 
 /// Refuses measurements no report can be drawn from, naming the first bad one.
@@ -382,10 +419,24 @@ fn earlier_figures(dir: &Path) -> Vec<String> {
         .collect();
     workloads.sort_unstable();
     workloads.dedup();
+    let sized = stored["measurements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| Some((m["size"]["workload"].as_str()?, m["workers"].as_u64()?)));
+    let mut size_figures: Vec<String> = sized
+        .filter_map(|(workload, workers)| {
+            figures::size_figure_files(workload, workers as usize).ok()
+        })
+        .flatten()
+        .collect();
+    size_figures.sort_unstable();
+    size_figures.dedup();
     workloads
         .into_iter()
         .filter_map(|w| figures::figure_files(w).ok())
         .flatten()
+        .chain(size_figures)
         .collect()
 }
 

@@ -12,6 +12,7 @@ use super::derived;
 use super::document::Block;
 use super::figures::{Quantity, figure_stem};
 use super::findings::{self, number_with_interval, percent_with_interval, seconds};
+use super::sizes::{SizeStudy, size_figure_stem, size_text};
 use super::view::{Label, WorkloadView};
 use super::{amdahl, usl};
 use crate::measurement::Measurement;
@@ -54,6 +55,7 @@ pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
             ]
             .into_iter()
             .chain(conditions_rows(report))
+            .chain(settings_rows(report))
             .chain(commands::machine_rows(report))
             .collect(),
         },
@@ -82,6 +84,9 @@ pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
     for view in views {
         let workload = view.name;
         blocks.push(Block::Heading(2, workload.to_string()));
+        if let Some(paragraph) = weak_scaling(view) {
+            blocks.push(Block::Paragraph(paragraph));
+        }
         let mut bullets = findings::for_workload_in(view, &mut explained);
         bullets.extend(commands::findings(report, view));
         blocks.push(Block::Bullets(bullets));
@@ -102,7 +107,80 @@ pub fn outline(report: &Report, views: &[WorkloadView]) -> Vec<Block> {
         blocks.push(speedup_table(view));
         blocks.push(laws_table(view));
     }
+    for study in SizeStudy::all(views) {
+        blocks.extend(size_section(&study));
+    }
     blocks
+}
+
+/// What a weak-scaling family's numbers mean, and the size at each worker
+/// count; `None` for strong scaling.
+fn weak_scaling(view: &WorkloadView) -> Option<String> {
+    if !view.is_weak() {
+        return None;
+    }
+    let mut sizes: Vec<(usize, f64, &str)> = view
+        .points
+        .iter()
+        .filter_map(|p| {
+            let size = p.measurement.size.as_ref()?;
+            Some((p.workers(), size.value, size.flag.as_str()))
+        })
+        .collect();
+    sizes.sort_by_key(|s| s.0);
+    sizes.dedup_by_key(|s| s.0);
+    let grown: Vec<String> = sizes
+        .iter()
+        .map(|(p, value, flag)| format!("--{flag} {} at {p}", size_text(*value)))
+        .collect();
+    Some(format!(
+        "Weak scaling: the job grows with the workers, p times the one-worker job's work at p \
+         workers ({}). A dot is the scaled speedup p · T1(n) / Tp(p·n), with T1(n) the \
+         one-worker job's serial time beside each run; efficiency is T1(n) / Tp(p·n), 100% when \
+         p workers do p times the work in the one-worker job's time. The dashed line is \
+         Gustafson's law, S = p − f(p − 1), fitted by the same rules as Amdahl's; the grey band \
+         is still p serial copies of the one-worker job at once.",
+        grown.join(", ")
+    ))
+}
+
+/// The section of a workload measured at several sizes: where each
+/// strategy breaks even, and the speedup against size at each worker count.
+fn size_section(study: &SizeStudy) -> Vec<Block> {
+    let workload = &study.workload;
+    let flag = &study.flag;
+    let sizes: Vec<String> = study.sizes.iter().map(|(s, _)| size_text(*s)).collect();
+    let mut blocks = vec![
+        Block::Heading(2, format!("{workload}: speedup against size")),
+        Block::Paragraph(format!(
+            "{workload} was measured at --{flag} {}, each size a study of its own above, with its \
+             own serial baseline and machine ceiling. Here the speedup at one worker count is drawn \
+             against the size (log scale), one line per strategy, the machine ceiling at each size \
+             as the grey band and the ideal, p, as the level line: where a curve meets the band, \
+             the strategy's own costs (starting workers, moving results) have stopped mattering.",
+            sizes.join(", ")
+        )),
+    ];
+    let findings = study.findings();
+    if !findings.is_empty() {
+        blocks.push(Block::Bullets(findings));
+    }
+    for workers in study.worker_counts() {
+        blocks.push(Block::Figure {
+            stem: size_figure_stem(workload, workers),
+            caption: format!("{workload}: speedup against --{flag} at {workers} workers"),
+        });
+    }
+    blocks
+}
+
+/// The flags the study set for its workloads, as a row of the machine
+/// table (none when every workload ran at its defaults).
+fn settings_rows(report: &Report) -> Vec<Vec<String>> {
+    if report.settings.is_empty() {
+        return Vec::new();
+    }
+    vec![vec!["workload settings".into(), report.settings.join("; ")]]
 }
 
 /// The measuring conditions, as rows of the machine table.
@@ -232,6 +310,9 @@ fn times_table(view: &WorkloadView) -> Block {
 /// The laws fitted to each strategy, with their intervals and the better
 /// of the two; or why there is no fit.
 fn laws_table(view: &WorkloadView) -> Block {
+    if view.is_weak() {
+        return gustafson_table(view);
+    }
     let labels: Vec<&Label> = view
         .labels()
         .into_iter()
@@ -293,6 +374,48 @@ fn laws_table(view: &WorkloadView) -> Block {
             "USL κ (95%)".into(),
             "USL peak p* (95%)".into(),
             "better law".into(),
+        ],
+        rows,
+    }
+}
+
+/// Gustafson's law fitted to each strategy's weak-scaling curve, with its
+/// interval; or why there is no fit.
+fn gustafson_table(view: &WorkloadView) -> Block {
+    let labels: Vec<&Label> = view
+        .labels()
+        .into_iter()
+        .filter(|l| view.gustafson_fit(l).is_some())
+        .collect();
+    if labels.is_empty() {
+        let mut workers: Vec<usize> = view
+            .speedups()
+            .filter(|(p, _)| !p.label.is_baseline())
+            .map(|(p, _)| p.workers())
+            .collect();
+        workers.sort_unstable();
+        workers.dedup();
+        let why = amdahl::too_few_points(&workers, view.fit_range())
+            .map(|reason| format!(" Gustafson: {reason}."))
+            .unwrap_or_default();
+        return Block::Paragraph(format!("No fitted law for {}.{why}", view.name));
+    }
+    let rows = labels
+        .into_iter()
+        .filter_map(|label| {
+            let fit = view.gustafson_fit(label)?;
+            Some(vec![
+                label.to_string(),
+                percent_with_interval(fit.serial_fraction, fit.interval),
+                format!("{:.2}", 1.0 - fit.serial_fraction),
+            ])
+        })
+        .collect();
+    Block::Table {
+        header: vec![
+            "strategy".into(),
+            "Gustafson serial share (95%)".into(),
+            "speedup added per worker".into(),
         ],
         rows,
     }

@@ -20,9 +20,11 @@ use super::amdahl::{self, AmdahlFit, FitRange};
 use super::context::Context;
 use super::derived::{CeilingRow, Derived};
 use super::fit_interval::rms_relative_error;
+use super::gustafson::GustafsonFit;
 use super::usl::UslFit;
 use crate::machine::Machine;
 use crate::measurement::Measurement;
+use crate::scaling::Scaling;
 use crate::strategy::{Strategy, TABLE};
 use std::fmt;
 
@@ -101,11 +103,20 @@ pub struct UslCurveFit<'a> {
     pub law: &'a UslFit,
 }
 
+/// Gustafson's law fitted to one label's weak-scaling points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GustafsonCurveFit<'a> {
+    pub label: Label,
+    pub law: &'a GustafsonFit,
+}
+
 /// A law of speedup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Law {
     Amdahl,
     Usl,
+    /// Weak scaling's law (`gustafson.rs`).
+    Gustafson,
 }
 
 impl Law {
@@ -114,6 +125,7 @@ impl Law {
         match self {
             Law::Amdahl => "Amdahl",
             Law::Usl => "USL",
+            Law::Gustafson => "Gustafson",
         }
     }
 }
@@ -157,6 +169,11 @@ pub struct WorkloadView<'a> {
     pub fits: Vec<Fit<'a>>,
     /// The USL fits, one per label that has enough points.
     pub usl_fits: Vec<UslCurveFit<'a>>,
+    /// Weak scaling's Gustafson fits, one per label that has enough points.
+    pub gustafson_fits: Vec<GustafsonCurveFit<'a>>,
+    /// Strong scaling, or weak: the points grew with the workers
+    /// (`crate::scaling`), and their speedups are scaled speedups.
+    pub scaling: Scaling,
 }
 
 impl<'a> WorkloadView<'a> {
@@ -170,6 +187,7 @@ impl<'a> WorkloadView<'a> {
         ceiling: &'a [CeilingRow],
         fits: &'a [AmdahlFit],
         usl_fits: &'a [UslFit],
+        gustafson_fits: &'a [GustafsonFit],
     ) -> Vec<WorkloadView<'a>> {
         let mut names: Vec<&str> = Vec::new();
         for m in measurements {
@@ -198,10 +216,15 @@ impl<'a> WorkloadView<'a> {
                         }
                     })
                     .collect();
+                let scaling = match points.iter().any(|p| !p.measurement.scaling.is_strong()) {
+                    true => Scaling::Weak,
+                    false => Scaling::Strong,
+                };
                 WorkloadView {
                     name,
                     machine,
                     context,
+                    scaling,
                     baseline: points
                         .iter()
                         .find(|p| p.label.is_baseline() && p.workers() == 1)
@@ -220,6 +243,14 @@ impl<'a> WorkloadView<'a> {
                         .iter()
                         .filter(|f| f.workload == name)
                         .map(|law| UslCurveFit {
+                            label: Label::of(&law.strategy),
+                            law,
+                        })
+                        .collect(),
+                    gustafson_fits: gustafson_fits
+                        .iter()
+                        .filter(|f| f.workload == name)
+                        .map(|law| GustafsonCurveFit {
                             label: Label::of(&law.strategy),
                             law,
                         })
@@ -270,6 +301,19 @@ impl<'a> WorkloadView<'a> {
             .map(|f| f.law)
     }
 
+    /// The Gustafson fit of one label, if it has one (weak scaling only).
+    pub fn gustafson_fit(&self, label: &Label) -> Option<&'a GustafsonFit> {
+        self.gustafson_fits
+            .iter()
+            .find(|f| f.label == *label)
+            .map(|f| f.law)
+    }
+
+    /// Whether the points grew with the workers (weak scaling).
+    pub fn is_weak(&self) -> bool {
+        self.scaling == Scaling::Weak
+    }
+
     /// The worker counts Amdahl's law is fitted on (see [`amdahl::fit_range`]).
     pub fn fit_range(&self) -> FitRange {
         amdahl::fit_range(
@@ -316,15 +360,23 @@ impl<'a> WorkloadView<'a> {
     }
 
     /// The speedup the better law of `label` predicts at `workers`, and
-    /// which law that is: what a figure draws dashed.
+    /// which law that is: what a figure draws dashed. Under weak scaling
+    /// that is Gustafson's, the one law fitted there.
     pub fn better_prediction(&self, label: &Label) -> Option<(Law, impl Fn(f64) -> f64 + 'a)> {
-        let better = self.comparison(label)?.better;
+        let gustafson = self.gustafson_fit(label);
+        let better = match gustafson {
+            Some(_) => Law::Gustafson,
+            None => self.comparison(label)?.better,
+        };
         let amdahl = self.fit(label);
         let usl = self.usl_fit(label);
-        Some((better, move |x: f64| match (better, amdahl, usl) {
-            (Law::Amdahl, Some(f), _) => f.predict(x),
-            (_, _, Some(f)) => f.predict(x),
-            _ => f64::NAN,
+        Some((better, move |x: f64| {
+            match (better, amdahl, usl, gustafson) {
+                (Law::Gustafson, _, _, Some(f)) => f.predict(x),
+                (Law::Amdahl, Some(f), _, _) => f.predict(x),
+                (Law::Usl, _, Some(f), _) => f.predict(x),
+                _ => f64::NAN,
+            }
         }))
     }
 

@@ -7,7 +7,9 @@ use crate::workload::WorkloadSet;
 use crate::workloads::AnyWorkload;
 use std::time::Duration;
 
+use super::family::Family;
 use super::lists::{parse_workers, parse_workloads};
+use crate::scaling::Scaling;
 
 /// Overrides the worker counts: `SPEEDUP_WORKERS=1,2,4`.
 pub const WORKERS_ENV: &str = "SPEEDUP_WORKERS";
@@ -133,14 +135,31 @@ impl Grid {
 
     /// [`Grid::estimate`] for the workloads of the set `S`.
     pub fn estimate_of<S: WorkloadSet>(&self, rounds: usize, cpus: usize) -> Option<Duration> {
+        let families = Family::<S>::plain(&self.workloads).ok()?;
+        self.estimate_families(&families, rounds, cpus)
+    }
+
+    /// [`Grid::estimate`] for `families` (a study's workloads at its
+    /// chosen parameters): a weak-scaling point at p workers does p times
+    /// its family's serial work.
+    pub fn estimate_families<S: WorkloadSet>(
+        &self,
+        families: &[Family<S>],
+        rounds: usize,
+        cpus: usize,
+    ) -> Option<Duration> {
         let mut total = Duration::ZERO;
-        for workload in &self.workloads {
-            let serial = S::with_defaults(workload).ok()?.serial_cost()?;
-            let points = self.points_of(workload);
+        for family in families {
+            let serial = family.workload.serial_cost()?;
+            let work_at = |workers: usize| match family.scaling {
+                Scaling::Strong => serial,
+                Scaling::Weak => serial.saturating_mul(workers as u32),
+            };
+            let points = self.points_of(&family.name);
             let ceiling = self.ceiling_counts();
             let runs: Duration = points
                 .iter()
-                .map(|p| shared(serial, p.workers, cpus))
+                .map(|p| shared(work_at(p.workers), p.workers, cpus))
                 .chain(
                     ceiling
                         .iter()

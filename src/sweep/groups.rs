@@ -2,10 +2,12 @@
 //! closure per point, one per machine-ceiling count, and the serial run
 //! they are all paired with.
 
+use super::family::{Family, grown};
 use super::grid::{Grid, Point};
 use crate::launcher::Launcher;
 use crate::measure::{Contestant, Event, Group, Plan, Run, ceiling, run_rounds};
 use crate::measurement::Measurement;
+use crate::scaling::Scaling;
 use crate::strategy::{RunOptions, Strategy};
 use crate::timed_run::{timed, timed_record};
 use crate::workload::{Workload, WorkloadSet, WorkloadVisitor};
@@ -59,12 +61,38 @@ pub fn groups_of<'a, S: WorkloadSet>(
     options: &RunOptions,
     seed: u64,
 ) -> Result<Vec<Group<'a>>> {
+    let families = Family::<S>::plain(&grid.workloads)?;
+    groups_of_families(&families, grid, launcher, options, seed)
+}
+
+/// The rounds' groups of `families` (a study's workloads at its chosen
+/// parameters, `super::family`), each over the strategies and workers of
+/// `grid`: one group per family, named after it.
+pub fn groups_of_families<'a, S: WorkloadSet>(
+    families: &[Family<S>],
+    grid: &Grid,
+    launcher: Option<&'a Launcher>,
+    options: &RunOptions,
+    seed: u64,
+) -> Result<Vec<Group<'a>>> {
     check_launcher(grid, launcher)?;
-    grid.workloads
+    let chosen = families
         .iter()
-        .map(|name| {
-            S::with_defaults(name)?.visit(GroupOf {
-                points: grid.points_of(name),
+        .any(|f| !f.default_parameters || f.scaling != Scaling::Strong);
+    if launcher.is_some() && chosen {
+        // A launched rank runs `speedup run NAME` at its defaults.
+        return Err(Error::new(
+            "the mpi strategy runs workloads at their default parameters: leave out --set, \
+             --sizes and --scaling weak, or measure mpi in a sweep of its own",
+        ));
+    }
+    families
+        .iter()
+        .map(|family| {
+            family.workload.clone().visit(GroupOf {
+                name: family.name.clone(),
+                scaling: family.scaling,
+                points: grid.points_of(&family.name),
                 ceiling: grid.ceiling_counts(),
                 launcher,
                 options: options.clone(),
@@ -90,8 +118,10 @@ pub fn check_launcher(grid: &Grid, launcher: Option<&Launcher>) -> Result<()> {
     Ok(())
 }
 
-/// Builds one workload's [`Group`], whichever workload it is.
+/// Builds one family's [`Group`], whichever workload it is.
 struct GroupOf<'a> {
+    name: String,
+    scaling: Scaling,
     points: Vec<Point>,
     ceiling: Vec<usize>,
     launcher: Option<&'a Launcher>,
@@ -106,8 +136,16 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
         workload.validate()?;
         let workload = Arc::new(workload);
         let seed = self.seed;
-        let run = |strategy: Strategy, workers: usize| -> Run<'a> {
-            let workload = Arc::clone(&workload);
+        let scaling = self.scaling;
+        // What the point at `workers` runs: the family's workload, or for
+        // weak scaling that workload grown to `workers` times its work.
+        let workload_at = |workers: usize| -> Result<Arc<W>> {
+            if scaling == Scaling::Strong || workers == 1 {
+                return Ok(Arc::clone(&workload));
+            }
+            Ok(Arc::new(grown(&*workload, workers)?))
+        };
+        let run = |workload: Arc<W>, strategy: Strategy, workers: usize| -> Run<'a> {
             let launcher = self.launcher;
             let options = self.options.clone();
             Box::new(move || match launcher {
@@ -126,12 +164,14 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
         let mut contestants: Vec<Contestant<'a>> = self
             .points
             .iter()
-            .map(|point| Contestant {
-                strategy: point.strategy.label().into(),
-                workers: point.workers,
-                run: run(point.strategy, point.workers),
+            .map(|point| {
+                Ok(Contestant {
+                    strategy: point.strategy.label().into(),
+                    workers: point.workers,
+                    run: run(workload_at(point.workers)?, point.strategy, point.workers),
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         for copies in self.ceiling {
             let workload = Arc::clone(&workload);
             // Each copy a whole serial run with a seed of its own.
@@ -141,8 +181,8 @@ impl<'a> WorkloadVisitor for GroupOf<'a> {
             }));
         }
         Ok(Group {
-            workload: W::NAME.to_string(),
-            serial: run(Strategy::BASELINE, 1),
+            workload: self.name,
+            serial: run(Arc::clone(&workload), Strategy::BASELINE, 1),
             contestants,
         })
     }

@@ -30,7 +30,7 @@
 //! (a wrong order changes the checksum), whatever strategy ran them.
 
 use crate::seeds::ChunkRng;
-use crate::workload::{Outcome, Workload};
+use crate::workload::{Outcome, Size, Workload};
 use crate::{Checksum, Error, Result};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -210,6 +210,27 @@ impl Workload for Amdahl {
     /// Exactly the work asked for: that is the point of this workload.
     fn serial_cost(&self) -> Option<Duration> {
         Duration::try_from_secs_f64(self.work).ok()
+    }
+
+    /// `--work`, in seconds: the work itself.
+    ///
+    /// Grown for weak scaling, the serial part grows with it (it stays the
+    /// share `--serial-fraction` of the work), so the scaled speedup
+    /// follows Amdahl's curve, not Gustafson's: Gustafson's law assumes a
+    /// serial part that stays as it was while the parallel work grows.
+    fn size(&self) -> Option<Size> {
+        Some(Size {
+            flag: "work",
+            value: self.work,
+            work_power: 1.0,
+        })
+    }
+
+    fn resized(&self, value: f64) -> Option<Self> {
+        Some(Amdahl {
+            work: value,
+            ..self.clone()
+        })
     }
 }
 

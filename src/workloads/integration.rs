@@ -19,7 +19,7 @@
 
 use super::bucket_sort::BucketSorter;
 use crate::seeds::ChunkRng;
-use crate::workload::{Outcome, Workload};
+use crate::workload::{Outcome, Size, Workload};
 use crate::{Checksum, Error, Result};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -154,6 +154,23 @@ impl Workload for Integration {
     /// About samples²/2 points, each drawn, sorted and summed: 5.4 ns a
     /// point on the reference machine (10,000 samples, 0.27 s), counted as
     /// [`NANOS_PER_POINT`].
+    /// `--samples`: estimate n draws n points, so the samples' work adds
+    /// up to about samples²/2 and grows with the square.
+    fn size(&self) -> Option<Size> {
+        Some(Size {
+            flag: "samples",
+            value: self.samples as f64,
+            work_power: 2.0,
+        })
+    }
+
+    fn resized(&self, value: f64) -> Option<Self> {
+        Some(Integration {
+            samples: crate::flags::rounded_count(value),
+            ..self.clone()
+        })
+    }
+
     fn serial_cost(&self) -> Option<Duration> {
         let samples = self.samples as f64;
         Some(crate::estimate::units(

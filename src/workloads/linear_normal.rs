@@ -22,7 +22,7 @@
 use super::memory;
 use crate::normal::Ziggurat;
 use crate::seeds::ChunkRng;
-use crate::workload::{Outcome, Workload};
+use crate::workload::{Outcome, Size, Workload};
 use crate::{Checksum, Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -153,6 +153,21 @@ impl Workload for LinearNormal {
     /// machine (100,000 draws, 0.64 ms), counted as [`NANOS_PER_DRAW`].
     fn serial_cost(&self) -> Option<Duration> {
         Some(crate::estimate::units(self.n as f64, NANOS_PER_DRAW))
+    }
+
+    /// `--n`: every draw costs the same, so the work grows as n.
+    fn size(&self) -> Option<Size> {
+        Some(Size {
+            flag: "n",
+            value: self.n as f64,
+            work_power: 1.0,
+        })
+    }
+
+    fn resized(&self, value: f64) -> Option<Self> {
+        Some(LinearNormal {
+            n: crate::flags::rounded_count(value),
+        })
     }
 }
 

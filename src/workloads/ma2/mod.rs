@@ -29,7 +29,7 @@ use self::model::{Scratch, Simulator, Summaries, Theta, draw_prior};
 use self::observed::ObservedFile;
 use self::posterior::Posterior;
 use crate::seeds::ChunkRng;
-use crate::workload::Workload;
+use crate::workload::{Size, Workload};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -258,6 +258,26 @@ impl Workload for Ma2 {
     fn serial_cost(&self) -> Option<Duration> {
         let values = self.n_sim() as f64 * (self.n_obs() + 2) as f64;
         Some(crate::estimate::units(values, NANOS_PER_VALUE))
+    }
+
+    /// `--n-sim`: every simulation costs the same, so the work grows as
+    /// n-sim. (Sized by `--quantile`, the simulations it asks for.)
+    fn size(&self) -> Option<Size> {
+        Some(Size {
+            flag: "n-sim",
+            value: self.requested_n_sim() as f64,
+            work_power: 1.0,
+        })
+    }
+
+    /// The simulations set to `value`; a `--quantile` gives way to it, so
+    /// the kept `--n-samples` stay as they were.
+    fn resized(&self, value: f64) -> Option<Self> {
+        Some(Ma2 {
+            n_sim: Some(crate::flags::rounded_count(value)),
+            quantile: None,
+            ..self.clone()
+        })
     }
 }
 

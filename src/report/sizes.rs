@@ -1,0 +1,292 @@
+//! Speedup against problem size: where parallelism starts to pay.
+//!
+//! A study of several sizes (`speedup sweep --sizes linear-normal:n=1e5,1e6,1e7`)
+//! measures each size as a family of its own (`linear-normal@n=1e6`), with
+//! its own serial baseline and machine ceiling. Read one family at a time,
+//! each says how a strategy scales at that size; read across the sizes at
+//! one worker count, they say at what size a strategy's fixed costs
+//! (starting threads or processes, moving results back) stop mattering.
+//!
+//! The measure of "pays" here is the machine ceiling, not the ideal: a
+//! strategy **breaks even** at the smallest measured size where its speedup
+//! reaches [`BREAK_EVEN`] of what p independent serial copies get on this
+//! machine at that size. Below it, the strategy's own overhead costs more
+//! than a tenth of what the machine allows; above it, the machine is the
+//! limit. (The ideal, p, would blame the strategy for the machine's limits,
+//! memory bandwidth among them, which no strategy can beat.)
+//!
+//! Only strong-scaling families whose sizes are above zero are read here:
+//! the figure's size axis is logarithmic.
+
+use super::derived::{CeilingRow, Derived};
+use super::view::{Label, WorkloadView};
+
+/// The share of the machine ceiling a strategy must reach to break even.
+pub const BREAK_EVEN: f64 = 0.9;
+
+/// One workload measured at several sizes.
+#[derive(Debug, Clone)]
+pub struct SizeStudy<'v, 'a> {
+    /// The workload as it is known by name (`linear-normal`).
+    pub workload: String,
+    /// The flag varied, without its dashes (`n`).
+    pub flag: String,
+    /// Each size's family, smallest size first.
+    pub sizes: Vec<(f64, &'v WorkloadView<'a>)>,
+}
+
+/// Where one strategy breaks even at one worker count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BreakEven {
+    /// The smallest size where it reaches [`BREAK_EVEN`] of the ceiling,
+    /// and its share there.
+    At { size: f64, share: f64 },
+    /// It never does: its highest share, and the size of it.
+    Never { best: f64, size: f64 },
+}
+
+impl<'v, 'a> SizeStudy<'v, 'a> {
+    /// Every workload with two or more sizes among `views`, in view order.
+    pub fn all(views: &'v [WorkloadView<'a>]) -> Vec<SizeStudy<'v, 'a>> {
+        let mut studies: Vec<SizeStudy> = Vec::new();
+        for view in views.iter().filter(|v| !v.is_weak()) {
+            let Some(size) = view.points.iter().find_map(|p| p.measurement.size.as_ref()) else {
+                continue;
+            };
+            if !(size.value > 0.0 && size.value.is_finite()) {
+                continue;
+            }
+            let entry = (size.value, view);
+            match studies
+                .iter_mut()
+                .find(|s| s.workload == size.workload && s.flag == size.flag)
+            {
+                Some(study) => study.sizes.push(entry),
+                None => studies.push(SizeStudy {
+                    workload: size.workload.clone(),
+                    flag: size.flag.clone(),
+                    sizes: vec![entry],
+                }),
+            }
+        }
+        // A size study needs two sizes, and a worker count to compare them at.
+        studies.retain(|s| s.sizes.len() >= 2 && !s.worker_counts().is_empty());
+        for study in &mut studies {
+            study.sizes.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        studies
+    }
+
+    /// The worker counts above one measured at any size.
+    pub fn worker_counts(&self) -> Vec<usize> {
+        let mut counts: Vec<usize> = self
+            .sizes
+            .iter()
+            .flat_map(|(_, view)| view.points.iter().map(|p| p.workers()))
+            .filter(|&p| p > 1)
+            .collect();
+        counts.sort_unstable();
+        counts.dedup();
+        counts
+    }
+
+    /// The parallel strategies measured at any size, in report order.
+    pub fn labels(&self) -> Vec<&'v Label> {
+        let mut labels: Vec<&Label> = Vec::new();
+        for (_, view) in &self.sizes {
+            for label in view.labels() {
+                if !label.is_baseline() && !labels.contains(&label) {
+                    labels.push(label);
+                }
+            }
+        }
+        labels
+    }
+
+    /// `label`'s derived numbers at `workers`, by size.
+    pub fn speedups(&self, label: &Label, workers: usize) -> Vec<(f64, &'a Derived)> {
+        self.sizes
+            .iter()
+            .filter_map(|(size, view)| Some((*size, view.point(label, workers)?.derived?)))
+            .collect()
+    }
+
+    /// The machine ceiling at `workers`, by size.
+    pub fn ceiling(&self, workers: usize) -> Vec<(f64, &'a CeilingRow)> {
+        self.sizes
+            .iter()
+            .filter_map(|(size, view)| {
+                let row = view.ceiling.iter().find(|c| c.workers == workers)?;
+                Some((*size, *row))
+            })
+            .collect()
+    }
+
+    /// Where `label` breaks even at `workers`; `None` where no size has
+    /// both its speedup and the ceiling.
+    pub fn break_even(&self, label: &Label, workers: usize) -> Option<BreakEven> {
+        let shares: Vec<(f64, f64)> = self
+            .speedups(label, workers)
+            .into_iter()
+            .filter_map(|(size, d)| Some((size, d.of_ceiling?)))
+            .collect();
+        if let Some(&(size, share)) = shares.iter().find(|(_, share)| *share >= BREAK_EVEN) {
+            return Some(BreakEven::At { size, share });
+        }
+        let &(size, best) = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(BreakEven::Never { best, size })
+    }
+
+    /// One sentence per worker count: where each strategy breaks even.
+    pub fn findings(&self) -> Vec<String> {
+        let flag = &self.flag;
+        self.worker_counts()
+            .into_iter()
+            .filter_map(|p| {
+                let parts: Vec<String> = self
+                    .labels()
+                    .into_iter()
+                    .filter_map(|label| {
+                        let text = match self.break_even(label, p)? {
+                            BreakEven::At { size, share } => format!(
+                                "{label} from --{flag} {} ({:.0}%)",
+                                size_text(size),
+                                share * 100.0
+                            ),
+                            BreakEven::Never { best, size } => format!(
+                                "{label} never (at most {:.0}%, at --{flag} {})",
+                                best * 100.0,
+                                size_text(size)
+                            ),
+                        };
+                        Some(text)
+                    })
+                    .collect();
+                (!parts.is_empty()).then(|| {
+                    format!(
+                        "Break-even at {p} workers, the smallest size measured where a strategy \
+                         reaches {:.0}% of the machine ceiling: {}.",
+                        BREAK_EVEN * 100.0,
+                        parts.join("; ")
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// A size as the report writes it: round large numbers as `1e6`, others
+/// as they are (`0.3`, `15000`).
+pub fn size_text(value: f64) -> String {
+    if value >= 1e4 && value.fract() == 0.0 {
+        let power = value.log10().floor() as i32;
+        let mantissa = value / 10f64.powi(power);
+        if (mantissa - mantissa.round()).abs() < 1e-9 {
+            return format!("{}e{power}", mantissa.round());
+        }
+    }
+    format!("{value}")
+}
+
+/// The file name of a workload's speedup-against-size figure at
+/// `workers`, without extension.
+pub fn size_figure_stem(workload: &str, workers: usize) -> String {
+    format!("{workload}-sizes-{workers}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::Machine;
+    use crate::measure::CEILING;
+    use crate::measurement::Measurement;
+    use crate::report::Report;
+    use crate::scaling::PointSize;
+
+    fn machine() -> Machine {
+        Machine {
+            cpu_model: "Test CPU".into(),
+            logical_cpus: 2,
+            physical_cores: 2,
+            os: "test".into(),
+            rustc: "rustc".into(),
+            speedup_version: "0".into(),
+            date: "2026-01-01".into(),
+        }
+    }
+
+    /// A point of `linear-normal` at size `n`, of speedup `ratio`.
+    fn sized(n: f64, strategy: &str, workers: usize, ratio: f64) -> Measurement {
+        let family = format!("linear-normal@n={}", size_text(n));
+        Measurement {
+            size: Some(PointSize {
+                workload: "linear-normal".into(),
+                flag: "n".into(),
+                value: n,
+            }),
+            ..Measurement::from_pairs(&family, strategy, workers, &[(1.0 / ratio, 1.0); 7])
+        }
+    }
+
+    #[test]
+    fn break_even_is_the_smallest_size_that_reaches_ninety_percent_of_the_ceiling() {
+        let mut rows = Vec::new();
+        // The ceiling at 2 is 1.9 at every size (copies take 2/1.9 of a run).
+        for (n, process, threads) in [(1e5, 0.3, 1.8), (1e6, 1.2, 1.85), (1e7, 1.75, 1.88)] {
+            rows.push(sized(n, "serial", 1, 1.0));
+            rows.push(sized(n, "process-dynamic", 2, process));
+            rows.push(sized(n, "thread-pool", 2, threads));
+            rows.push(sized(n, "scoped-static", 2, 0.5));
+            rows.push(sized(n, CEILING, 2, 0.95));
+        }
+        // Listed out of order: the study sorts its sizes.
+        rows.rotate_left(5);
+        let report = Report::new(machine(), rows, Vec::new()).unwrap();
+        let views = report.views();
+        let studies = SizeStudy::all(&views);
+        assert_eq!(studies.len(), 1);
+        let study = &studies[0];
+        let sizes: Vec<f64> = study.sizes.iter().map(|s| s.0).collect();
+        assert_eq!(sizes, [1e5, 1e6, 1e7]);
+        assert_eq!(study.worker_counts(), [2]);
+        let process = Label::of("process-dynamic");
+        let Some(BreakEven::At { size, share }) = study.break_even(&process, 2) else {
+            panic!("{:?}", study.break_even(&process, 2));
+        };
+        assert_eq!(size, 1e7);
+        assert!((share - 1.75 / 1.9).abs() < 1e-9);
+        assert!(matches!(
+            study.break_even(&Label::of("thread-pool"), 2),
+            Some(BreakEven::At { size, .. }) if size == 1e5
+        ));
+        let never = study.break_even(&Label::of("scoped-static"), 2);
+        assert!(matches!(never, Some(BreakEven::Never { .. })), "{never:?}");
+        let text = study.findings().join(" ");
+        assert!(
+            text.contains("process-dynamic from --n 1e7 (92%)"),
+            "{text}"
+        );
+        assert!(text.contains("thread-pool from --n 1e5 (95%)"), "{text}");
+        assert!(text.contains("scoped-static never (at most 26%"), "{text}");
+    }
+
+    #[test]
+    fn one_size_or_none_is_no_size_study() {
+        let rows = vec![
+            sized(1e5, "serial", 1, 1.0),
+            sized(1e5, "thread-pool", 2, 1.8),
+            Measurement::from_pairs("ma2", "serial", 1, &[(1.0, 1.0); 7]),
+        ];
+        let report = Report::new(machine(), rows, Vec::new()).unwrap();
+        assert!(SizeStudy::all(&report.views()).is_empty());
+    }
+
+    #[test]
+    fn sizes_read_as_typed() {
+        assert_eq!(size_text(1e5), "1e5");
+        assert_eq!(size_text(2.5e7), "25000000");
+        assert_eq!(size_text(3e8), "3e8");
+        assert_eq!(size_text(0.3), "0.3");
+        assert_eq!(size_text(5000.0), "5000");
+    }
+}
