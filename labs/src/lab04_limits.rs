@@ -96,6 +96,39 @@ pub fn cost_per_worker(points: &[(usize, f64)]) -> f64 {
     // END SOLUTION
 }
 
+/// Task 6. The size at which `workers` processes start to pay: the number
+/// of items (draws) whose serial time, saved down to 1/p by the processes,
+/// saves as much as starting them costs. `startup_s` is what starting (and
+/// stopping) the processes takes, `serial_s_per_item` the serial time of
+/// one item. None where nothing is shared out (one worker).
+pub fn break_even_size(startup_s: f64, serial_s_per_item: f64, workers: usize) -> Option<f64> {
+    // BEGIN SOLUTION hint: task 6: the size where the time the processes save equals what starting them costs
+    if workers <= 1 {
+        return None;
+    }
+    let saved_per_item = serial_s_per_item * (1.0 - 1.0 / workers as f64);
+    Some(startup_s / saved_per_item)
+    // END SOLUTION
+}
+
+/// Task 7. Your size study: the numbers of draws `time 4` measures
+/// linear-normal at, with the processes against serial, to see where they
+/// start to pay. Your prediction from task 6 is `predicted`; the sizes must
+/// show the turn, on both sides of it, and the study must finish while you
+/// wait (each size is run dozens of times).
+pub fn sizes_to_measure(predicted: f64) -> Vec<usize> {
+    // BEGIN SOLUTION hint: task 7: the sizes that show where processes start to pay, around your prediction
+    // Four per decade, from a tenth of the prediction to ten times it: the
+    // turn lies inside, and a size is never more than ~1.8x its neighbour.
+    // Kept within 1e4..=3e7 draws: below, a run is all start-up; above, a
+    // run of serial takes ~0.2 s, and the study minutes.
+    let predicted = predicted.clamp(1e5, 3e6);
+    (-4..=4)
+        .map(|step| (predicted * 10f64.powf(f64::from(step) / 4.0)).round() as usize)
+        .collect()
+    // END SOLUTION
+}
+
 /// The strategies the sweep times.
 pub const SWEPT: [Strategy; 3] = [
     Strategy::ThreadPool,
@@ -105,6 +138,18 @@ pub const SWEPT: [Strategy; 3] = [
 
 /// Workload label of the start-up study.
 pub const STARTUP: &str = "startup";
+
+/// The workload of the size study (tasks 6 and 7): short at its default
+/// size, so processes lose there, and its size is one flag, `--n`.
+pub const SIZED: &str = "linear-normal";
+
+/// The strategies of the size study: processes started for every run, the
+/// pool that keeps them, and threads beside them.
+pub const SIZE_STRATEGIES: [Strategy; 3] = [
+    Strategy::Process(Schedule::Dynamic),
+    Strategy::ProcessPool,
+    Strategy::ThreadPool,
+];
 
 /// `(workers, speedup)` of one strategy on one workload, against its serial
 /// run: the median of the paired ratios where the runs were paired (as `lab
@@ -193,7 +238,79 @@ pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Mea
             },
         ));
     }
+    // At as many processes as logical CPUs (two at least: one shares nothing).
+    let workers = num_cpus::get().max(2);
+    let written = crate::timing::written("size study", || {
+        break_even_size(0.002, 1e-8, 2).map(sizes_to_measure)
+    });
+    let startup = out
+        .iter()
+        .find(|m| m.workload == STARTUP && m.strategy == "process" && m.workers == workers)
+        .map(|m| m.median_s);
+    if let (true, Some(startup)) = (written, startup) {
+        out.extend(size_study(options, startup, workers)?);
+    }
     Ok(out)
+}
+
+/// The size study: linear-normal at the sizes of task 7, around the
+/// break-even of task 6 (from the start-up just measured and the serial
+/// time of one draw), with serial, the processes and threads at 1 and
+/// `workers`, in the same paired rounds as the sweep. Every point carries
+/// its size, so the report draws speedup against size and names the
+/// break-even it measured.
+fn size_study(
+    options: &crate::timing::Options,
+    startup_s: f64,
+    workers: usize,
+) -> speedup::Result<Vec<Measurement>> {
+    use speedup::workloads::linear_normal::LinearNormal;
+    let draws = LinearNormal::default();
+    let job = speedup::Job::new(&draws, speedup::seeds::DEFAULT_SEED);
+    let serial = crate::timing::repeat_timed(SIZED, "serial", 1, options.rounds, || {
+        Strategy::Serial.run(&job, 1)
+    });
+    let per_draw = serial.median_s / draws.n as f64;
+    let Some(predicted) = break_even_size(startup_s, per_draw, workers) else {
+        return Ok(Vec::new());
+    };
+    let sizes: Vec<String> = sizes_to_measure(predicted)
+        .iter()
+        .map(usize::to_string)
+        .collect();
+    println!(
+        "size study: start-up {:.2} ms, {:.1} ns a draw, so break-even predicted at n = {predicted:.0};          measuring n = {}",
+        startup_s * 1e3,
+        per_draw * 1e9,
+        sizes.join(", ")
+    );
+    let spec = format!("{SIZED}:n={}", sizes.join(","));
+    let study = speedup::sweep::Study {
+        sizes: vec![speedup::sweep::parse_sizes::<speedup::AnyWorkload>(&spec)?],
+        ..Default::default()
+    };
+    let families = study.families::<speedup::AnyWorkload>(&[SIZED.to_string()])?;
+    let grid = speedup::sweep::Grid {
+        workloads: families.iter().map(|f| f.name.clone()).collect(),
+        strategies: [Strategy::Serial]
+            .into_iter()
+            .chain(SIZE_STRATEGIES)
+            .collect(),
+        workers: vec![1, workers],
+    };
+    let plan = speedup::measure::Plan::rounds(options.rounds);
+    let runs = families.len() * (grid.points_of("").len() + grid.ceiling_counts().len());
+    let mut bar = speedup::measure::RoundsBar::new(plan.rounds, runs);
+    let run_options = speedup::strategy::RunOptions::default();
+    let seed = speedup::seeds::DEFAULT_SEED;
+    let measured = speedup::sweep::groups_of_families(&families, &grid, None, &run_options, seed)
+        .and_then(|mut groups| speedup::measure::run_rounds(&mut groups, &plan, |e| bar.on(e)));
+    bar.finish();
+    let mut measured = measured?;
+    for family in &families {
+        family.annotate(&mut measured);
+    }
+    Ok(measured)
 }
 
 /// Speedup, efficiency and Karp–Flatt per point; the Amdahl fit on the points
@@ -267,6 +384,7 @@ pub fn analysis_on(all: &[Measurement], physical_cores: usize, logical_cpus: usi
             ));
         }
     }
+    out.push_str(&size_table(all));
     for kind in ["process", "threads"] {
         let points: Vec<(usize, f64)> = all
             .iter()
@@ -281,5 +399,61 @@ pub fn analysis_on(all: &[Measurement], physical_cores: usize, logical_cpus: usi
         }
     }
     out.push('\n');
+    out
+}
+
+/// The size study as a table: each strategy's paired speedup (with its 95%
+/// interval) at each size, and the smallest size from which it pays: the
+/// interval's lower end above 1, so that noise cannot make a size pay.
+fn size_table(all: &[Measurement]) -> String {
+    let sized: Vec<&Measurement> = all
+        .iter()
+        .filter(|m| m.size.as_ref().is_some_and(|s| s.workload == SIZED) && m.workers > 1)
+        .collect();
+    let mut sizes: Vec<f64> = sized
+        .iter()
+        .filter_map(|m| Some(m.size.as_ref()?.value))
+        .collect();
+    sizes.sort_by(f64::total_cmp);
+    sizes.dedup();
+    let Some(workers) = sized.first().map(|m| m.workers) else {
+        return String::new();
+    };
+    let mut out = format!("\nsize study: {SIZED} at {workers} workers, speedup (95% interval)\n");
+    out.push_str(&format!("{:>10}", "n"));
+    for strategy in SIZE_STRATEGIES {
+        out.push_str(&format!(" {:>20}", strategy.label()));
+    }
+    out.push('\n');
+    let at = |strategy: Strategy, n: f64| {
+        sized
+            .iter()
+            .find(|m| {
+                m.strategy == strategy.label() && m.size.as_ref().is_some_and(|s| s.value == n)
+            })
+            .and_then(|m| m.paired_speedup())
+    };
+    for &n in &sizes {
+        out.push_str(&format!("{n:>10.0}"));
+        for strategy in SIZE_STRATEGIES {
+            let cell = at(strategy, n).map_or("-".to_string(), |s| {
+                format!("{:.2} ({:.2}–{:.2})", s.median, s.low, s.high)
+            });
+            out.push_str(&format!(" {cell:>20}"));
+        }
+        out.push('\n');
+    }
+    for strategy in SIZE_STRATEGIES {
+        let pays = sizes
+            .iter()
+            .find(|&&n| at(strategy, n).is_some_and(|s| s.low > 1.0));
+        out.push_str(&match pays {
+            Some(n) => format!("{} pays from n = {n:.0}\n", strategy.label()),
+            None => format!(
+                "{} never surely pays here (no interval above 1)\n",
+                strategy.label()
+            ),
+        });
+    }
     out
 }

@@ -145,3 +145,45 @@ fn task4_the_amdahl_workload_shows_the_law_past_the_cores() {
         "{text}"
     );
 }
+
+#[test]
+fn task6_break_even_is_where_the_saved_time_pays_for_the_start_up() {
+    // 2 ms to start two processes, 10 ns a draw: each draw saves 5 ns, so
+    // 400,000 draws pay for the start-up.
+    let n = break_even_size(0.002, 1e-8, 2).unwrap();
+    assert!(close(n, 400_000.0), "{n}");
+    // Four processes save 7.5 ns a draw; twice the start-up needs twice the size.
+    assert!(close(break_even_size(0.003, 1e-8, 4).unwrap(), 400_000.0));
+    assert!(close(break_even_size(0.004, 1e-8, 2).unwrap(), 800_000.0));
+    assert_eq!(
+        break_even_size(0.002, 1e-8, 1),
+        None,
+        "one worker never pays"
+    );
+}
+
+#[test]
+fn task7_the_sizes_bracket_the_prediction_and_finish_in_time() {
+    for predicted in [2e5, 4e5, 1e6, 3e6] {
+        let sizes = sizes_to_measure(predicted);
+        assert!(sizes.len() >= 4, "at least four sizes: {sizes:?}");
+        assert!(
+            sizes.windows(2).all(|w| w[0] < w[1]),
+            "growing sizes, none twice: {sizes:?}"
+        );
+        let (smallest, largest) = (sizes[0] as f64, sizes[sizes.len() - 1] as f64);
+        assert!(
+            smallest <= predicted / 3.0 && largest >= predicted * 3.0,
+            "from well below {predicted} to well above it: {sizes:?}"
+        );
+        assert!(
+            smallest >= 1e3 && largest <= 1e8,
+            "sizes linear-normal takes, each run short: {sizes:?}"
+        );
+        let total: usize = sizes.iter().sum();
+        assert!(
+            total as f64 <= 1e8,
+            "at ~6 ns a draw, every size once in under a second: {sizes:?}"
+        );
+    }
+}

@@ -207,16 +207,15 @@ impl Report {
     /// One view per workload, in the order they were measured: what the
     /// findings, the outline and the figures read.
     pub fn views(&self) -> Vec<WorkloadView<'_>> {
-        WorkloadView::all(
-            &self.machine,
-            self.context,
-            &self.measurements,
-            &self.derived,
-            &self.ceiling,
-            &self.amdahl,
-            &self.usl,
-            &self.gustafson,
-        )
+        let rows = view::Rows {
+            measurements: &self.measurements,
+            derived: &self.derived,
+            ceiling: &self.ceiling,
+            amdahl: &self.amdahl,
+            usl: &self.usl,
+            gustafson: &self.gustafson,
+        };
+        WorkloadView::all(&self.machine, self.context, rows)
     }
 
     /// Whether the times were taken in pairs with serial (reports made

@@ -176,19 +176,29 @@ pub struct WorkloadView<'a> {
     pub scaling: Scaling,
 }
 
+/// A report's flat rows, every workload's together, as [`WorkloadView::all`]
+/// sorts them.
+pub struct Rows<'a> {
+    pub measurements: &'a [Measurement],
+    pub derived: &'a [Derived],
+    pub ceiling: &'a [CeilingRow],
+    pub amdahl: &'a [AmdahlFit],
+    pub usl: &'a [UslFit],
+    pub gustafson: &'a [GustafsonFit],
+}
+
 impl<'a> WorkloadView<'a> {
     /// One view per workload, in the order the workloads were measured,
     /// from the flat rows of a report.
-    pub fn all(
-        machine: &'a Machine,
-        context: Context,
-        measurements: &'a [Measurement],
-        derived: &'a [Derived],
-        ceiling: &'a [CeilingRow],
-        fits: &'a [AmdahlFit],
-        usl_fits: &'a [UslFit],
-        gustafson_fits: &'a [GustafsonFit],
-    ) -> Vec<WorkloadView<'a>> {
+    pub fn all(machine: &'a Machine, context: Context, rows: Rows<'a>) -> Vec<WorkloadView<'a>> {
+        let Rows {
+            measurements,
+            derived,
+            ceiling,
+            amdahl: fits,
+            usl: usl_fits,
+            gustafson: gustafson_fits,
+        } = rows;
         let mut names: Vec<&str> = Vec::new();
         for m in measurements {
             if !names.contains(&m.workload.as_str()) {
