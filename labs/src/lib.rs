@@ -13,6 +13,7 @@
 // see are about code they wrote.
 #![allow(unused_variables, unused_imports)]
 
+pub mod boundary;
 pub mod lab01_integration;
 pub mod lab02_linear_normal;
 pub mod lab03_ma2;
