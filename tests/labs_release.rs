@@ -302,7 +302,7 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
         listing.contains("hint: Solve Amdahl's law S = 1 / (e + (1 − e)/p) for e."),
         "{listing}"
     );
-    assert!(listing.contains("speedup labs hint 4 3"), "{listing}");
+    assert!(listing.contains("cargo run -- labs hint 4 3"), "{listing}");
     assert!(listing.contains("0 of 5 tasks done"), "{listing}");
     let error = String::from_utf8_lossy(&check.stderr);
     assert!(
@@ -422,6 +422,18 @@ fn check_and_release_refuse_bad_requests_in_one_line() {
     assert_eq!(
         (code, error.as_str()),
         (Some(1), "error: there is no lab 9 (the labs are 1 to 4)\n")
+    );
+    // A task the lab lacks is refused from its hints file, before any build.
+    std::fs::create_dir_all(root.join("labs/hints")).unwrap();
+    std::fs::write(
+        root.join("labs/hints/02-linear-normal.md"),
+        "## Task 1\n1. a\n2. b\n## Task 2\n1. c\n2. d\n",
+    )
+    .unwrap();
+    let (code, error) = run(&["labs", "hint", "2", "9"], &root);
+    assert_eq!(
+        (code, error.as_str()),
+        (Some(1), "error: lab 2 has no task 9 (its tasks are 1, 2)\n")
     );
     std::fs::create_dir_all(root.join("full")).unwrap();
     std::fs::write(root.join("full/keep.txt"), "mine").unwrap();

@@ -6,6 +6,8 @@
 //! (`labs/tests/labNN_*.rs`) and lists which tasks are done, and
 //! `cargo run -p speedup-labs --release -- time N` times your code next to
 //! the library's own strategies ([`measurements`], built on [`timing`]).
+//! [`boundary`] stands in for a process boundary, for lab 2's question of
+//! what a worker should send back.
 
 // In the student edition every exercise body is a `todo!()`, so until a
 // student writes it, its parameters (and imports such as `chunk_rng`) are
@@ -13,6 +15,7 @@
 // see are about code they wrote.
 #![allow(unused_variables, unused_imports)]
 
+pub mod boundary;
 pub mod lab01_integration;
 pub mod lab02_linear_normal;
 pub mod lab03_ma2;

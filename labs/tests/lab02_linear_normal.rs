@@ -5,14 +5,19 @@ use speedup_labs::lab02_linear_normal::*;
 
 const SEED: u64 = 20170530;
 
-fn sd(values: &[f64]) -> f64 {
-    mean_and_variance(values).1.sqrt()
+/// What a test of task 1 can check without task 6's statistics: the mean
+/// of a sample, and the share of its values within one standard deviation
+/// of the mean (68.27% for any normal).
+fn mean_and_share_within(values: &[f64], mean: f64, sd: f64) -> (f64, f64) {
+    let n = values.len() as f64;
+    let within = values.iter().filter(|v| (*v - mean).abs() < sd).count();
+    (values.iter().sum::<f64>() / n, within as f64 / n)
 }
 
 #[test]
 fn task1_every_value_has_its_distribution_and_y_its_formula() {
     let draws = generate(50_000, &mut chunk_rng(SEED, 0));
-    for (name, values, mean, sd_expected) in [
+    for (name, values, mean, sd) in [
         ("alpha", &draws.alpha, 15.0, 2.0),
         ("x1", &draws.x1, 3.0, 5.0),
         ("x2", &draws.x2, 10.0, 1.0),
@@ -20,15 +25,17 @@ fn task1_every_value_has_its_distribution_and_y_its_formula() {
         ("eps", &draws.eps, 0.0, 1.0),
     ] {
         assert_eq!(values.len(), 50_000, "{name}: one value per draw");
-        let m = values.iter().sum::<f64>() / values.len() as f64;
+        let (m, within) = mean_and_share_within(values, mean, sd);
         assert!(
-            (m - mean).abs() < 5.0 * sd_expected / 50_000f64.sqrt(),
+            (m - mean).abs() < 5.0 * sd / 50_000f64.sqrt(),
             "{name}: mean {m}, expected {mean}"
         );
-        let s = sd(values);
+        // 50,000 draws pin the share down to about ±0.2 percentage points.
         assert!(
-            (s / sd_expected - 1.0).abs() < 0.03,
-            "{name}: sd {s}, expected {sd_expected}"
+            (within - 0.6827).abs() < 0.01,
+            "{name}: {:.1}% of the values lie within {sd} of {mean}, a normal with \
+             standard deviation {sd} has 68.3% there",
+            100.0 * within
         );
     }
     for i in 0..50_000 {
@@ -92,22 +99,33 @@ fn task4_seed_per_worker_changes_the_answer_with_the_worker_count() {
 }
 
 #[test]
-fn task5_break_even_is_where_parallel_wins_for_good() {
+fn task5_a_size_counts_only_where_its_whole_interval_beats_serial() {
+    // (n, low, high): the 95% interval of the speedup at each size.
     let points = [
-        (1_000, 1.0, 5.0),
-        (10_000, 2.0, 1.0),
-        (100_000, 3.0, 4.0),
-        (1_000_000, 9.0, 5.0),
-        (10_000_000, 90.0, 46.0),
+        (1_000, 0.1, 0.2),
+        (10_000, 1.1, 1.4),
+        (100_000, 0.9, 1.3),
+        (1_000_000, 1.2, 1.5),
+        (10_000_000, 1.6, 1.9),
     ];
     assert_eq!(
         break_even(&points),
-        Some(1_000_000),
-        "the early win at 10,000 does not last"
+        BreakEven::From(1_000_000),
+        "the early win at 10,000 does not last, and 100,000's interval holds 1"
     );
-    assert_eq!(break_even(&points[..3]), None);
-    assert_eq!(break_even(&points[1..2]), Some(10_000));
-    assert_eq!(break_even(&[]), None);
+    assert_eq!(break_even(&points[1..2]), BreakEven::From(10_000));
+    assert_eq!(
+        break_even(&points[..3]),
+        BreakEven::CannotTell,
+        "the largest size's interval holds 1"
+    );
+    assert_eq!(break_even(&points[..1]), BreakEven::Never);
+    assert_eq!(
+        break_even(&[(1_000, 1.0, 1.2)]),
+        BreakEven::CannotTell,
+        "a low end of exactly 1 is no win"
+    );
+    assert_eq!(break_even(&[]), BreakEven::CannotTell);
 }
 
 #[test]
@@ -129,4 +147,81 @@ fn task6_sample_moments_and_the_convention_the_data_support() {
         assert_eq!(which_convention(variance), Convention::StandardDeviation);
     }
     assert_eq!(which_convention(15.0), Convention::Variance);
+}
+
+#[test]
+fn task7_moments_of_chunks_merge_into_the_moments_of_all() {
+    let first = Moments::of(&[1.0, 2.0]);
+    let second = Moments::of(&[3.0, 6.0]);
+    assert_eq!(
+        Moments::of(&[1.0, 2.0, 3.0, 6.0]),
+        Moments {
+            count: 4,
+            sum: 12.0,
+            sum_sq: 50.0
+        }
+    );
+    assert_eq!(first.merge(second), Moments::of(&[1.0, 2.0, 3.0, 6.0]));
+    assert_eq!(
+        Moments::default().merge(first),
+        first,
+        "nothing merged with something is that something"
+    );
+    let (mean, variance) = first.merge(second).mean_and_variance();
+    assert_eq!(mean, 3.0);
+    assert!(
+        (variance - 14.0 / 3.0).abs() < 1e-12,
+        "sample variance (n - 1) of 1, 2, 3, 6 is 14/3, not {variance}"
+    );
+}
+
+#[test]
+fn task7_moments_cross_the_boundary_bit_for_bit() {
+    use speedup::wire::Wire;
+    let moments = Moments {
+        count: 10_000,
+        sum: 420_123.456_789,
+        sum_sq: 0.1 + 0.2,
+    };
+    let back = Moments::from_bytes(&moments.to_bytes()).unwrap();
+    assert_eq!(back.count, moments.count);
+    assert_eq!(back.sum.to_bits(), moments.sum.to_bits());
+    assert_eq!(back.sum_sq.to_bits(), moments.sum_sq.to_bits());
+}
+
+#[test]
+fn task7_both_replies_give_the_same_bits_at_every_worker_count() {
+    let n = 45_000;
+    let (reference, all_y_bytes) = moments_all_y_replies(n, SEED, 1);
+    let bits = |m: &Moments| (m.count, m.sum.to_bits(), m.sum_sq.to_bits());
+    for workers in [1, 2, 3, 4, 7] {
+        let (all_y, _) = moments_all_y_replies(n, SEED, workers);
+        let (small, _) = moments_small_replies(n, SEED, workers);
+        assert_eq!(
+            bits(&all_y),
+            bits(&reference),
+            "all-y replies, {workers} workers"
+        );
+        assert_eq!(
+            bits(&small),
+            bits(&reference),
+            "small replies, {workers} workers"
+        );
+    }
+    // The same statistics as task 6 computes from all of y, up to rounding.
+    let (mean, variance) = reference.mean_and_variance();
+    let (expected_mean, expected_variance) = mean_and_variance(&y_serial(n, SEED));
+    assert_eq!(reference.count, n);
+    assert!((mean - expected_mean).abs() < 1e-9, "mean {mean}");
+    assert!(
+        (variance / expected_variance - 1.0).abs() < 1e-9,
+        "variance {variance}, task 6 says {expected_variance}"
+    );
+    // All of y crossed the boundary, 8 bytes a value; the small replies did not.
+    let (_, small_bytes) = moments_small_replies(n, SEED, 2);
+    assert!(all_y_bytes >= 8 * n, "all of y is {all_y_bytes} bytes");
+    assert!(
+        small_bytes * 100 < all_y_bytes,
+        "the small replies sent {small_bytes} bytes, all of y {all_y_bytes}"
+    );
 }

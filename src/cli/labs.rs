@@ -87,8 +87,10 @@ pub fn execute(command: LabsCommand) -> Result<()> {
         LabsCommand::Hint { lab, task } => {
             let lab = labs::lab(lab)?;
             let root = root()?;
+            // The task is checked against the hints file before any test runs.
+            let all = hints::Hints::of(&root, lab)?;
             let task = match task {
-                Some(task) => task as u32,
+                Some(task) => all.task(lab, task)?,
                 None => match check::run_lab(&root, lab)?.first_unfinished() {
                     Some(task) => task,
                     None => {
@@ -100,7 +102,6 @@ pub fn execute(command: LabsCommand) -> Result<()> {
                     }
                 },
             };
-            let all = hints::Hints::of(&root, lab)?;
             let for_task = all.of_task(task);
             if for_task.is_empty() {
                 return Err(Error::new(format!(

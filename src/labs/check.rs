@@ -209,8 +209,8 @@ impl LabReport {
                 );
                 if let Some(first) = self.hints.of_task(task).first() {
                     advice.push_str(&format!(
-                        "\nhint: {first}\nmore hints, one at a time: speedup labs hint {} {task}",
-                        self.lab.number
+                        "\nhint: {first}\nmore hints, one at a time: {}",
+                        super::command(&format!("hint {} {task}", self.lab.number))
                     ));
                 }
                 advice
@@ -307,7 +307,7 @@ mod tests {
         assert!(text.contains("to do: one chunk after another"), "{text}");
         assert!(text.contains("hint: Chunks in order."), "{text}");
         assert!(!text.contains("More."), "only the first hint: {text}");
-        assert!(text.contains("speedup labs hint 1 2"), "{text}");
+        assert!(text.contains("cargo run -- labs hint 1 2"), "{text}");
         assert!(text.contains("estimate 7 differs"), "{text}");
         assert!(text.contains("1 of 3 tasks done"), "{text}");
         assert!(!text.contains("worker entry"), "{text}");

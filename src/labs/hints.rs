@@ -1,4 +1,5 @@
-//! Hints in steps: `speedup labs hint N [TASK]`.
+//! Hints in steps: `speedup labs hint N [TASK]` (for a student, `cargo run
+//! -- labs hint N [TASK]`: see [`super::command`]).
 //!
 //! A `todo!` in an exercise names the *goal* of a piece of a task, never the
 //! code. Whoever is stuck asks for a hint, and gets one at a time, each a
@@ -39,6 +40,23 @@ impl Hints {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Error::new(format!("cannot read the hints {}: {e}", path.display())))?;
         parse(&text).map_err(|e| Error::new(format!("{}: {e}", path.display())))
+    }
+
+    /// Task `number` of `lab`, if the lab has it; otherwise an error naming
+    /// the tasks it has. Checked before anything runs: a task that does not
+    /// exist needs no build and no tests to say so.
+    pub fn task(&self, lab: Lab, number: usize) -> Result<u32> {
+        u32::try_from(number)
+            .ok()
+            .filter(|task| self.tasks.contains_key(task))
+            .ok_or_else(|| {
+                let tasks: Vec<String> = self.tasks.keys().map(u32::to_string).collect();
+                Error::new(format!(
+                    "lab {} has no task {number} (its tasks are {})",
+                    lab.number,
+                    tasks.join(", ")
+                ))
+            })
     }
 
     /// The hints of `task`; empty if it has none.
@@ -157,8 +175,8 @@ pub fn render(lab: Lab, task: u32, hints: &[String], shown: usize) -> String {
     }
     if shown < hints.len() {
         out.push_str(&format!(
-            "Try it first; `speedup labs hint {} {task}` gives the next hint.",
-            lab.number
+            "Try it first; `{}` gives the next hint.",
+            super::command(&format!("hint {} {task}", lab.number))
         ));
     } else {
         out.push_str(
@@ -184,6 +202,18 @@ mod tests {
         );
         assert_eq!(hints.of_task(3), ["Only one."]);
         assert!(hints.of_task(2).is_empty());
+    }
+
+    #[test]
+    fn a_task_the_lab_lacks_is_an_error_naming_its_tasks() {
+        let hints = parse(TEXT).unwrap();
+        let lab = super::super::LABS[1];
+        assert_eq!(hints.task(lab, 3).unwrap(), 3);
+        assert_eq!(
+            hints.task(lab, 9).unwrap_err().to_string(),
+            "lab 2 has no task 9 (its tasks are 1, 3)"
+        );
+        assert!(hints.task(lab, usize::MAX).is_err());
     }
 
     #[test]
@@ -266,7 +296,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            !text.contains("2. b") && text.contains("labs hint 1 2"),
+            !text.contains("2. b") && text.contains("`cargo run -- labs hint 1 2`"),
             "{text}"
         );
         assert!(render(lab, 2, &hints, 2).contains("the last hint"));
