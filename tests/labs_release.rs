@@ -303,10 +303,10 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
         "{listing}"
     );
     assert!(listing.contains("cargo run -- labs hint 4 3"), "{listing}");
-    assert!(listing.contains("0 of 5 tasks done"), "{listing}");
+    assert!(listing.contains("0 of 7 tasks done"), "{listing}");
     let error = String::from_utf8_lossy(&check.stderr);
     assert!(
-        error.trim_end().ends_with("error: 5 tasks not done yet"),
+        error.trim_end().ends_with("error: 7 tasks not done yet"),
         "{error}"
     );
 
