@@ -23,7 +23,7 @@
 //! point: it can describe the fall past the cores that Amdahl cannot.
 
 use super::derived::CeilingRow;
-use super::fit_interval::{Curve, interval_of_fit};
+use super::fit_interval::{Curve, FitInput, interval_of_fit};
 use serde::{Deserialize, Serialize};
 
 /// The fewest worker counts in `2..=cores` a fit is made from.
@@ -164,37 +164,46 @@ pub fn too_few_points(workers: &[usize], range: FitRange) -> Option<String> {
     })
 }
 
-/// Fits every curve that has at least [`MIN_POINTS`] worker counts in
-/// `2..=limit` of its workload's [`fit_range`], on those points, with the
-/// interval of its serial fraction.
-pub fn fit_all(
-    curves: &[Curve],
-    ceiling: &[CeilingRow],
+/// Each curve that has at least [`MIN_POINTS`] worker counts in `2..=limit`
+/// of its workload's [`fit_range`], with those points: what Amdahl's fit
+/// and, on weak scaling, Gustafson's (`gustafson.rs`) are fitted on.
+pub fn fit_inputs<'c, 'a>(
+    curves: &'c [Curve<'a>],
+    ceiling: &'c [CeilingRow],
     physical_cores: usize,
     logical_cpus: usize,
-) -> Vec<AmdahlFit> {
-    let mut fits = Vec::new();
-    for curve in curves {
+) -> impl Iterator<Item = (&'c Curve<'a>, FitInput)> + 'c {
+    curves.iter().filter_map(move |curve| {
         let range = fit_range(
             physical_cores,
             logical_cpus,
             ceiling.iter().filter(|c| c.workload == curve.workload),
         );
         let input = curve.fit_input(|p| (2..=range.limit).contains(&p));
-        if input.points.len() < MIN_POINTS {
-            continue;
-        }
-        if let Some(f) = serial_fraction(&input.points) {
-            fits.push(AmdahlFit {
+        (input.points.len() >= MIN_POINTS).then_some((curve, input))
+    })
+}
+
+/// Fits every curve of [`fit_inputs`] on its points, with the interval of
+/// its serial fraction.
+pub fn fit_all(
+    curves: &[Curve],
+    ceiling: &[CeilingRow],
+    physical_cores: usize,
+    logical_cpus: usize,
+) -> Vec<AmdahlFit> {
+    fit_inputs(curves, ceiling, physical_cores, logical_cpus)
+        .filter_map(|(curve, input)| {
+            let f = serial_fraction(&input.points)?;
+            Some(AmdahlFit {
                 workload: curve.workload.to_string(),
                 strategy: curve.strategy.to_string(),
                 serial_fraction: f,
                 max_speedup: (f > 0.0).then(|| 1.0 / f),
                 interval: interval_of_fit(&input.ratios, serial_fraction),
-            });
-        }
-    }
-    fits
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

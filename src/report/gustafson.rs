@@ -22,7 +22,7 @@
 //! The interval comes from refitting on the resampled runs
 //! (`fit_interval.rs`), as for the other laws.
 
-use super::amdahl::{self, MIN_POINTS};
+use super::amdahl;
 use super::derived::CeilingRow;
 use super::fit_interval::{Curve, interval_of_fit};
 use serde::{Deserialize, Serialize};
@@ -64,36 +64,26 @@ pub fn serial_fraction(points: &[(f64, f64)]) -> Option<f64> {
     (sxx > 0.0).then(|| (sxy / sxx).clamp(0.0, 1.0))
 }
 
-/// Fits every weak-scaling curve that has at least [`MIN_POINTS`] worker
-/// counts in `2..=limit` of its workload's [`amdahl::fit_range`], with the
-/// interval of its serial share.
+/// Fits every weak-scaling curve that has at least [`amdahl::MIN_POINTS`] worker
+/// counts in `2..=limit` of its workload's [`amdahl::fit_range`]
+/// ([`amdahl::fit_inputs`]), with the interval of its serial share.
 pub fn fit_all(
     curves: &[Curve],
     ceiling: &[CeilingRow],
     physical_cores: usize,
     logical_cpus: usize,
 ) -> Vec<GustafsonFit> {
-    let mut fits = Vec::new();
-    for curve in curves {
-        let range = amdahl::fit_range(
-            physical_cores,
-            logical_cpus,
-            ceiling.iter().filter(|c| c.workload == curve.workload),
-        );
-        let input = curve.fit_input(|p| (2..=range.limit).contains(&p));
-        if input.points.len() < MIN_POINTS {
-            continue;
-        }
-        if let Some(f) = serial_fraction(&input.points) {
-            fits.push(GustafsonFit {
+    amdahl::fit_inputs(curves, ceiling, physical_cores, logical_cpus)
+        .filter_map(|(curve, input)| {
+            let f = serial_fraction(&input.points)?;
+            Some(GustafsonFit {
                 workload: curve.workload.to_string(),
                 strategy: curve.strategy.to_string(),
                 serial_fraction: f,
                 interval: interval_of_fit(&input.ratios, serial_fraction),
-            });
-        }
-    }
-    fits
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
