@@ -319,13 +319,7 @@ fn laws_table(view: &WorkloadView) -> Block {
         .filter(|l| view.fit(l).is_some() || view.usl_fit(l).is_some())
         .collect();
     if labels.is_empty() {
-        let mut workers: Vec<usize> = view
-            .speedups()
-            .filter(|(p, _)| !p.label.is_baseline())
-            .map(|(p, _)| p.workers())
-            .collect();
-        workers.sort_unstable();
-        workers.dedup();
+        let workers = parallel_worker_counts(view);
         let mut why = format!("No fitted law for {}.", view.name);
         for (law, reason) in [
             ("Amdahl", amdahl::too_few_points(&workers, view.fit_range())),
@@ -379,6 +373,19 @@ fn laws_table(view: &WorkloadView) -> Block {
     }
 }
 
+/// The worker counts at which a strategy other than serial has a speedup,
+/// once each, in order: what a law could be fitted on.
+fn parallel_worker_counts(view: &WorkloadView) -> Vec<usize> {
+    let mut workers: Vec<usize> = view
+        .speedups()
+        .filter(|(p, _)| !p.label.is_baseline())
+        .map(|(p, _)| p.workers())
+        .collect();
+    workers.sort_unstable();
+    workers.dedup();
+    workers
+}
+
 /// Gustafson's law fitted to each strategy's weak-scaling curve, with its
 /// interval; or why there is no fit.
 fn gustafson_table(view: &WorkloadView) -> Block {
@@ -388,13 +395,7 @@ fn gustafson_table(view: &WorkloadView) -> Block {
         .filter(|l| view.gustafson_fit(l).is_some())
         .collect();
     if labels.is_empty() {
-        let mut workers: Vec<usize> = view
-            .speedups()
-            .filter(|(p, _)| !p.label.is_baseline())
-            .map(|(p, _)| p.workers())
-            .collect();
-        workers.sort_unstable();
-        workers.dedup();
+        let workers = parallel_worker_counts(view);
         let why = amdahl::too_few_points(&workers, view.fit_range())
             .map(|reason| format!(" Gustafson: {reason}."))
             .unwrap_or_default();
