@@ -60,7 +60,7 @@ pub struct RunArgs<S: WorkloadSet> {
     #[arg(long, global = true, value_name = "FILE")]
     output: Option<PathBuf>,
 
-    /// Seconds a process worker may take to start or to answer one chunk before it is killed as hung
+    /// Seconds a process worker may take to start or to answer one batch of chunks before it is killed as hung
     #[arg(long, global = true, value_parser = args::seconds, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), allow_hyphen_values = true)]
     timeout: f64,
 

@@ -127,7 +127,7 @@ pub struct SweepArgs<S: WorkloadSet> {
     #[arg(long, default_value_t = DEFAULT_SEED, value_parser = crate::flags::seed, allow_hyphen_values = true)]
     seed: u64,
 
-    /// Seconds a process worker may take to start or to answer one chunk, or an mpi launch to end, before it is killed as hung
+    /// Seconds a process worker may take to start or to answer one batch of chunks, or an mpi launch to end, before it is killed as hung
     #[arg(long, value_parser = args::seconds, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), allow_hyphen_values = true)]
     timeout: f64,
 

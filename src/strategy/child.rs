@@ -180,11 +180,12 @@ impl WorkerProcess {
             .map_err(|e| self.failed(e, "starting a job"))
     }
 
-    /// Asks the child to run `chunk`; the reply is collected by [`Self::receive`].
-    pub fn send(&mut self, chunk: usize) -> Result<()> {
+    /// Asks the child to run a batch of chunks; their replies are collected
+    /// one by one by [`Self::receive`].
+    pub fn send(&mut self, batch: &[usize]) -> Result<()> {
         let stdin = self.stdin.as_mut().expect("stdin is open");
-        protocol::write_line(stdin, &Request::Chunk(chunk))
-            .map_err(|e| self.failed(e, &format!("sending chunk {chunk}")))
+        protocol::write_line(stdin, &Request::Chunks(batch.to_vec()))
+            .map_err(|e| self.failed(e, &format!("sending chunks {batch:?}")))
     }
 
     /// Waits for the part of `chunk`, the oldest request still unanswered.

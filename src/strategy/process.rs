@@ -5,8 +5,9 @@
 //! function that uses it, so every call starts its worker processes afresh
 //! and stops them at the end. Each worker is a separate process with its own
 //! memory, so nothing is shared: the parent sends the workload's parameters
-//! once, then chunk numbers, and receives each chunk's result as bytes
-//! (`protocol.rs` documents the messages). What the report shows, and
+//! once, then chunk numbers, a few to a message (as `Pool.map` sends its
+//! `chunksize`), and receives each chunk's result as bytes (`protocol.rs`
+//! documents the messages). What the report shows, and
 //! students should look for:
 //!
 //! - **start-up cost**: every run starts `workers` processes (~1 ms each);
@@ -36,7 +37,7 @@ use super::child::WorkerProcess;
 use super::feeder_threads::{Feeder, FeederThreads};
 use super::in_chunk_order;
 use super::options::RunOptions;
-use super::protocol::{Header, IN_FLIGHT};
+use super::protocol::{self, Header, IN_FLIGHT};
 use super::schedule::{ChunkQueue, Schedule};
 use super::watchdog::Watchdog;
 use super::worker;
@@ -107,6 +108,7 @@ pub(super) fn run_on<W: Workload>(
     );
     let workers = children.len();
     let queue = ChunkQueue::new(schedule, job.chunks(), workers);
+    let per_message = protocol::chunks_per_message(job.chunks(), workers);
     let clock = BusyClock::new(workers);
     // The first error is the cause; later ones are the other workers being stopped.
     let failure = OnceLock::new();
@@ -123,7 +125,8 @@ pub(super) fn run_on<W: Workload>(
         .map(|(worker, child)| {
             let (queue, header, fail, clock) = (&queue, &header, &fail, &clock);
             let body = move || {
-                let fed = feed(job.workload, child, header, queue.chunks_for(worker), kind);
+                let chunks = queue.chunks_for(worker);
+                let fed = feed(job.workload, child, header, chunks, per_message, kind);
                 fed.map(|(parts, busy_nanos)| {
                     clock.add(worker, busy_nanos);
                     parts
@@ -152,43 +155,46 @@ type Numbered<P> = Vec<(usize, P)>;
 /// One feeder's work: start its child's job, hand it chunks until none are
 /// left, then collect what it kept back and its busy time (nanoseconds).
 ///
-/// [`IN_FLIGHT`] requests stay sent ahead of the replies, so the child never
-/// waits for the parent between chunks; the rest request goes out as soon as
-/// the chunks run out, so it costs no round trip of its own either. What the
-/// child kept back (the condensed parts, see `Workload::condense`) is folded
-/// into the empty part of its first chunk; a workload that condenses nothing
-/// gets an empty rest, which is dropped.
+/// Chunks go out in batches of `per_message` (`protocol.rs`: one wake-up
+/// per batch instead of per chunk), and [`IN_FLIGHT`] batches stay sent
+/// ahead of the replies, so the child never waits for the parent between
+/// them; the rest request goes out as soon as the chunks run out, so it
+/// costs no round trip of its own either. What the child kept back (the
+/// condensed parts, see `Workload::condense`) is folded into the empty part
+/// of its first chunk; a workload that condenses nothing gets an empty rest,
+/// which is dropped.
 fn feed<W: Workload>(
     workload: &W,
     child: &mut WorkerProcess,
     header: &Header,
     mut chunks: impl Iterator<Item = usize>,
+    per_message: usize,
     kind: Children,
 ) -> Result<(Numbered<W::Part>, u64)> {
     if kind == Children::Fresh {
         child.wait_ready()?;
     }
     child.begin(header)?;
-    let mut in_flight = VecDeque::with_capacity(IN_FLIGHT);
+    let mut in_flight: VecDeque<Vec<usize>> = VecDeque::with_capacity(IN_FLIGHT);
     let mut parts = Vec::new();
     let mut asked_rest = false;
     loop {
         while in_flight.len() < IN_FLIGHT && !asked_rest {
-            match chunks.next() {
-                Some(chunk) => {
-                    child.send(chunk)?;
-                    in_flight.push_back(chunk);
-                }
-                None => {
-                    child.ask_rest()?;
-                    asked_rest = true;
-                }
+            let batch: Vec<usize> = chunks.by_ref().take(per_message).collect();
+            if batch.is_empty() {
+                child.ask_rest()?;
+                asked_rest = true;
+            } else {
+                child.send(&batch)?;
+                in_flight.push_back(batch);
             }
         }
-        let Some(chunk) = in_flight.pop_front() else {
+        let Some(batch) = in_flight.pop_front() else {
             break;
         };
-        parts.push(child.receive(chunk)?);
+        for chunk in batch {
+            parts.push(child.receive(chunk)?);
+        }
     }
     let (rest, busy_nanos) = child.receive_rest()?;
     if kind == Children::Fresh {

@@ -5,10 +5,10 @@
 //! stdin and stdout; stderr stays attached to the terminal for messages.
 //!
 //! ```text
-//! child  -> parent   READY line        "speedup-worker ready v5\n"
+//! child  -> parent   READY line        "speedup-worker ready v6\n"
 //! parent -> child    header line       {"workload":"integration","seed":20170530,"params":{...}}\n
-//! parent -> child    request line      {"chunk":17}\n                  (repeated)
-//! child  -> parent   reply frame       chunk | length | place | part bytes if place = PIPE   (one per request, in order)
+//! parent -> child    request line      {"chunks":[16,17]}\n            (a batch; repeated)
+//! child  -> parent   reply frame       chunk | length | place | part bytes if place = PIPE   (one per chunk, in order)
 //! parent -> child    rest request      "rest"\n                        (once, after the last request)
 //! child  -> parent   rest frame        u64::MAX | length | place | part bytes if place = PIPE | busy ns: u64 LE
 //! parent -> child    header line       (the next job, from here on as above) or
@@ -31,8 +31,15 @@
 //! Results are binary (`wire.rs`): they are the bulk of the traffic, and a
 //! float printed as text would cost more than computing it.
 //!
-//! Two things keep the protocol's cost small next to the work:
+//! Three things keep the protocol's cost small next to the work:
 //!
+//! - **Chunks in batches.** A request names a few chunks, and the child
+//!   sends their replies together, so parent and child wake each other once
+//!   per batch, not once per chunk. Waking a process that sleeps on a pipe
+//!   costs a few microseconds of both sides' time, against tens of
+//!   microseconds of work in a chunk of linear-normal: per chunk, that is a
+//!   tax the thread strategies never pay. The batch size is Python's
+//!   `Pool.map` default ([`chunks_per_message`]).
 //! - **Requests in flight.** The parent sends the next request before it has
 //!   the reply to the last one ([`IN_FLIGHT`] at a time), so a child finds its
 //!   next chunk waiting in its input the moment it finishes one, instead of
@@ -54,7 +61,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Read, Write};
 
 /// The line a child prints once it is ready to receive its header.
-pub const READY: &str = "speedup-worker ready v5";
+pub const READY: &str = "speedup-worker ready v6";
 
 /// The first message of a job: which workload to rebuild, with which
 /// parameters and seed.
@@ -66,11 +73,11 @@ pub struct Header {
 }
 
 /// What the parent asks of a child.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Request {
-    /// Run this chunk: `{"chunk":17}`.
-    Chunk(usize),
+    /// Run these chunks, and reply to each, in order: `{"chunks":[16,17]}`.
+    Chunks(Vec<usize>),
     /// Send what you kept back (condensed parts), and end the job: `"rest"`.
     Rest,
 }
@@ -79,6 +86,15 @@ pub enum Request {
 /// always has the next one waiting. More would only let a child hoard chunks
 /// at the end of a run, when another child could take them.
 pub const IN_FLIGHT: usize = 2;
+
+/// How many chunks one request names: Python's `Pool.map` rule for its
+/// `chunksize`, the chunks split into about four batches per worker. Fewer,
+/// larger batches would save more wake-ups but leave a worker with a long
+/// last batch while the others idle; one chunk per batch pays a wake-up for
+/// every chunk.
+pub fn chunks_per_message(chunks: usize, workers: usize) -> usize {
+    chunks.div_ceil(4 * workers.max(1)).max(1)
+}
 
 /// The chunk number a rest frame carries, so it cannot pass for a reply.
 pub const REST_FRAME: usize = usize::MAX;
@@ -120,25 +136,23 @@ pub fn skip_to_ready(input: &mut impl BufRead) -> Result<bool> {
 /// The `place` of a frame whose part follows it in the pipe.
 pub const PIPE: u64 = u64::MAX;
 
-/// Writes one reply frame with the part's bytes behind it.
+/// Writes one reply frame with the part's bytes behind it. (Not flushed:
+/// the replies of a batch go out together, see the module docs.)
 pub fn write_reply(out: &mut impl Write, chunk: usize, part: &[u8]) -> Result<()> {
     write_frame(out, chunk, part.len(), PIPE)?;
     out.write_all(part)?;
-    out.flush()?;
     Ok(())
 }
 
 /// Writes one reply frame for a part of `len` bytes already placed at
-/// `offset` in shared memory.
+/// `offset` in shared memory. (Not flushed, as [`write_reply`].)
 pub fn write_shared_reply(
     out: &mut impl Write,
     chunk: usize,
     len: usize,
     offset: u64,
 ) -> Result<()> {
-    write_frame(out, chunk, len, offset)?;
-    out.flush()?;
-    Ok(())
+    write_frame(out, chunk, len, offset)
 }
 
 /// Writes the busy time that ends a rest frame (after [`write_reply`]).
@@ -248,11 +262,11 @@ mod tests {
 
     #[test]
     fn ready_line_is_found_after_a_test_harness_banner() {
-        let text = format!("\nrunning 1 test\n{READY}\n{{\"chunk\":3}}\n");
+        let text = format!("\nrunning 1 test\n{READY}\n{{\"chunks\":[3]}}\n");
         let mut input = BufReader::new(text.as_bytes());
         assert!(skip_to_ready(&mut input).unwrap());
         let request: Request = read_line(&mut input).unwrap().unwrap();
-        assert_eq!(request, Request::Chunk(3));
+        assert_eq!(request, Request::Chunks(vec![3]));
         assert!(read_line::<Request>(&mut input).unwrap().is_none());
     }
 
@@ -263,8 +277,22 @@ mod tests {
             write_line(&mut out, &request).unwrap();
             String::from_utf8(out).unwrap()
         };
-        assert_eq!(line(Request::Chunk(17)), "{\"chunk\":17}\n");
+        assert_eq!(
+            line(Request::Chunks(vec![16, 17])),
+            "{\"chunks\":[16,17]}\n"
+        );
         assert_eq!(line(Request::Rest), "\"rest\"\n");
+    }
+
+    #[test]
+    fn batches_follow_pythons_pool_map_rule() {
+        // Python: chunksize, extra = divmod(len(iterable), len(pool) * 4)
+        // (plus one if extra), at least 1.
+        assert_eq!(chunks_per_message(10, 2), 2);
+        assert_eq!(chunks_per_message(100, 2), 13);
+        assert_eq!(chunks_per_message(200, 16), 4);
+        assert_eq!(chunks_per_message(3, 8), 1);
+        assert_eq!(chunks_per_message(0, 1), 1);
     }
 
     #[test]

@@ -310,15 +310,17 @@ impl<R: BufRead, O: Write> WorkloadVisitor for Server<'_, R, O> {
     /// Answers requests in order, until the rest request ends the job. Each
     /// chunk's part is offered to [`Workload::condense`] first: folded into
     /// `kept`, it is answered with an empty part, and `kept` goes back once,
-    /// on the rest request, with the job's busy time.
+    /// on the rest request, with the job's busy time. A batch's replies are
+    /// flushed together, after its last chunk: one wake-up of the parent per
+    /// batch (`protocol.rs`).
     fn visit<W: Workload>(self, workload: W) -> Result<()> {
         workload.validate()?;
         let job = Job::new(&workload, self.seed);
         let clock = BusyClock::new(1);
         let mut kept = W::Part::default();
         while let Some(request) = protocol::read_line(self.input)? {
-            let chunk = match request {
-                Request::Chunk(chunk) => chunk,
+            let chunks = match request {
+                Request::Chunks(chunks) => chunks,
                 Request::Rest => {
                     self.encoded.clear();
                     std::mem::take(&mut kept).encode(self.encoded);
@@ -326,23 +328,26 @@ impl<R: BufRead, O: Write> WorkloadVisitor for Server<'_, R, O> {
                     return protocol::write_busy(self.output, clock.nanos(0));
                 }
             };
-            if chunk >= job.chunks() {
-                return Err(Error::new(format!(
-                    "asked for chunk {chunk} of {}",
-                    job.chunks()
-                )));
+            for chunk in chunks {
+                if chunk >= job.chunks() {
+                    return Err(Error::new(format!(
+                        "asked for chunk {chunk} of {}",
+                        job.chunks()
+                    )));
+                }
+                let part = clock.time(0, || job.run_chunk(chunk));
+                let part = match workload.condense(&mut kept, part) {
+                    Ok(()) => W::Part::default(),
+                    Err(part) => part,
+                };
+                self.encoded.clear();
+                part.encode(self.encoded);
+                if let Some(fault) = self.fault.take() {
+                    misbehave(&fault, self.output, chunk, self.encoded)?;
+                }
+                reply(self.output, self.parts, chunk, self.encoded)?;
             }
-            let part = clock.time(0, || job.run_chunk(chunk));
-            let part = match workload.condense(&mut kept, part) {
-                Ok(()) => W::Part::default(),
-                Err(part) => part,
-            };
-            self.encoded.clear();
-            part.encode(self.encoded);
-            if let Some(fault) = self.fault.take() {
-                misbehave(&fault, self.output, chunk, self.encoded)?;
-            }
-            reply(self.output, self.parts, chunk, self.encoded)?;
+            self.output.flush()?;
         }
         Ok(()) // input closed in the middle of a job: the parent gave up on it
     }
