@@ -593,20 +593,26 @@ pub fn process_startup(report: &Report, views: &[WorkloadView]) -> Option<String
     let (kept, fresh): (Vec<Strategy>, Vec<Strategy>) = process_strategies
         .into_iter()
         .partition(|s| s.entry().keeps_workers);
-    let payers = if kept.is_empty() {
-        "Every process-strategy run pays it".to_string()
-    } else {
-        let names = |list: &[Strategy]| {
-            list.iter()
-                .map(|s| s.label())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
+    let names = |list: &[Strategy]| {
+        list.iter()
+            .map(|s| s.label())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let kept_pays = |kept: &[Strategy]| {
         format!(
-            "Every run of {} pays it; {} pays it once, when its processes start, and keeps them",
-            names(&fresh),
-            names(&kept)
+            "{} pays it once, when its processes start, and keeps them",
+            names(kept)
         )
+    };
+    let payers = match (fresh.is_empty(), kept.is_empty()) {
+        (_, true) => "Every process-strategy run pays it".to_string(),
+        (true, false) => kept_pays(&kept),
+        (false, false) => format!(
+            "Every run of {} pays it; {}",
+            names(&fresh),
+            kept_pays(&kept)
+        ),
     };
     Some(format!(
         "Process start-up cost: starting and stopping {} worker process{} takes {} \
@@ -884,6 +890,30 @@ mod tests {
             text.contains("4.0 ms") && text.contains("1.0% of the serial run"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn startup_cost_names_who_pays_it_per_run_and_who_once() {
+        let says = |strategies: &[&str]| {
+            let mut points = vec![point("serial", 1, 0.4)];
+            points.extend(strategies.iter().map(|s| point(s, 2, 0.3)));
+            let r = report(points);
+            process_startup(&r, &r.views()).unwrap()
+        };
+        let both = says(&["process-dynamic", "process-pool"]);
+        assert!(
+            both.contains("Every run of process-dynamic pays it; process-pool pays it once"),
+            "{both}"
+        );
+        let pool = says(&["process-pool"]);
+        assert!(
+            pool.contains(
+                "(2.0 ms each), 1.0% of the serial run time of w (400.0 ms). \
+                 process-pool pays it once"
+            ),
+            "{pool}"
+        );
+        assert!(says(&["process-static"]).contains("Every process-strategy run pays it"));
     }
 
     #[test]
