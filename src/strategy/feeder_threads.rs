@@ -8,8 +8,9 @@
 //! microseconds (about 60 µs each, start to join, on the 2-CPU reference
 //! VM), and a run of linear-normal on two processes takes about 350 µs. Three
 //! fresh threads a run would cost the pool half of what keeping its
-//! processes saves. So a pool's threads are a rayon pool of its own, one
-//! thread per child and one for the watchdog, kept beside its processes.
+//! processes saves. So a pool's threads are a rayon pool of its own, kept
+//! beside its processes, and a run hands work between threads as little
+//! as it can ([`on_kept_threads`]).
 
 use super::panics;
 use super::spawn;
@@ -17,6 +18,7 @@ use super::watchdog::Watchdog;
 use crate::Error;
 use rayon::ThreadPool;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 /// One feeder's work, run on a thread of its own.
 pub(super) type Feeder<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
@@ -36,7 +38,7 @@ impl FeederThreads {
     /// panicked, gives `None`, and `fail` has been told why.
     pub(super) fn run<'a, T: Send>(
         &self,
-        watchdog: &Watchdog,
+        watchdog: &Arc<Watchdog>,
         feeders: Vec<Feeder<'a, T>>,
         fail: &(dyn Fn(Error) + Sync),
     ) -> Vec<Option<T>> {
@@ -85,30 +87,37 @@ fn on_fresh_threads<T: Send>(
     })
 }
 
-/// The kept pool's threads: the patrol in an outer scope, the feeders in an
-/// inner one that ends when the last feeder does; then the patrol is
-/// dismissed and the outer scope ends too.
+/// The kept pool's threads, with as few hand-overs between threads as a
+/// run allows. Waking a sleeping thread costs tens of microseconds on a
+/// virtual machine, and a run of linear-normal on two processes lasts about
+/// a millisecond, so the calling thread feeds the first child itself, the
+/// pool's threads feed the others, and the patrol is not waited for: it is
+/// dismissed at the end and notices on its own (it holds the watchdog
+/// through an `Arc`, so it may outlive the run by a moment).
 fn on_kept_threads<T: Send>(
     pool: &ThreadPool,
-    watchdog: &Watchdog,
+    watchdog: &Arc<Watchdog>,
     feeders: Vec<Feeder<'_, T>>,
     fail: &(dyn Fn(Error) + Sync),
 ) -> Vec<Option<T>> {
+    let patrol = Arc::clone(watchdog);
+    pool.spawn(move || patrol.patrol());
+    let _dismiss = Dismiss(watchdog);
     let mut results: Vec<Option<T>> = feeders.iter().map(|_| None).collect();
-    pool.in_place_scope(|outer| {
-        outer.spawn(|_| watchdog.patrol());
-        let _dismiss = Dismiss(watchdog);
-        pool.in_place_scope(|inner| {
-            for (index, (result, feeder)) in results.iter_mut().zip(feeders).enumerate() {
-                inner.spawn(move |_| {
-                    *result = catch_unwind(AssertUnwindSafe(feeder))
-                        .map_err(|panic| {
-                            fail(panics::to_error(&format!("feeder thread {index}"), panic));
-                        })
-                        .ok();
-                });
-            }
-        });
+    let guarded = |index: usize, feeder: Feeder<'_, T>| {
+        catch_unwind(AssertUnwindSafe(feeder))
+            .map_err(|panic| fail(panics::to_error(&format!("feeder thread {index}"), panic)))
+            .ok()
+    };
+    let mut jobs = results.iter_mut().zip(feeders).enumerate();
+    let first = jobs.next();
+    pool.in_place_scope(|scope| {
+        for (index, (result, feeder)) in jobs {
+            scope.spawn(move |_| *result = guarded(index, feeder));
+        }
+        if let Some((index, (result, feeder))) = first {
+            *result = guarded(index, feeder);
+        }
     });
     results
 }

@@ -45,7 +45,7 @@ use crate::wire::Wire;
 use crate::workload::{Job, Workload};
 use crate::{Error, Result};
 use std::collections::VecDeque;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Runs the chunks in `workers` child processes.
@@ -102,10 +102,10 @@ pub(super) fn run_on<W: Workload>(
         seed: job.seed,
         params: serde_json::to_value(job.workload)?,
     };
-    let watchdog = Watchdog::new(
+    let watchdog = Arc::new(Watchdog::new(
         children.iter().map(|c| c.handle().clone()).collect(),
         options.timeout,
-    );
+    ));
     let workers = children.len();
     let queue = ChunkQueue::new(schedule, job.chunks(), workers);
     let per_message = protocol::chunks_per_message(job.chunks(), workers);
@@ -119,14 +119,31 @@ pub(super) fn run_on<W: Workload>(
         queue.cancel();
         watchdog.stop_all();
     };
-    let feeders: Vec<Feeder<Numbered<W::Part>>> = children
+    let mut feeds: Vec<Feed<_>> = children
         .iter_mut()
         .enumerate()
-        .map(|(worker, child)| {
-            let (queue, header, fail, clock) = (&queue, &header, &fail, &clock);
+        .map(|(worker, child)| Feed::new(child, queue.chunks_for(worker), per_message))
+        .collect();
+    // A kept pool's children are ready and waiting: this thread hands each
+    // of them its job and first batches now, so they all start working at
+    // once, before any feeder has woken up. (Fresh children must first be
+    // seen ready, which their feeders wait for, under the watchdog.)
+    if kind == Children::Kept {
+        for feed in &mut feeds {
+            if let Err(err) = feed.start(&header, kind) {
+                fail(err);
+            }
+        }
+    }
+    let feeders: Vec<Feeder<Numbered<W::Part>>> = feeds
+        .into_iter()
+        .enumerate()
+        .map(|(worker, mut feed)| {
+            let (header, fail, clock) = (&header, &fail, &clock);
             let body = move || {
-                let chunks = queue.chunks_for(worker);
-                let fed = feed(job.workload, child, header, chunks, per_message, kind);
+                let fed = feed
+                    .start(header, kind)
+                    .and_then(|()| feed.finish(job.workload, kind));
                 fed.map(|(parts, busy_nanos)| {
                     clock.add(worker, busy_nanos);
                     parts
@@ -152,56 +169,88 @@ pub(super) fn run_on<W: Workload>(
 /// Parts tagged with their chunk numbers, as one feeder thread collected them.
 type Numbered<P> = Vec<(usize, P)>;
 
-/// One feeder's work: start its child's job, hand it chunks until none are
-/// left, then collect what it kept back and its busy time (nanoseconds).
+/// One child's share of a run, as its feeder sees it: start the child's
+/// job, hand it chunks until none are left, then collect what it kept back
+/// and its busy time (nanoseconds).
 ///
 /// Chunks go out in batches of `per_message` (`protocol.rs`: one wake-up
 /// per batch instead of per chunk), and [`IN_FLIGHT`] batches stay sent
 /// ahead of the replies, so the child never waits for the parent between
 /// them; the rest request goes out as soon as the chunks run out, so it
-/// costs no round trip of its own either. What the child kept back (the
-/// condensed parts, see `Workload::condense`) is folded into the empty part
-/// of its first chunk; a workload that condenses nothing gets an empty rest,
-/// which is dropped.
-fn feed<W: Workload>(
-    workload: &W,
-    child: &mut WorkerProcess,
-    header: &Header,
-    mut chunks: impl Iterator<Item = usize>,
+/// costs no round trip of its own either.
+struct Feed<'a, I> {
+    child: &'a mut WorkerProcess,
+    chunks: I,
     per_message: usize,
-    kind: Children,
-) -> Result<(Numbered<W::Part>, u64)> {
-    if kind == Children::Fresh {
-        child.wait_ready()?;
+    in_flight: VecDeque<Vec<usize>>,
+    asked_rest: bool,
+    started: bool,
+}
+
+impl<'a, I: Iterator<Item = usize>> Feed<'a, I> {
+    fn new(child: &'a mut WorkerProcess, chunks: I, per_message: usize) -> Self {
+        Feed {
+            child,
+            chunks,
+            per_message,
+            in_flight: VecDeque::with_capacity(IN_FLIGHT),
+            asked_rest: false,
+            started: false,
+        }
     }
-    child.begin(header)?;
-    let mut in_flight: VecDeque<Vec<usize>> = VecDeque::with_capacity(IN_FLIGHT);
-    let mut parts = Vec::new();
-    let mut asked_rest = false;
-    loop {
-        while in_flight.len() < IN_FLIGHT && !asked_rest {
-            let batch: Vec<usize> = chunks.by_ref().take(per_message).collect();
+
+    /// Sends the job's header and the first batches (once; a kept pool's
+    /// feeds are started before their feeders run).
+    fn start(&mut self, header: &Header, kind: Children) -> Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        if kind == Children::Fresh {
+            self.child.wait_ready()?;
+        }
+        self.child.begin(header)?;
+        self.top_up()
+    }
+
+    /// Keeps [`IN_FLIGHT`] batches sent, then the rest request.
+    fn top_up(&mut self) -> Result<()> {
+        while self.in_flight.len() < IN_FLIGHT && !self.asked_rest {
+            let batch: Vec<usize> = self.chunks.by_ref().take(self.per_message).collect();
             if batch.is_empty() {
-                child.ask_rest()?;
-                asked_rest = true;
+                self.child.ask_rest()?;
+                self.asked_rest = true;
             } else {
-                child.send(&batch)?;
-                in_flight.push_back(batch);
+                self.child.send(&batch)?;
+                self.in_flight.push_back(batch);
             }
         }
-        let Some(batch) = in_flight.pop_front() else {
-            break;
-        };
-        for chunk in batch {
-            parts.push(child.receive(chunk)?);
+        Ok(())
+    }
+
+    /// Collects every reply, sending more batches as replies come in. What
+    /// the child kept back (the condensed parts, see `Workload::condense`)
+    /// is folded into the empty part of its first chunk; a workload that
+    /// condenses nothing gets an empty rest, which is dropped.
+    fn finish<W: Workload<Part = P>, P: Wire>(
+        mut self,
+        workload: &W,
+        kind: Children,
+    ) -> Result<(Numbered<P>, u64)> {
+        let mut parts = Vec::new();
+        while let Some(batch) = self.in_flight.pop_front() {
+            for chunk in batch {
+                parts.push(self.child.receive(chunk)?);
+            }
+            self.top_up()?;
         }
+        let (rest, busy_nanos) = self.child.receive_rest()?;
+        if kind == Children::Fresh {
+            self.child.close_input();
+        }
+        fold_rest(workload, &mut parts, rest)?;
+        Ok((parts, busy_nanos))
     }
-    let (rest, busy_nanos) = child.receive_rest()?;
-    if kind == Children::Fresh {
-        child.close_input();
-    }
-    fold_rest(workload, &mut parts, rest)?;
-    Ok((parts, busy_nanos))
 }
 
 /// Folds what a child kept back into the empty part of its first chunk.

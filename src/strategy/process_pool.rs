@@ -96,7 +96,8 @@ fn take(workers: usize, options: &RunOptions) -> Result<Pool> {
     let threads = match kept {
         Some(pool) if pool.children.iter().all(|c| c.handle().is_running()) => return Ok(pool),
         Some(pool) => pool.threads,
-        // A feeder per process, and one thread for the watchdog.
+        // The feeders but the first (the caller feeds that one), the
+        // watchdog, and room for the last run's watchdog still leaving.
         None => FeederThreads::Kept(pools::build(workers + 1, "feeders")?),
     };
     let options = options.clone();
