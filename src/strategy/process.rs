@@ -24,7 +24,7 @@
 //!
 //! One parent thread per child (a *feeder*) keeps each pipe busy; here
 //! they are started for the run, as the processes are (a kept pool keeps
-//! both, `feeder_threads.rs`). **Children
+//! both, and its calling thread feeds one child itself: `feeder_threads.rs`). **Children
 //! never outlive a run**: each is wrapped in a guard that kills and reaps it
 //! when dropped (`child.rs`), a watchdog thread kills a child that takes
 //! longer than the timeout to answer (`watchdog.rs`), and the first failure
