@@ -520,7 +520,7 @@ fn chunk_line(all: &[Measurement]) -> String {
 /// The size study as a table: each strategy's paired speedup (with its 95%
 /// interval) and its share of the machine ceiling at each size, then where
 /// each breaks even, in the report's own words and by its own rule (the
-/// smallest size that reaches 90% of the ceiling): one definition, so the
+/// smallest size that reaches `BREAK_EVEN` of the ceiling): one definition, so the
 /// terminal and `report.md` name the same sizes.
 fn size_table(all: &[Measurement], physical_cores: usize, logical_cpus: usize) -> String {
     use speedup::report::sizes::SizeStudy;
@@ -529,6 +529,9 @@ fn size_table(all: &[Measurement], physical_cores: usize, logical_cpus: usize) -
         .filter(|m| m.size.as_ref().is_some_and(|s| s.workload == SIZED))
         .cloned()
         .collect();
+    if sized.is_empty() {
+        return String::new();
+    }
     let machine = speedup::machine::Machine::imagined(physical_cores, logical_cpus);
     let report = match speedup::report::Report::new(machine, sized, Vec::new()) {
         Ok(report) => report,

@@ -309,4 +309,8 @@ fn question5_has_its_numbers_chunks_and_a_chunks_time() {
         text.contains("starting the processes takes 6.00 ms at 2"),
         "{text}"
     );
+    assert!(
+        !text.contains("size study"),
+        "no sizes measured, no size study: {text}"
+    );
 }
