@@ -231,6 +231,10 @@ fn task7_the_sizes_keep_the_rules_the_doc_comment_states() {
     }
 }
 
+// The tests below check what `time 4` prints, not a task: their names start
+// with no `taskN_`, so `labs check` lists no task for them, and they call none
+// of the exercise's functions, so they pass before any task is written.
+
 #[test]
 fn the_size_study_line_has_no_stray_spaces() {
     let sizes = ["276347".to_string(), "1105386".to_string()];
@@ -295,7 +299,6 @@ fn question5_has_its_numbers_chunks_and_a_chunks_time() {
     let chunks = speedup::workloads::integration::Integration::default().chunk_count();
     let all = vec![
         paired("integration", "serial", 1, 1.0),
-        paired("integration", "thread-pool", 2, 1.8),
         Measurement::from_samples(STARTUP, "process", 2, &[0.006; 7]),
     ];
     let text = analysis_on(&all, 2, 2);
