@@ -35,8 +35,11 @@ pub fn efficiency(speedup: f64, workers: usize) -> f64 {
     // END SOLUTION
 }
 
-/// Task 3. The Karp–Flatt metric, the experimentally determined serial
-/// fraction e = (1/S - 1/p) / (1 - 1/p). Undefined (None) for p = 1.
+/// Task 3. The Karp–Flatt metric: the serial fraction that a measured
+/// speedup on `workers` implies, read as if Amdahl's law held exactly.
+/// Derive it on paper from Amdahl's law (worksheet, task 3). Perfect
+/// speedup implies none, no speedup at all implies everything; at one
+/// worker nothing is shared out, so nothing can be read (None).
 pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
     // BEGIN SOLUTION hint: task 3: the serial fraction a measured speedup implies (none at one worker)
     if workers <= 1 {
@@ -47,19 +50,20 @@ pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
     // END SOLUTION
 }
 
-/// Task 4a. Amdahl's law: the speedup on p workers of a program whose
-/// fraction f is serial: 1 / (f + (1 - f) / p).
+/// Task 4a. Amdahl's law: the speedup on `workers` of a program of which
+/// the share `serial_fraction` of one worker's time cannot be shared out,
+/// and the rest shares out perfectly.
 pub fn amdahl(serial_fraction: f64, workers: usize) -> f64 {
     // BEGIN SOLUTION hint: task 4: the speedup Amdahl's law predicts
     1.0 / (serial_fraction + (1.0 - serial_fraction) / workers as f64)
     // END SOLUTION
 }
 
-/// Task 4b. Fits Amdahl's serial fraction to measured `(workers, speedup)`
-/// points by least squares on 1/S. Amdahl says 1/S - 1/p = f·(1 - 1/p): a
-/// line through the origin in a = 1 - 1/p, so
-/// f = Σ a·(1/S - 1/p) / Σ a². Clamp to [0, 1]; with no point above one
-/// worker, return 0.
+/// Task 4b. The serial fraction of Amdahl's law that fits measured
+/// `(workers, speedup)` points best, by least squares. Fit on 1/S, where
+/// the law is linear in the unknown (the worksheet asks you to find the
+/// line). Clamp the answer to [0, 1]; with no point above one worker
+/// there is nothing to fit: return 0.
 pub fn fit_amdahl(points: &[(usize, f64)]) -> f64 {
     // BEGIN SOLUTION hint: task 4: the serial fraction that fits the points best
     let (mut ab, mut aa) = (0.0, 0.0);
@@ -77,30 +81,47 @@ pub fn fit_amdahl(points: &[(usize, f64)]) -> f64 {
     // END SOLUTION
 }
 
-/// Task 5. The cost each extra worker adds: the slope of a least-squares line
-/// through `(workers, seconds)` points (e.g. start-up times of processes).
-pub fn cost_per_worker(points: &[(usize, f64)]) -> f64 {
-    // BEGIN SOLUTION hint: task 5: the seconds each extra worker adds
-    let n = points.len() as f64;
-    let mean_p = points.iter().map(|&(p, _)| p as f64).sum::<f64>() / n;
-    let mean_t = points.iter().map(|&(_, t)| t).sum::<f64>() / n;
-    let covariance: f64 = points
-        .iter()
-        .map(|&(p, t)| (p as f64 - mean_p) * (t - mean_t))
-        .sum();
-    let spread: f64 = points
-        .iter()
-        .map(|&(p, _)| (p as f64 - mean_p).powi(2))
-        .sum();
-    covariance / spread
+/// Task 5. The cost each extra worker adds, from `(workers, seconds)`
+/// points (start-up times of processes or threads): the slope of time
+/// against workers. On a shared machine one run can be held up by
+/// milliseconds, so one wild point must not decide the slope (a
+/// least-squares line follows it; `lab time 4` once printed 1185.7 µs per
+/// thread where the other points said 28). None with fewer than two
+/// different worker counts.
+pub fn cost_per_worker(points: &[(usize, f64)]) -> Option<f64> {
+    // BEGIN SOLUTION hint: task 5: the seconds each extra worker adds, robust to one noisy point
+    // The repeated median (Siegel): each point's median slope to the
+    // others, then the median of those. A wild point moves only its own
+    // slopes, fewer than half of each other point's.
+    fn median(mut values: Vec<f64>) -> Option<f64> {
+        values.sort_by(f64::total_cmp);
+        let middle = values.len() / 2;
+        match values.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(values[middle]),
+            _ => Some((values[middle - 1] + values[middle]) / 2.0),
+        }
+    }
+    let slope =
+        |(p1, t1): (usize, f64), (p2, t2): (usize, f64)| (t2 - t1) / (p2 as f64 - p1 as f64);
+    let per_point = points.iter().filter_map(|&a| {
+        median(
+            points
+                .iter()
+                .filter(|b| b.0 != a.0)
+                .map(|&b| slope(a, b))
+                .collect(),
+        )
+    });
+    median(per_point.collect())
     // END SOLUTION
 }
 
-/// Task 6. The size at which `workers` processes start to pay: the number
-/// of items (draws) whose serial time, saved down to 1/p by the processes,
-/// saves as much as starting them costs. `startup_s` is what starting (and
-/// stopping) the processes takes, `serial_s_per_item` the serial time of
-/// one item. None where nothing is shared out (one worker).
+/// Task 6. The size (number of items, here draws) from which `workers`
+/// processes start to pay: where the time they save on the items makes up
+/// for what starting (and stopping) them costs, `startup_s`. One item
+/// takes `serial_s_per_item` serially. Derive it on paper first
+/// (worksheet, task 6). None where nothing is shared out (one worker).
 pub fn break_even_size(startup_s: f64, serial_s_per_item: f64, workers: usize) -> Option<f64> {
     // BEGIN SOLUTION hint: task 6: the size where the time the processes save equals what starting them costs
     if workers <= 1 {
@@ -111,21 +132,61 @@ pub fn break_even_size(startup_s: f64, serial_s_per_item: f64, workers: usize) -
     // END SOLUTION
 }
 
+/// How far below and above the prediction the size study must reach: its
+/// smallest size at most `predicted / SIZE_SPAN`, its largest at least
+/// `predicted * SIZE_SPAN`. The prediction counts only start-up, so the
+/// turn may lie a few times away from it, on either side.
+pub const SIZE_SPAN: f64 = 3.0;
+
+/// The fewest sizes that show a turn: a curve, not two points.
+pub const MIN_SIZES: usize = 4;
+
+/// The sizes linear-normal is measured at: below, a run is all start-up
+/// and timer; above, one serial run takes seconds.
+pub const SIZE_LIMITS: (usize, usize) = (1_000, 100_000_000);
+
+/// The time budget of the size study: every size run once serially must
+/// take at most this many seconds. `time 4` runs each size dozens of
+/// times (each round: serial, three strategies at two worker counts, the
+/// ceiling), so one second here is a study of a few minutes.
+pub const SIZE_BUDGET_S: f64 = 1.0;
+
 /// Task 7. Your size study: the numbers of draws `time 4` measures
 /// linear-normal at, with the processes against serial, to see where they
-/// start to pay. Your prediction from task 6 is `predicted`; the sizes must
-/// show the turn, on both sides of it, and the study must finish while you
-/// wait (each size is run dozens of times).
-pub fn sizes_to_measure(predicted: f64) -> Vec<usize> {
+/// start to pay. `predicted` is your task 6 prediction from `time 4`'s own
+/// measurements, `seconds_per_draw` the serial time of one draw it
+/// measured (so the budget is in seconds, fair to a slow machine). The
+/// rules your sizes must keep (the test checks each):
+///
+/// - at least [`MIN_SIZES`] of them, growing, none twice;
+/// - from `predicted / SIZE_SPAN` or less up to `predicted * SIZE_SPAN` or
+///   more ([`SIZE_SPAN`]);
+/// - each within [`SIZE_LIMITS`];
+/// - all of them together, run once serially, within [`SIZE_BUDGET_S`]:
+///   `sum of sizes × seconds_per_draw <= SIZE_BUDGET_S` (so at 6 ns a draw
+///   about 1.7e8 draws in all, at 15 ns about 6.7e7).
+///
+/// Within those rules, where you put them is your decision.
+pub fn sizes_to_measure(predicted: f64, seconds_per_draw: f64) -> Vec<usize> {
     // BEGIN SOLUTION hint: task 7: the sizes that show where processes start to pay, around your prediction
-    // Four per decade, from a tenth of the prediction to ten times it: the
-    // turn lies inside, and a size is never more than ~1.8x its neighbour.
-    // Kept within 1e4..=3e7 draws: below, a run is all start-up; above, a
-    // run of serial takes ~0.2 s, and the study minutes.
-    let predicted = predicted.clamp(1e5, 3e6);
-    (-4..=4)
-        .map(|step| (predicted * 10f64.powf(f64::from(step) / 4.0)).round() as usize)
-        .collect()
+    // Doubling from an eighth of the prediction to eight times it: the
+    // turn lies inside, a size is never more than 2x its neighbour, and
+    // the sizes add up to about 16x the prediction (about 32x start-up in
+    // serial time). Where that is over budget, the span narrows to 4x.
+    let (low, high) = (SIZE_LIMITS.0 as f64, SIZE_LIMITS.1 as f64);
+    let sizes = |span: i32| -> Vec<usize> {
+        let predicted = predicted.clamp(low * 2f64.powi(span), high / 2f64.powi(span));
+        (-span..=span)
+            .map(|step| (predicted * 2f64.powi(step)).round() as usize)
+            .collect()
+    };
+    let cost = |sizes: &[usize]| sizes.iter().sum::<usize>() as f64 * seconds_per_draw;
+    let wide = sizes(3);
+    if cost(&wide) <= SIZE_BUDGET_S {
+        wide
+    } else {
+        sizes(2)
+    }
     // END SOLUTION
 }
 
@@ -241,7 +302,7 @@ pub fn measurements(options: &crate::timing::Options) -> speedup::Result<Vec<Mea
     // At as many processes as logical CPUs (two at least: one shares nothing).
     let workers = num_cpus::get().max(2);
     let written = crate::timing::written("size study", || {
-        break_even_size(0.002, 1e-8, 2).map(sizes_to_measure)
+        break_even_size(0.002, 1e-8, 2).map(|n| sizes_to_measure(n, 1e-8))
     });
     let startup = out
         .iter()
@@ -274,15 +335,13 @@ fn size_study(
     let Some(predicted) = break_even_size(startup_s, per_draw, workers) else {
         return Ok(Vec::new());
     };
-    let sizes: Vec<String> = sizes_to_measure(predicted)
+    let sizes: Vec<String> = sizes_to_measure(predicted, per_draw)
         .iter()
         .map(usize::to_string)
         .collect();
     println!(
-        "size study: start-up {:.2} ms, {:.1} ns a draw, so break-even predicted at n = {predicted:.0};          measuring n = {}",
-        startup_s * 1e3,
-        per_draw * 1e9,
-        sizes.join(", ")
+        "{}",
+        size_study_line(startup_s, per_draw, predicted, &sizes)
     );
     let spec = format!("{SIZED}:n={}", sizes.join(","));
     let study = speedup::sweep::Study {
@@ -311,6 +370,22 @@ fn size_study(
         family.annotate(&mut measured);
     }
     Ok(measured)
+}
+
+/// What `time 4` says before its size study: the two measured inputs of
+/// task 6, its prediction, and the sizes of task 7.
+pub fn size_study_line(
+    startup_s: f64,
+    per_draw_s: f64,
+    predicted: f64,
+    sizes: &[String],
+) -> String {
+    format!(
+        "size study: start-up {:.2} ms, {:.1} ns a draw, so break-even predicted at n = {predicted:.0}; measuring n = {}",
+        startup_s * 1e3,
+        per_draw_s * 1e9,
+        sizes.join(", ")
+    )
 }
 
 /// Speedup, efficiency and Karp–Flatt per point; the Amdahl fit on the points
@@ -362,6 +437,12 @@ pub fn analysis_on(all: &[Measurement], physical_cores: usize, logical_cpus: usi
             let workers: Vec<usize> = curve.iter().map(|&(p, _)| p).collect();
             if let Some(why) = too_few_points(&workers, range) {
                 out.push_str(&format!("No Amdahl fit: {why}.\n"));
+                if workload != Amdahl::NAME && all.iter().any(|m| m.workload == Amdahl::NAME) {
+                    out.push_str(&format!(
+                        "(On this machine, read the fitted f from the {} workload below.)\n",
+                        Amdahl::NAME
+                    ));
+                }
                 continue;
             }
             let fitted: Vec<(usize, f64)> = curve
@@ -384,17 +465,23 @@ pub fn analysis_on(all: &[Measurement], physical_cores: usize, logical_cpus: usi
             ));
         }
     }
-    out.push_str(&size_table(all));
+    out.push_str(&chunk_line(all));
+    out.push_str(&size_table(all, physical_cores, logical_cpus));
     for kind in ["process", "threads"] {
         let points: Vec<(usize, f64)> = all
             .iter()
             .filter(|m| m.workload == STARTUP && m.strategy == kind)
             .map(|m| (m.workers, m.median_s))
             .collect();
-        if points.len() > 1 {
+        // Only where there is a slope to read: the lab's own tests of the
+        // harness run before task 5 is written.
+        if points.len() < 2 {
+            continue;
+        }
+        if let Some(slope) = cost_per_worker(&points) {
             out.push_str(&format!(
                 "\nstarting {kind}: {:.1} µs per extra worker",
-                cost_per_worker(&points) * 1e6
+                slope * 1e6
             ));
         }
     }
@@ -402,58 +489,102 @@ pub fn analysis_on(all: &[Measurement], physical_cores: usize, logical_cpus: usi
     out
 }
 
-/// The size study as a table: each strategy's paired speedup (with its 95%
-/// interval) at each size, and the smallest size from which it pays: the
-/// interval's lower end above 1, so that noise cannot make a size pay.
-fn size_table(all: &[Measurement]) -> String {
-    let sized: Vec<&Measurement> = all
+/// What question 5 needs: how many chunks integration is cut into, how
+/// long one of them takes serially (serial time / chunks), and what
+/// starting the processes costs at as many workers as there are chunks'
+/// takers, so a chunk's time can be set against a start-up.
+fn chunk_line(all: &[Measurement]) -> String {
+    use speedup::workloads::integration::Integration;
+    let chunks = Integration::default().chunk_count();
+    let Some(serial) = all
         .iter()
-        .filter(|m| m.size.as_ref().is_some_and(|s| s.workload == SIZED) && m.workers > 1)
-        .collect();
-    let mut sizes: Vec<f64> = sized
-        .iter()
-        .filter_map(|m| Some(m.size.as_ref()?.value))
-        .collect();
-    sizes.sort_by(f64::total_cmp);
-    sizes.dedup();
-    let Some(workers) = sized.first().map(|m| m.workers) else {
+        .find(|m| m.workload == "integration" && m.strategy == Strategy::BASELINE.label())
+    else {
         return String::new();
     };
-    let mut out = format!("\nsize study: {SIZED} at {workers} workers, speedup (95% interval)\n");
-    out.push_str(&format!("{:>10}", "n"));
-    for strategy in SIZE_STRATEGIES {
-        out.push_str(&format!(" {:>20}", strategy.label()));
+    let mut out = format!(
+        "\nintegration: {chunks} chunks; one chunk takes {:.3} ms serially ({:.3} s / {chunks})",
+        serial.median_s / chunks as f64 * 1e3,
+        serial.median_s
+    );
+    let startups: Vec<String> = all
+        .iter()
+        .filter(|m| m.workload == STARTUP && m.strategy == "process")
+        .map(|m| format!("{:.2} ms at {}", m.median_s * 1e3, m.workers))
+        .collect();
+    if !startups.is_empty() {
+        out.push_str(&format!(
+            "; starting the processes takes {}",
+            startups.join(", ")
+        ));
     }
     out.push('\n');
-    let at = |strategy: Strategy, n: f64| {
-        sized
-            .iter()
-            .find(|m| {
-                m.strategy == strategy.label() && m.size.as_ref().is_some_and(|s| s.value == n)
-            })
-            .and_then(|m| m.paired_speedup())
+    out
+}
+
+/// The size study as a table: each strategy's paired speedup (with its 95%
+/// interval) and its share of the machine ceiling at each size, then where
+/// each breaks even, in the report's own words and by its own rule (the
+/// smallest size that reaches `BREAK_EVEN` of the ceiling): one definition, so the
+/// terminal and `report.md` name the same sizes.
+fn size_table(all: &[Measurement], physical_cores: usize, logical_cpus: usize) -> String {
+    use speedup::report::sizes::SizeStudy;
+    let sized: Vec<Measurement> = all
+        .iter()
+        .filter(|m| m.size.as_ref().is_some_and(|s| s.workload == SIZED))
+        .cloned()
+        .collect();
+    if sized.is_empty() {
+        return String::new();
+    }
+    let machine = speedup::machine::Machine::imagined(physical_cores, logical_cpus);
+    let report = match speedup::report::Report::new(machine, sized, Vec::new()) {
+        Ok(report) => report,
+        Err(err) => return format!("\nsize study: not read ({err})\n"),
     };
-    for &n in &sizes {
-        out.push_str(&format!("{n:>10.0}"));
-        for strategy in SIZE_STRATEGIES {
-            let cell = at(strategy, n).map_or("-".to_string(), |s| {
-                format!("{:.2} ({:.2}–{:.2})", s.median, s.low, s.high)
-            });
-            out.push_str(&format!(" {cell:>20}"));
+    let views = report.views();
+    let studies = SizeStudy::all(&views);
+    let Some(study) = studies.iter().find(|s| s.workload == SIZED) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for workers in study.worker_counts() {
+        out.push_str(&format!(
+            "\nsize study: {SIZED} at {workers} workers, speedup (95% interval) and its share of the machine ceiling\n{:>10} {:>8}",
+            "n", "ceiling"
+        ));
+        let labels = study.labels();
+        for label in &labels {
+            out.push_str(&format!(" {:>26}", label.to_string()));
         }
         out.push('\n');
+        let ceiling = study.ceiling(workers);
+        for &(n, _) in &study.sizes {
+            let at_n = ceiling.iter().find(|(size, _)| *size == n);
+            let cell = at_n.map_or("-".to_string(), |(_, c)| format!("{:.2}", c.speedup));
+            out.push_str(&format!("{n:>10.0} {cell:>8}"));
+            for label in &labels {
+                let point = study
+                    .speedups(label, workers)
+                    .into_iter()
+                    .find(|(size, _)| *size == n);
+                let cell = point.map_or("-".to_string(), |(_, d)| {
+                    let share = d
+                        .of_ceiling
+                        .map_or(String::new(), |s| format!(" {:.0}%", s * 100.0));
+                    format!(
+                        "{:.2} ({:.2}–{:.2}){share}",
+                        d.speedup, d.speedup_ci_low, d.speedup_ci_high
+                    )
+                });
+                out.push_str(&format!(" {cell:>26}"));
+            }
+            out.push('\n');
+        }
     }
-    for strategy in SIZE_STRATEGIES {
-        let pays = sizes
-            .iter()
-            .find(|&&n| at(strategy, n).is_some_and(|s| s.low > 1.0));
-        out.push_str(&match pays {
-            Some(n) => format!("{} pays from n = {n:.0}\n", strategy.label()),
-            None => format!(
-                "{} never surely pays here (no interval above 1)\n",
-                strategy.label()
-            ),
-        });
+    for finding in study.findings() {
+        out.push_str(&finding);
+        out.push('\n');
     }
     out
 }
