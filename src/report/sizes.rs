@@ -10,10 +10,13 @@
 //! The measure of "pays" here is the machine ceiling, not the ideal: a
 //! strategy **breaks even** at the smallest measured size where its speedup
 //! reaches [`BREAK_EVEN`] of what p independent serial copies get on this
-//! machine at that size. Below it, the strategy's own overhead costs more
-//! than a tenth of what the machine allows; above it, the machine is the
-//! limit. (The ideal, p, would blame the strategy for the machine's limits,
-//! memory bandwidth among them, which no strategy can beat.)
+//! machine at that size, and is faster than serial. Below it, the
+//! strategy's own overhead costs more than a tenth of what the machine
+//! allows; above it, the machine is the limit. (The ideal, p, would blame
+//! the strategy for the machine's limits, memory bandwidth among them,
+//! which no strategy can beat.) The second condition matters on a busy
+//! machine, where p copies may get less than one: 90% of a ceiling of 0.8
+//! is still slower than not parallelising at all.
 //!
 //! Only strong-scaling families whose sizes are above zero are read here:
 //! the figure's size axis is logarithmic.
@@ -38,8 +41,8 @@ pub struct SizeStudy<'v, 'a> {
 /// Where one strategy breaks even at one worker count.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum BreakEven {
-    /// The smallest size where it reaches [`BREAK_EVEN`] of the ceiling,
-    /// and its share there.
+    /// The smallest size where it reaches [`BREAK_EVEN`] of the ceiling
+    /// and beats serial, and its share there.
     At { size: f64, share: f64 },
     /// It never does: its highest share, and the size of it.
     Never { best: f64, size: f64 },
@@ -125,15 +128,16 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
     /// Where `label` breaks even at `workers`; `None` where no size has
     /// both its speedup and the ceiling.
     pub fn break_even(&self, label: &Label, workers: usize) -> Option<BreakEven> {
-        let shares: Vec<(f64, f64)> = self
+        let shares: Vec<(f64, f64, f64)> = self
             .speedups(label, workers)
             .into_iter()
-            .filter_map(|(size, d)| Some((size, d.of_ceiling?)))
+            .filter_map(|(size, d)| Some((size, d.of_ceiling?, d.speedup)))
             .collect();
-        if let Some(&(size, share)) = shares.iter().find(|(_, share)| *share >= BREAK_EVEN) {
+        let pays = |&&(_, share, speedup): &&(f64, f64, f64)| share >= BREAK_EVEN && speedup > 1.0;
+        if let Some(&(size, share, _)) = shares.iter().find(pays) {
             return Some(BreakEven::At { size, share });
         }
-        let &(size, best) = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let &(size, best, _) = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
         Some(BreakEven::Never { best, size })
     }
 
@@ -165,7 +169,7 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
                 (!parts.is_empty()).then(|| {
                     format!(
                         "Break-even at {p} workers, the smallest size measured where a strategy \
-                         reaches {:.0}% of the machine ceiling: {}.",
+                         reaches {:.0}% of the machine ceiling and beats serial: {}.",
                         BREAK_EVEN * 100.0,
                         parts.join("; ")
                     )
@@ -268,6 +272,28 @@ mod tests {
         );
         assert!(text.contains("thread-pool from --n 1e5 (95%)"), "{text}");
         assert!(text.contains("scoped-static never (at most 26%"), "{text}");
+    }
+
+    #[test]
+    fn on_a_busy_machine_ninety_percent_of_a_ceiling_below_one_is_no_break_even() {
+        // Two copies at once get 0.8 of one run here (a busy machine): the
+        // thread pool reaches 105% of that ceiling at 1e5, a speedup of 0.84,
+        // slower than serial; at 1e6 it is faster than serial too.
+        let mut rows = Vec::new();
+        for (n, threads, copies) in [(1e5, 0.84, 2.5), (1e6, 1.3, 1.4)] {
+            rows.push(sized(n, "serial", 1, 1.0));
+            rows.push(sized(n, "thread-pool", 2, threads));
+            rows.push(sized(n, CEILING, 2, 1.0 / copies));
+        }
+        let report = Report::new(machine(), rows, Vec::new()).unwrap();
+        let views = report.views();
+        let study = &SizeStudy::all(&views)[0];
+        let thread_pool = study.break_even(&Label::of("thread-pool"), 2);
+        assert!(
+            matches!(thread_pool, Some(BreakEven::At { size, .. }) if size == 1e6),
+            "{thread_pool:?}"
+        );
+        assert!(study.findings()[0].contains("and beats serial"));
     }
 
     #[test]
