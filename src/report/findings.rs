@@ -816,7 +816,7 @@ mod tests {
         let lab = report(points).with_context(Context::Lab(3));
         let lines = for_workload(&lab.views()[0]).join("\n");
         assert!(
-            lines.contains("`cargo run -p speedup-labs --release -- time 3 --rounds 20`"),
+            lines.contains("`cargo run -p speedup-labs --release -- time 3 --rounds 15`"),
             "{lines}"
         );
         assert!(
