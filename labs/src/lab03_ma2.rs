@@ -79,9 +79,7 @@ pub fn prior(rng: &mut ChunkRng) -> (f64, f64) {
 /// many noise values you draw, and in which order, is part of the answer.
 pub fn simulate(t1: f64, t2: f64, n_obs: usize, rng: &mut ChunkRng) -> Vec<f64> {
     // BEGIN SOLUTION hint: task 2: an MA(2) series of n_obs values from t1, t2 and fresh white noise
-    let w: Vec<f64> = (0..n_obs + 2)
-        .map(|_| standard_normal(rng))
-        .collect();
+    let w: Vec<f64> = (0..n_obs + 2).map(|_| standard_normal(rng)).collect();
     w.windows(3).map(|w| w[2] + t1 * w[1] + t2 * w[0]).collect()
     // END SOLUTION
 }
@@ -573,9 +571,7 @@ pub fn rejection_experiment(
     let mut times: Vec<f64> = (0..repeats.max(1))
         .map(|_| {
             crate::timing::time_once(|| {
-                accepted = with_generator(generator, || {
-                    rejection_serial(settings, observed, seed)
-                })
+                accepted = with_generator(generator, || rejection_serial(settings, observed, seed))
             })
         })
         .collect();

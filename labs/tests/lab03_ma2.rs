@@ -318,7 +318,11 @@ fn the_library_generator_changes_the_noise_on_this_thread_only() {
             let mut rng = rng.clone();
             move || simulate(0.6, 0.2, 20, &mut rng)
         });
-        assert_eq!(other_thread.join().unwrap(), yours, "another thread keeps its generator");
+        assert_eq!(
+            other_thread.join().unwrap(),
+            yours,
+            "another thread keeps its generator"
+        );
         simulate(0.6, 0.2, 20, &mut rng.clone())
     });
     assert_ne!(library, yours);
@@ -339,5 +343,8 @@ fn the_rejection_command_reports_the_summary_at_the_settings_it_was_given() {
     assert_ne!(yours, library, "the library's noise gives other draws");
     let text = rejection_experiment(&settings, Generator::RandDistr, 2).unwrap();
     assert!(text.contains(&summary_text(&yours, 300)), "{text}");
-    assert!(text.contains("time: median") && text.contains("of 2 runs"), "{text}");
+    assert!(
+        text.contains("time: median") && text.contains("of 2 runs"),
+        "{text}"
+    );
 }
