@@ -590,12 +590,13 @@ pub fn rejection_experiment(
     Ok(format!(
         "Your serial rejection: {} simulations in batches of {}, noise from {generator}.\n\
          {}\n\
-         time: median {:.3} s of {} runs ({:.3}–{:.3} s)\n",
+         time: median {:.3} s of {} run{} ({:.3}–{:.3} s)\n",
         settings.batches() * settings.batch_size,
         settings.batch_size,
         summary_text(&accepted, settings.batches() * settings.batch_size),
         times[times.len() / 2],
         times.len(),
+        if times.len() == 1 { "" } else { "s" },
         times[0],
         times[times.len() - 1],
     ))
