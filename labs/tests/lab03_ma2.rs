@@ -312,25 +312,28 @@ fn a_process_workers_message_is_32_bytes_a_draw_and_a_count() {
 #[test]
 fn the_library_generator_changes_the_noise_on_this_thread_only() {
     let rng = chunk_rng(SEED, 5);
-    let yours = simulate(0.6, 0.2, 20, &mut rng.clone());
+    let draw = || {
+        let mut noise = vec![0.0; 20];
+        fill_normals(&mut noise, &mut rng.clone());
+        noise
+    };
+    let yours = draw();
+    let mut expected_rng = rng.clone();
+    let expected: Vec<f64> = (0..20)
+        .map(|_| expected_rng.sample(rand_distr::StandardNormal))
+        .collect();
+    assert_eq!(yours, expected, "rand_distr's draws, in order, by default");
     let library = with_generator(Generator::Library, || {
-        let other_thread = std::thread::spawn({
-            let mut rng = rng.clone();
-            move || simulate(0.6, 0.2, 20, &mut rng)
-        });
-        assert_eq!(
-            other_thread.join().unwrap(),
-            yours,
-            "another thread keeps its generator"
-        );
-        simulate(0.6, 0.2, 20, &mut rng.clone())
+        let other_thread = std::thread::scope(|scope| scope.spawn(draw).join().unwrap());
+        assert_eq!(other_thread, yours, "another thread keeps its generator");
+        draw()
     });
     assert_ne!(library, yours);
-    assert_eq!(simulate(0.6, 0.2, 20, &mut rng.clone()), yours, "restored");
+    assert_eq!(draw(), yours, "restored");
 }
 
 #[test]
-fn the_rejection_command_reports_the_summary_at_the_settings_it_was_given() {
+fn task6_the_rejection_command_reports_the_summary_at_the_settings_it_was_given() {
     let settings = sized(300, 100, 40);
     let text = rejection_experiment(&settings, Generator::Library, 1).unwrap();
     let observed = observed_summaries(20, speedup::seeds::DEFAULT_SEED);
