@@ -281,12 +281,73 @@ fn task9_the_chosen_batch_size_gives_the_serial_answer() {
 }
 
 #[test]
-fn task9_the_batch_table_measures_work_and_message() {
-    let (work, message) = batch_costs(50, 1);
-    assert!(work > 0.0 && message > 0.0, "{work} {message}");
+fn task9_a_message_is_merged_into_a_full_best_so_far() {
+    // What the caller of rejection_channel holds after its first messages
+    // is a best of n_samples, whatever the batch size: a batch of 100 sends
+    // 100 draws into 5,000, not into another 100.
+    let n_samples = Settings::default().n_samples;
+    for (batch_size, kept) in [(100, 100), (n_samples + 1, n_samples)] {
+        let cost = batch_costs(batch_size, 1);
+        assert_eq!(cost.kept, kept, "batch of {batch_size}");
+        assert_eq!(cost.merged_into, n_samples, "batch of {batch_size}");
+        assert!(cost.work_s > 0.0 && cost.message_s > 0.0, "{cost:?}");
+    }
     let table = batch_cost_table(&[50], 2);
     assert!(
         table.contains("message share") && table.contains("batches/worker@2"),
         "{table}"
+    );
+}
+
+#[test]
+fn a_process_workers_message_is_32_bytes_a_draw_and_a_count() {
+    let bytes = process_message_bytes(5_000);
+    assert!(
+        (5_000 * 32..=5_000 * 32 + 8).contains(&bytes),
+        "{bytes} bytes for 5,000 draws of four 8-byte numbers"
+    );
+    assert_eq!(process_message_bytes(10_000) - bytes, 5_000 * 32);
+}
+
+#[test]
+fn the_library_generator_changes_the_noise_on_this_thread_only() {
+    let rng = chunk_rng(SEED, 5);
+    let draw = || {
+        let mut noise = vec![0.0; 20];
+        fill_normals(&mut noise, &mut rng.clone());
+        noise
+    };
+    let yours = draw();
+    let mut expected_rng = rng.clone();
+    let expected: Vec<f64> = (0..20)
+        .map(|_| expected_rng.sample(rand_distr::StandardNormal))
+        .collect();
+    assert_eq!(yours, expected, "rand_distr's draws, in order, by default");
+    let library = with_generator(Generator::Library, || {
+        let other_thread = std::thread::scope(|scope| scope.spawn(draw).join().unwrap());
+        assert_eq!(other_thread, yours, "another thread keeps its generator");
+        draw()
+    });
+    assert_ne!(library, yours);
+    assert_eq!(draw(), yours, "restored");
+}
+
+#[test]
+fn task6_the_rejection_command_reports_the_summary_at_the_settings_it_was_given() {
+    let settings = sized(300, 100, 40);
+    let text = rejection_experiment(&settings, Generator::Library, 1).unwrap();
+    let observed = observed_summaries(20, speedup::seeds::DEFAULT_SEED);
+    let library = with_generator(Generator::Library, || {
+        rejection_serial(&settings, observed, speedup::seeds::DEFAULT_SEED)
+    });
+    assert!(text.contains(&summary_text(&library, 300)), "{text}");
+    assert!(text.contains("300 simulations in batches of 100"), "{text}");
+    let yours = rejection_serial(&settings, observed, speedup::seeds::DEFAULT_SEED);
+    assert_ne!(yours, library, "the library's noise gives other draws");
+    let text = rejection_experiment(&settings, Generator::RandDistr, 2).unwrap();
+    assert!(text.contains(&summary_text(&yours, 300)), "{text}");
+    assert!(
+        text.contains("time: median") && text.contains("of 2 runs"),
+        "{text}"
     );
 }

@@ -115,7 +115,7 @@ fn the_lab_report_names_only_commands_the_student_edition_has() {
         assert!(text.contains(advice), "{advice} missing from:\n{text}");
     }
     assert!(
-        text.contains("`cargo run -p speedup-labs --release -- time 1 --rounds 20`"),
+        text.contains("`cargo run -p speedup-labs --release -- time 1 --rounds 15`"),
         "{text}"
     );
     let missing = missing_commands(&text);
@@ -140,9 +140,43 @@ fn the_checker_catches_commands_the_student_does_not_have() {
     assert_eq!(missing.len(), 5, "{missing:?}");
     assert!(
         missing_commands(
-            "`cargo run -p speedup-labs --release -- time 3 --rounds 20` and \
+            "`cargo run -p speedup-labs --release -- time 3 --rounds 15` and \
              `cargo run --release -- sweep --workloads amdahl --workers 1,2`"
         )
         .is_empty()
     );
+}
+
+/// One number of rounds: the README and the worksheets tell the student
+/// the same `--rounds` as the report's advice.
+#[test]
+fn every_rounds_the_student_reads_is_the_reports() {
+    let labs = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The student edition ships README.student.md as its labs/README.md.
+    let mut texts: Vec<_> = ["README.student.md", "README.md"]
+        .iter()
+        .map(|name| labs.join(name))
+        .filter(|path| path.exists())
+        .collect();
+    for entry in std::fs::read_dir(labs.join("worksheets")).unwrap() {
+        texts.push(entry.unwrap().path());
+    }
+    let expected = format!("--rounds {}", speedup::report::context::LAB_ROUNDS);
+    let mut seen = 0;
+    for path in texts {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (at, _) in text.match_indices("--rounds ") {
+            let number: String = text[at + 9..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if number.is_empty() {
+                continue; // a placeholder such as `--rounds K`
+            }
+            let found = format!("--rounds {number}");
+            assert_eq!(found, expected, "{}", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "the README names --rounds");
 }

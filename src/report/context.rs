@@ -25,7 +25,7 @@ pub enum Context {
 
 /// How many rounds the advice asks for in a lab, where rounds are counted
 /// (a sweep can instead measure until its intervals are narrow enough).
-pub const LAB_ROUNDS: u32 = 20;
+pub const LAB_ROUNDS: u32 = 15;
 
 impl Context {
     /// Whether this is the sweep's context (stored reports leave it out).
@@ -61,7 +61,7 @@ mod tests {
     fn a_lab_reader_is_pointed_at_the_lab_command_and_at_speedup_through_cargo() {
         assert_eq!(
             Context::Lab(3).more_rounds(),
-            "`cargo run -p speedup-labs --release -- time 3 --rounds 20`"
+            "`cargo run -p speedup-labs --release -- time 3 --rounds 15`"
         );
         assert_eq!(
             Context::Lab(3).speedup("sweep --workloads amdahl"),

@@ -84,9 +84,20 @@ fn finding(point: &Point, split: &Split, all: &[(&Point, Split)]) -> String {
     }
     let mut why = Vec::new();
     if factor == Factor::Machine {
+        // A rest above 1 is a strategy that beat the copies: "no strategy
+        // can do better" would contradict the factor printed beside it.
+        let limit = if split.rest.median > 2.0 - NEGLIGIBLE {
+            format!(
+                "; its rest above 1 ({:.2}) means {} did better than those copies, within \
+                 the noise or by sharing the caches and memory bandwidth they compete for",
+                split.rest.median, point.label
+            )
+        } else {
+            ", and no strategy can do better here".to_string()
+        };
         why.push(format!(
             "the biggest loss is the machine: {p} serial copies at once get only {:.0}% of \
-             one each, and no strategy can do better here",
+             one each{limit}",
             split.machine * 100.0
         ));
     }
@@ -253,6 +264,31 @@ mod tests {
         );
         let blocks = blocks(view);
         assert!(matches!(&blocks[2], Block::Figure { stem, .. } if stem == "w-factors"));
+    }
+
+    #[test]
+    fn a_rest_above_one_is_said_to_beat_the_copies_not_that_nothing_can() {
+        // Two copies at once get 1× (machine 0.50); a balanced strategy gets 1.5×.
+        let report = Report::new(
+            machine(),
+            vec![
+                paired("serial", 1, 1.0),
+                scripted("process-pool", 2, 1.5, &[1.0, 1.0]),
+                paired(CEILING, 2, 0.5),
+            ],
+            Vec::new(),
+        )
+        .unwrap();
+        let view = &report.views()[0];
+        let lines = findings(view, &efficiency::splits(view));
+        assert!(
+            lines[0].contains("machine 0.50 × load balance 1.00 × rest 1.50")
+                && lines[0].contains(
+                    "its rest above 1 (1.50) means process-pool did better than those copies"
+                ),
+            "{lines:?}"
+        );
+        assert!(!lines[0].contains("no strategy can do better"), "{lines:?}");
     }
 
     #[test]

@@ -172,7 +172,27 @@ pub fn ceiling(view: &WorkloadView) -> Option<String> {
     let Some((label, best, share)) = at_p.first() else {
         return Some(format!("{machine}."));
     };
-    let verdict = if *share >= AT_CEILING {
+    let verdict = if *share > 1.0 + NOISE {
+        // Above the ceiling reads as a contradiction unless it says how:
+        // noise, or copies that compete for what one parallel run shares.
+        let how = if best.speedup_ci_low <= top.ci_high {
+            format!(
+                "but within the noise (its interval {:.2}–{:.2}× overlaps the ceiling's)",
+                best.speedup_ci_low, best.speedup_ci_high
+            )
+        } else {
+            format!(
+                "beyond the noise (its interval {:.2}–{:.2}× lies above the ceiling's): the \
+                 {p} serial copies compete for caches and memory bandwidth that one parallel \
+                 run shares",
+                best.speedup_ci_low, best.speedup_ci_high
+            )
+        };
+        format!(
+            "above the ceiling {how}, so {label} is at the machine's limit, with no overhead \
+             of its own to measure"
+        )
+    } else if *share >= AT_CEILING {
         format!("so {label} is limited by the machine, not by its own overhead")
     } else {
         format!(
@@ -750,6 +770,22 @@ mod tests {
         assert!(text.contains("process-static 75%"), "{text}");
         assert!(!text.contains("loosely"), "steady pairs: {text}");
 
+        // Above the ceiling: said as such, and how, never "limited by" alone.
+        let r = report(vec![
+            paired("serial", 1, &steady(1.0)),
+            paired("process-pool", 2, &steady(2.0)),
+            paired(crate::measure::CEILING, 2, &steady(0.8)),
+        ]);
+        let text = ceiling(&r.views()[0]).unwrap();
+        assert!(
+            text.contains(
+                "process-pool reaches 125% of that (2.00×), above the ceiling beyond the noise \
+                 (its interval 2.00–2.00× lies above the ceiling's)"
+            ) && text.contains("process-pool is at the machine's limit"),
+            "{text}"
+        );
+        assert!(!text.contains("limited by the machine"), "{text}");
+
         let r = report(vec![
             paired("serial", 1, &steady(1.0)),
             paired("process-static", 2, &steady(1.2)),
@@ -816,7 +852,7 @@ mod tests {
         let lab = report(points).with_context(Context::Lab(3));
         let lines = for_workload(&lab.views()[0]).join("\n");
         assert!(
-            lines.contains("`cargo run -p speedup-labs --release -- time 3 --rounds 20`"),
+            lines.contains("`cargo run -p speedup-labs --release -- time 3 --rounds 15`"),
             "{lines}"
         );
         assert!(

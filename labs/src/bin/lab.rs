@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run -p speedup-labs --release -- time 1
 //! cargo run -p speedup-labs --release -- time 2 --workers 1,2 --rounds 9
+//! cargo run -p speedup-labs --release -- rejection --simulations 10000000
 //! ```
 //!
 //! Your versions and the library's strategies run in the same interleaved
@@ -47,6 +48,21 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Lab 3: your serial rejection at other settings, or with the library's generator: its summary block and time
+    Rejection {
+        /// Simulations, rounded up to whole batches
+        #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+        simulations: u64,
+        /// Simulations per batch
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+        batch_size: u64,
+        /// Whose normals your simulator draws: yours (rand_distr) or the library's ziggurat
+        #[arg(long, default_value = "yours", value_parser = ["yours", "library"])]
+        generator: String,
+        /// Runs to time (the median is printed)
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+        repeats: u32,
+    },
 }
 
 /// The library's list parser: the same rule and messages as `speedup sweep --workers`.
@@ -84,13 +100,21 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> Result<()> {
-    let Command::Time {
-        lab,
-        workers,
-        rounds,
-        no_reference,
-        out,
-    } = command;
+    let (lab, workers, rounds, no_reference, out) = match command {
+        Command::Time {
+            lab,
+            workers,
+            rounds,
+            no_reference,
+            out,
+        } => (lab, workers, rounds, no_reference, out),
+        Command::Rejection {
+            simulations,
+            batch_size,
+            generator,
+            repeats,
+        } => return rejection(simulations, batch_size, &generator, repeats),
+    };
     speedup::labs::lab(lab as usize)?;
     let mut options = Options {
         rounds: rounds as usize,
@@ -124,6 +148,26 @@ fn run(command: Command) -> Result<()> {
     timing::save(&path, &all)?;
     println!("saved {} measurements to {}", all.len(), path.display());
     draw(&path.with_extension(""), lab, all)
+}
+
+/// Lab 3's `rejection`: the questions `time 3` cannot answer (another
+/// number of simulations, another batch size, the library's generator).
+fn rejection(simulations: u64, batch_size: u64, generator: &str, repeats: u32) -> Result<()> {
+    use speedup_labs::lab03_ma2::{Generator, Settings, rejection_experiment};
+    let settings = Settings {
+        n_sim: simulations as usize,
+        batch_size: batch_size as usize,
+        ..Settings::default()
+    };
+    let generator = match generator {
+        "library" => Generator::Library,
+        _ => Generator::RandDistr,
+    };
+    let text = unfinished_as_error(3, || {
+        rejection_experiment(&settings, generator, repeats as usize)
+    })?;
+    print!("{text}");
+    Ok(())
 }
 
 /// Draws the student's curves next to the library's in a speedup report
