@@ -299,7 +299,7 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
         "{listing}"
     );
     assert!(
-        listing.contains("hint: Solve Amdahl's law S = 1 / (e + (1 − e)/p) for e."),
+        listing.contains("hint: Amdahl's law gives S from f and p. Turn it round"),
         "{listing}"
     );
     assert!(listing.contains("cargo run -- labs hint 4 3"), "{listing}");
