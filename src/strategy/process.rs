@@ -173,27 +173,35 @@ type Numbered<P> = Vec<(usize, P)>;
 /// job, hand it chunks until none are left, then collect what it kept back
 /// and its busy time (nanoseconds).
 ///
-/// Chunks go out in batches of `per_message` (`protocol.rs`: one wake-up
-/// per batch instead of per chunk), and [`IN_FLIGHT`] batches stay sent
-/// ahead of the replies, so the child never waits for the parent between
-/// them; the rest request goes out as soon as the chunks run out, so it
-/// costs no round trip of its own either.
+/// Chunks go out in batches (`protocol.rs`: one wake-up per batch instead
+/// of per chunk): the first ones of `most` chunks, Python's rule; later
+/// ones hold about [`protocol::WORK_PER_MESSAGE`] of work, as the time
+/// between replies tells ([`protocol::batch_for`]). [`IN_FLIGHT`] batches
+/// stay sent ahead of the replies, so the child never waits for the parent
+/// between them; the rest request goes out as soon as the chunks run out,
+/// so it costs no round trip of its own either.
 struct Feed<'a, I> {
     child: &'a mut WorkerProcess,
     chunks: I,
-    per_message: usize,
+    /// The size of the next batch.
+    batch: usize,
+    most: usize,
     in_flight: VecDeque<Vec<usize>>,
+    /// When the last batch's replies were in (or the job was sent).
+    last_reply: Instant,
     asked_rest: bool,
     started: bool,
 }
 
 impl<'a, I: Iterator<Item = usize>> Feed<'a, I> {
-    fn new(child: &'a mut WorkerProcess, chunks: I, per_message: usize) -> Self {
+    fn new(child: &'a mut WorkerProcess, chunks: I, most: usize) -> Self {
         Feed {
             child,
             chunks,
-            per_message,
+            batch: most,
+            most,
             in_flight: VecDeque::with_capacity(IN_FLIGHT),
+            last_reply: Instant::now(),
             asked_rest: false,
             started: false,
         }
@@ -210,13 +218,14 @@ impl<'a, I: Iterator<Item = usize>> Feed<'a, I> {
             self.child.wait_ready()?;
         }
         self.child.begin(header)?;
+        self.last_reply = Instant::now();
         self.top_up()
     }
 
     /// Keeps [`IN_FLIGHT`] batches sent, then the rest request.
     fn top_up(&mut self) -> Result<()> {
         while self.in_flight.len() < IN_FLIGHT && !self.asked_rest {
-            let batch: Vec<usize> = self.chunks.by_ref().take(self.per_message).collect();
+            let batch: Vec<usize> = self.chunks.by_ref().take(self.batch).collect();
             if batch.is_empty() {
                 self.child.ask_rest()?;
                 self.asked_rest = true;
@@ -239,9 +248,15 @@ impl<'a, I: Iterator<Item = usize>> Feed<'a, I> {
     ) -> Result<(Numbered<P>, u64)> {
         let mut parts = Vec::new();
         while let Some(batch) = self.in_flight.pop_front() {
-            for chunk in batch {
+            for &chunk in &batch {
                 parts.push(self.child.receive(chunk)?);
             }
+            // The child ran this batch while the parent waited (the next was
+            // already queued), so the time between replies is its work.
+            let now = Instant::now();
+            let chunk_seconds = (now - self.last_reply).as_secs_f64() / batch.len() as f64;
+            self.batch = protocol::batch_for(chunk_seconds, self.most);
+            self.last_reply = now;
             self.top_up()?;
         }
         let (rest, busy_nanos) = self.child.receive_rest()?;

@@ -38,8 +38,10 @@
 //!   per batch, not once per chunk. Waking a process that sleeps on a pipe
 //!   costs a few microseconds of both sides' time, against tens of
 //!   microseconds of work in a chunk of linear-normal: per chunk, that is a
-//!   tax the thread strategies never pay. The batch size is Python's
-//!   `Pool.map` default ([`chunks_per_message`]).
+//!   tax the thread strategies never pay. The first batches follow
+//!   Python's `Pool.map` rule ([`chunks_per_message`]); later ones hold
+//!   about a millisecond of work ([`batch_for`]), so heavy chunks go one by
+//!   one and the end of a run still balances.
 //! - **Requests in flight.** The parent sends the next request before it has
 //!   the reply to the last one ([`IN_FLIGHT`] at a time), so a child finds its
 //!   next chunk waiting in its input the moment it finishes one, instead of
@@ -87,13 +89,34 @@ pub enum Request {
 /// at the end of a run, when another child could take them.
 pub const IN_FLIGHT: usize = 2;
 
-/// How many chunks one request names: Python's `Pool.map` rule for its
+/// The most chunks one request names: Python's `Pool.map` rule for its
 /// `chunksize`, the chunks split into about four batches per worker. Fewer,
 /// larger batches would save more wake-ups but leave a worker with a long
 /// last batch while the others idle; one chunk per batch pays a wake-up for
 /// every chunk.
 pub fn chunks_per_message(chunks: usize, workers: usize) -> usize {
     chunks.div_ceil(4 * workers.max(1)).max(1)
+}
+
+/// The work a batch should hold: enough that a message's cost (a few tens
+/// of microseconds of wake-ups and copies) is a few percent of it, little
+/// enough that the last batches of a run still balance.
+pub const WORK_PER_MESSAGE: f64 = 1e-3;
+
+/// The size of the next batch, once a chunk's time is known: as many
+/// chunks as make [`WORK_PER_MESSAGE`], at least one, at most `most`
+/// ([`chunks_per_message`]). Python's fixed rule alone would send
+/// integration's 200 chunks of ~1.5 ms in batches of 25, and a worker that
+/// takes the last batch of the costliest chunks then runs long after the
+/// other has finished; chunks that take a millisecond gain nothing from
+/// batching anyway.
+pub fn batch_for(chunk_seconds: f64, most: usize) -> usize {
+    let fits = (WORK_PER_MESSAGE / chunk_seconds).floor();
+    if fits.is_nan() || fits >= most as f64 {
+        most
+    } else {
+        (fits as usize).max(1)
+    }
 }
 
 /// The chunk number a rest frame carries, so it cannot pass for a reply.
@@ -293,6 +316,19 @@ mod tests {
         assert_eq!(chunks_per_message(200, 16), 4);
         assert_eq!(chunks_per_message(3, 8), 1);
         assert_eq!(chunks_per_message(0, 1), 1);
+    }
+
+    #[test]
+    fn batches_hold_about_a_millisecond_of_work_within_the_rule() {
+        // linear-normal's 80 µs chunks: twelve would make a millisecond, but
+        // the rule allows two at 10 chunks on 2 workers.
+        assert_eq!(batch_for(80e-6, 2), 2);
+        assert_eq!(batch_for(80e-6, 100), 12);
+        // integration's 1.5 ms chunks and ma2's 10 ms ones: one at a time.
+        assert_eq!(batch_for(1.5e-3, 25), 1);
+        assert_eq!(batch_for(10e-3, 25), 1);
+        // A chunk too quick to time: the rule.
+        assert_eq!(batch_for(0.0, 7), 7);
     }
 
     #[test]
