@@ -215,12 +215,12 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
         );
     }
     for command in [
-        "cargo run -- labs check 1",
+        "cargo run --release -- labs check 1",
         "cargo run -p speedup-labs --release -- time 1",
         "--rounds",
         "labs/results/lab1/latest",
         "report.html",
-        "cargo run -- labs hint 4 3",
+        "cargo run --release -- labs hint 4 3",
     ] {
         assert!(
             readme.contains(command),
@@ -302,7 +302,10 @@ fn the_student_edition_has_no_solutions_builds_and_fails_on_its_todos() {
         listing.contains("hint: Amdahl's law gives S from f and p. Turn it round"),
         "{listing}"
     );
-    assert!(listing.contains("cargo run -- labs hint 4 3"), "{listing}");
+    assert!(
+        listing.contains("cargo run --release -- labs hint 4 3"),
+        "{listing}"
+    );
     assert!(listing.contains("0 of 7 tasks done"), "{listing}");
     let error = String::from_utf8_lossy(&check.stderr);
     assert!(
@@ -466,7 +469,7 @@ fn every_lab_has_a_worksheet_an_exercise_and_tests() {
     for lab in speedup::labs::LABS {
         for row in [
             format!("`worksheets/{}`", lab.worksheet()),
-            format!("`cargo run -- labs check {}`", lab.number),
+            format!("`cargo run --release -- labs check {}`", lab.number),
         ] {
             assert!(
                 student_readme.contains(&row),

@@ -54,7 +54,7 @@ fn missing(span: &str) -> Option<String> {
         }
         ["speedup", ..] => {
             return Some(format!(
-                "`{span}`: students run speedup as `cargo run -- ...`"
+                "`{span}`: students run speedup as `cargo run --release -- ...`"
             ));
         }
         [flag, ..] if flag.starts_with("--") => {

@@ -130,7 +130,7 @@ pub fn execute(command: LabsCommand) -> Result<()> {
                 released.hidden_tests
             ));
             stdout::print(format_args!(
-                "Students start with {}: it says what to run, beginning with `cargo run -- labs check 1`.",
+                "Students start with {}: it says what to run, beginning with `cargo run --release -- labs check 1`.",
                 out.join("labs/README.md").display()
             ));
             Ok(())

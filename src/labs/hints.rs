@@ -296,7 +296,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            !text.contains("2. b") && text.contains("`cargo run -- labs hint 1 2`"),
+            !text.contains("2. b") && text.contains("`cargo run --release -- labs hint 1 2`"),
             "{text}"
         );
         assert!(render(lab, 2, &hints, 2).contains("the last hint"));

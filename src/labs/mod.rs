@@ -19,9 +19,9 @@ pub mod release;
 /// A `labs` command as a student types it: through cargo, as the student
 /// README says. The student edition puts no `speedup` on the PATH, so a
 /// message naming `speedup labs ...` would name a command they do not have;
-/// `cargo run -- labs ...` works in the edition and the instructor tree alike.
+/// `cargo run --release -- labs ...` works in the edition and the instructor tree alike.
 pub fn command(args: &str) -> String {
-    format!("cargo run -- labs {args}")
+    format!("cargo run --release -- labs {args}")
 }
 
 /// One lab of the workbook.

@@ -141,7 +141,7 @@ fn run(command: Command) -> Result<()> {
         speedup_labs::results::mark_latest(&run)?;
         println!(
             "labs/results/lab{lab}/latest is this run; to compare it with an earlier one: \
-             cargo run -- report --compare labs/results/lab{lab}/<earlier> labs/results/lab{lab}/latest --out labs/results/lab{lab}/compare"
+             cargo run --release -- report --compare labs/results/lab{lab}/<earlier> labs/results/lab{lab}/latest --out labs/results/lab{lab}/compare"
         );
         return Ok(());
     };
@@ -202,7 +202,7 @@ fn unfinished_as_error<T>(lab: u32, work: impl FnOnce() -> Result<T>) -> Result<
             .unwrap_or_else(|| "a panic".into());
         let message = message.lines().next().unwrap_or_default().to_string();
         Err(speedup::Error::new(format!(
-            "lab {lab} is not finished ({message}); run `cargo run -- labs check {lab}`"
+            "lab {lab} is not finished ({message}); run `cargo run --release -- labs check {lab}`"
         )))
     })
 }
