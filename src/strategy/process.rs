@@ -108,7 +108,7 @@ pub(super) fn run_on<W: Workload>(
     ));
     let workers = children.len();
     let queue = ChunkQueue::new(schedule, job.chunks(), workers);
-    let per_message = protocol::chunks_per_message(job.chunks(), workers);
+    let most_per_message = protocol::chunks_per_message(job.chunks(), workers);
     let clock = BusyClock::new(workers);
     // The first error is the cause; later ones are the other workers being stopped.
     let failure = OnceLock::new();
@@ -122,7 +122,7 @@ pub(super) fn run_on<W: Workload>(
     let mut feeds: Vec<Feed<_>> = children
         .iter_mut()
         .enumerate()
-        .map(|(worker, child)| Feed::new(child, queue.chunks_for(worker), per_message))
+        .map(|(worker, child)| Feed::new(child, queue.chunks_for(worker), most_per_message))
         .collect();
     // A kept pool's children are ready and waiting: this thread hands each
     // of them its job and first batches now, so they all start working at
