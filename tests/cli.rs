@@ -1,13 +1,7 @@
 //! The `speedup` binary as a user meets it: output, files, and one-line errors.
 
-use std::process::{Command, Output};
-
-fn speedup(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_speedup"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{speedup, sweep};
 
 /// Runs a command that must fail; returns its stderr after checking the basics.
 fn fails(args: &[&str]) -> String {
@@ -205,25 +199,9 @@ fn help_teaches_the_strategies() {
     }
 }
 
-/// Runs `speedup sweep ARGS --out DIR` and reads DIR/speedup.json.
-fn sweep(name: &str, args: &[&str]) -> (std::path::PathBuf, serde_json::Value) {
-    let dir = std::env::temp_dir().join(format!("speedup-cli-{name}-{}", std::process::id()));
-    let mut all = vec!["sweep"];
-    all.extend(args);
-    all.extend(["--out", dir.to_str().unwrap()]);
-    let out = speedup(&all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = std::fs::read_to_string(dir.join("speedup.json")).unwrap();
-    (dir, serde_json::from_str(&text).unwrap())
-}
-
 #[test]
 fn a_sweep_with_chosen_lists_writes_a_report_of_just_those_points() {
-    let (dir, report) = sweep(
+    let (dir, report, _) = sweep(
         "lists",
         &[
             "--workloads",
@@ -293,7 +271,7 @@ fn a_sweep_with_chosen_lists_writes_a_report_of_just_those_points() {
 
 #[test]
 fn until_adds_rounds_up_to_the_maximum() {
-    let (dir, report) = sweep(
+    let (dir, report, _) = sweep(
         "until",
         &[
             "--workloads",

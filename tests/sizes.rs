@@ -6,32 +6,9 @@ use speedup::machine::Machine;
 use speedup::measure::CEILING;
 use speedup::report::{self, Report};
 use speedup::scaling::{PointSize, Scaling};
-use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn speedup(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_speedup"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-/// Runs `speedup sweep ARGS --out DIR`; returns DIR, its speedup.json and report.md.
-fn sweep(name: &str, args: &[&str]) -> (PathBuf, serde_json::Value, String) {
-    let dir = std::env::temp_dir().join(format!("speedup-sizes-{name}-{}", std::process::id()));
-    let mut all = vec!["sweep"];
-    all.extend(args);
-    all.extend(["--out", dir.to_str().unwrap()]);
-    let out = speedup(&all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json = std::fs::read_to_string(dir.join("speedup.json")).unwrap();
-    let markdown = std::fs::read_to_string(dir.join("report.md")).unwrap();
-    (dir, serde_json::from_str(&json).unwrap(), markdown)
-}
+mod common;
+use common::{speedup, sweep};
 
 /// Every measurement as `(workload, strategy, workers, size value)`.
 fn sized_points(report: &serde_json::Value) -> Vec<(String, String, u64, Option<f64>)> {
