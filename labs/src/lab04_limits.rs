@@ -525,9 +525,9 @@ fn chunk_line(all: &[Measurement]) -> String {
 /// The size study as a table: each strategy's paired speedup (with its 95%
 /// interval) and its share of the machine ceiling at each size, then where
 /// each breaks even, in the report's own words and by its own rule (the
-/// smallest size that reaches `BREAK_EVEN` of the ceiling and beats serial): one
-/// definition, so the
-/// terminal and `report.md` name the same sizes.
+/// smallest size that reaches `BREAK_EVEN` of the ceiling and beats
+/// serial): one definition, so the terminal and `report.md` name the same
+/// sizes.
 fn size_table(all: &[Measurement], physical_cores: usize, logical_cpus: usize) -> String {
     use speedup::report::sizes::SizeStudy;
     let sized: Vec<Measurement> = all

@@ -86,7 +86,7 @@ fn finding(point: &Point, split: &Split, all: &[(&Point, Split)]) -> String {
     if factor == Factor::Machine {
         // A rest above 1 is a strategy that beat the copies: "no strategy
         // can do better" would contradict the factor printed beside it.
-        let limit = if split.rest.median > 2.0 - NEGLIGIBLE {
+        let limit = if split.rest.median > 1.0 + (1.0 - NEGLIGIBLE) {
             format!(
                 "; its rest above 1 ({:.2}) means {} did better than those copies, within \
                  the noise or by sharing the caches and memory bandwidth they compete for",

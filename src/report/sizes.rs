@@ -133,8 +133,10 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
             .into_iter()
             .filter_map(|(size, d)| Some((size, d.of_ceiling?, d.speedup)))
             .collect();
-        let pays = |&&(_, share, speedup): &&(f64, f64, f64)| share >= BREAK_EVEN && speedup > 1.0;
-        if let Some(&(size, share, _)) = shares.iter().find(pays) {
+        let pays = shares
+            .iter()
+            .find(|(_, share, speedup)| *share >= BREAK_EVEN && *speedup > 1.0);
+        if let Some(&(size, share, _)) = pays {
             return Some(BreakEven::At { size, share });
         }
         let &(size, best, _) = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;

@@ -141,9 +141,11 @@ pub(super) fn run_on<W: Workload>(
         .map(|(worker, mut feed)| {
             let (header, fail, clock) = (&header, &fail, &clock);
             let body = move || {
-                let fed = feed
-                    .start(header, kind)
-                    .and_then(|()| feed.finish(job.workload, kind));
+                let started = match kind {
+                    Children::Fresh => feed.start(header, kind),
+                    Children::Kept => Ok(()), // above, on the calling thread
+                };
+                let fed = started.and_then(|()| feed.finish(job.workload, kind));
                 fed.map(|(parts, busy_nanos)| {
                     clock.add(worker, busy_nanos);
                     parts
@@ -190,7 +192,6 @@ struct Feed<'a, I> {
     /// When the last batch's replies were in (or the job was sent).
     last_reply: Instant,
     asked_rest: bool,
-    started: bool,
 }
 
 impl<'a, I: Iterator<Item = usize>> Feed<'a, I> {
@@ -203,17 +204,13 @@ impl<'a, I: Iterator<Item = usize>> Feed<'a, I> {
             in_flight: VecDeque::with_capacity(IN_FLIGHT),
             last_reply: Instant::now(),
             asked_rest: false,
-            started: false,
         }
     }
 
-    /// Sends the job's header and the first batches (once; a kept pool's
-    /// feeds are started before their feeders run).
+    /// Sends the job's header and the first batches: a fresh child's on its
+    /// feeder thread, once it is seen ready; a kept child's on the run's
+    /// calling thread, before any feeder runs.
     fn start(&mut self, header: &Header, kind: Children) -> Result<()> {
-        if self.started {
-            return Ok(());
-        }
-        self.started = true;
         if kind == Children::Fresh {
             self.child.wait_ready()?;
         }

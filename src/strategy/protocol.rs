@@ -112,7 +112,7 @@ pub const WORK_PER_MESSAGE: f64 = 1e-3;
 /// batching anyway.
 pub fn batch_for(chunk_seconds: f64, most: usize) -> usize {
     let fits = (WORK_PER_MESSAGE / chunk_seconds).floor();
-    if fits.is_nan() || fits >= most as f64 {
+    if fits >= most as f64 {
         most
     } else {
         (fits as usize).max(1)
