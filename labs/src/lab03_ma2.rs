@@ -141,10 +141,17 @@ pub fn fill_normals(noise: &mut [f64], rng: &mut ChunkRng) {
 /// Runs `work` on this thread with [`fill_normals`] drawing from
 /// `generator`, then restores the generator it found.
 pub fn with_generator<T>(generator: Generator, work: impl FnOnce() -> T) -> T {
-    let before = GENERATOR.with(|g| g.replace(generator));
-    let out = work();
-    GENERATOR.with(|g| g.set(before));
-    out
+    /// Puts back the generator it holds when dropped: at the end of
+    /// `work`, and also when `work` panics, so a failed test never leaves
+    /// the next test on this thread drawing from the wrong generator.
+    struct Restore(Generator);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            GENERATOR.with(|g| g.set(self.0));
+        }
+    }
+    let _restore = Restore(GENERATOR.with(|g| g.replace(generator)));
+    work()
 }
 
 /// Sorts samples by distance, ties by index: the one order everything uses.
@@ -310,7 +317,7 @@ pub struct BatchCost {
 /// as one batch would make small batches' messages look cheap: at 100
 /// simulations, 100 draws into 100 instead of into 5,000.)
 pub fn batch_costs(batch_size: usize, repeats: usize) -> BatchCost {
-    use crate::timing::time_once;
+    use crate::timing::{Tries, time_once};
     let settings = Settings {
         batch_size,
         ..Settings::default()
@@ -318,16 +325,11 @@ pub fn batch_costs(batch_size: usize, repeats: usize) -> BatchCost {
     let seed = speedup::seeds::DEFAULT_SEED;
     let observed = observed_summaries(settings.n_obs, seed);
     let repeats = repeats.max(1);
-    let median = |mut times: Vec<f64>| {
-        times.sort_by(f64::total_cmp);
-        times[times.len() / 2]
-    };
     let mut kept = Vec::new();
-    let work_s = median(
-        (0..repeats)
-            .map(|b| time_once(|| kept = run_batch(b, &settings, observed, seed)))
-            .collect(),
-    );
+    let work_s = (0..repeats)
+        .map(|b| time_once(|| kept = run_batch(b, &settings, observed, seed)))
+        .collect::<Tries>()
+        .median();
     // A best of n_samples: the closest n_samples of one batch that large,
     // from a stream the timed batches did not use.
     let full = Settings {
@@ -336,18 +338,17 @@ pub fn batch_costs(batch_size: usize, repeats: usize) -> BatchCost {
     };
     let best = run_batch(repeats, &full, observed, seed);
     let (sender, receiver) = std::sync::mpsc::channel();
-    let message_s = median(
-        (0..repeats)
-            .map(|_| {
-                let (best, part) = (best.clone(), kept.clone());
-                time_once(|| {
-                    sender.send(part).unwrap();
-                    let part = receiver.recv().unwrap();
-                    merge(vec![best, part], settings.n_samples)
-                })
+    let message_s = (0..repeats)
+        .map(|_| {
+            let (best, part) = (best.clone(), kept.clone());
+            time_once(|| {
+                sender.send(part).unwrap();
+                let part = receiver.recv().unwrap();
+                merge(vec![best, part], settings.n_samples)
             })
-            .collect(),
-    );
+        })
+        .collect::<Tries>()
+        .median();
     BatchCost {
         work_s,
         message_s,
@@ -575,14 +576,13 @@ pub fn rejection_experiment(
     }
     let observed = observed_summaries(settings.n_obs, seed);
     let mut accepted = Vec::new();
-    let mut times: Vec<f64> = (0..repeats.max(1))
+    let times: crate::timing::Tries = (0..repeats.max(1))
         .map(|_| {
             crate::timing::time_once(|| {
                 accepted = with_generator(generator, || rejection_serial(settings, observed, seed))
             })
         })
         .collect();
-    times.sort_by(f64::total_cmp);
     let generator = match generator {
         Generator::RandDistr => "rand_distr's StandardNormal (yours)",
         Generator::Library => "the library's ziggurat",
@@ -594,11 +594,11 @@ pub fn rejection_experiment(
         settings.batches() * settings.batch_size,
         settings.batch_size,
         summary_text(&accepted, settings.batches() * settings.batch_size),
-        times[times.len() / 2],
-        times.len(),
-        if times.len() == 1 { "" } else { "s" },
-        times[0],
-        times[times.len() - 1],
+        times.median(),
+        times.count(),
+        if times.count() == 1 { "" } else { "s" },
+        times.fastest(),
+        times.slowest(),
     ))
 }
 

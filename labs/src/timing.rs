@@ -68,6 +68,42 @@ pub fn time_once<T>(run: impl FnOnce() -> T) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
+/// The seconds of repeated tries of one cost that has no serial run beside
+/// it to pair with (a batch, a message, a whole serial rejection), sorted:
+/// its median is the number to quote, its range says how much the tries
+/// disagreed.
+pub struct Tries {
+    sorted: Vec<f64>,
+}
+
+impl FromIterator<f64> for Tries {
+    fn from_iter<I: IntoIterator<Item = f64>>(seconds: I) -> Tries {
+        let mut sorted: Vec<f64> = seconds.into_iter().collect();
+        assert!(!sorted.is_empty(), "time at least one try");
+        sorted.sort_by(f64::total_cmp);
+        Tries { sorted }
+    }
+}
+
+impl Tries {
+    /// The middle try (the upper of the two middle ones for an even count).
+    pub fn median(&self) -> f64 {
+        self.sorted[self.sorted.len() / 2]
+    }
+
+    pub fn fastest(&self) -> f64 {
+        self.sorted[0]
+    }
+
+    pub fn slowest(&self) -> f64 {
+        self.sorted[self.sorted.len() - 1]
+    }
+
+    pub fn count(&self) -> usize {
+        self.sorted.len()
+    }
+}
+
 /// Busy seconds per thread of the run being timed, filled by [`busy`].
 static BUSY: Mutex<Option<HashMap<ThreadId, f64>>> = Mutex::new(None);
 
@@ -343,6 +379,22 @@ mod tests {
     /// [`busy`] listens for one study at a time (the process's `BUSY`), so
     /// the tests that measure studies take turns.
     static ONE_STUDY_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    #[test]
+    fn tries_give_their_median_and_range_whatever_their_order() {
+        let tries: Tries = [0.3, 0.1, 0.5, 0.2, 0.4].into_iter().collect();
+        assert_eq!(
+            (
+                tries.median(),
+                tries.fastest(),
+                tries.slowest(),
+                tries.count()
+            ),
+            (0.3, 0.1, 0.5, 5)
+        );
+        let two: Tries = [2.0, 1.0].into_iter().collect();
+        assert_eq!(two.median(), 2.0, "the upper of the two middle ones");
+    }
 
     #[test]
     fn a_study_times_every_version_paired_with_the_students_serial() {

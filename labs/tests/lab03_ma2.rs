@@ -330,6 +330,11 @@ fn the_library_generator_changes_the_noise_on_this_thread_only() {
     });
     assert_ne!(library, yours);
     assert_eq!(draw(), yours, "restored");
+    let panicked = std::panic::catch_unwind(|| {
+        with_generator(Generator::Library, || panic!("a test failing inside"))
+    });
+    assert!(panicked.is_err());
+    assert_eq!(draw(), yours, "restored after a panic too");
 }
 
 #[test]
