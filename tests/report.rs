@@ -297,6 +297,10 @@ fn compare_overlays_two_reports() {
         texts.iter().any(|t| t == "thread-pool · test-2cpu"),
         "{texts:?}"
     );
+    for machine in ["test-8cpu", "test-2cpu"] {
+        let ceiling = format!("machine ceiling · {machine}");
+        assert!(texts.contains(&ceiling), "{ceiling} missing: {texts:?}");
+    }
     assert!(out.join("compare.png").is_file());
     for dir in [a, b, out] {
         std::fs::remove_dir_all(dir).unwrap();

@@ -5,10 +5,12 @@
 //! dashed above solid" reads as "B scales better".
 
 use super::Report;
-use super::figures::{Quantity, both_formats, measured_series, overview_size};
+use super::figures::{
+    Colors, Quantity, both_formats, ceiling_band, measured_series, overview_size,
+};
 use crate::atomic_file::write_folder;
 use crate::folder_lock::LockedFolder;
-use crate::plot::{CurveChart, Ideal, Panels, XAxis};
+use crate::plot::{CurveChart, CurvePoint, Ideal, NEUTRAL, Panels, Series, XAxis};
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -53,16 +55,38 @@ pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
         .map(|&(va, vb)| {
             let mut series = Vec::new();
             let mut x_max: f64 = 1.0;
+            // One set of colours for both reports: a label is one colour.
+            let mut colors = Colors::default();
             for (view, label, dashed) in [(va, &labels[0], false), (vb, &labels[1], true)] {
                 for strategy in view.labels() {
                     if strategy.is_baseline() {
                         continue;
                     }
-                    let mut s = measured_series(view, strategy, Quantity::Speedup);
+                    let color = colors.of(strategy);
+                    let mut s = measured_series(view, strategy, Quantity::Speedup, color);
                     x_max = s.points.iter().map(|p| p.x).fold(x_max, f64::max);
                     s.label = Some(format!("{strategy} · {label}"));
                     s.dashed = dashed;
                     series.push(s);
+                }
+                // Each report's own ceiling, as a grey line: a second band
+                // would hide the first.
+                if let Some(band) = ceiling_band(view, Quantity::Speedup) {
+                    series.push(Series {
+                        label: Some(format!("machine ceiling · {label}")),
+                        color: NEUTRAL,
+                        points: band
+                            .points
+                            .iter()
+                            .map(|&(x, _, mid, _)| CurvePoint {
+                                x,
+                                y: mid,
+                                ci: None,
+                            })
+                            .collect(),
+                        dashed,
+                        markers: false,
+                    });
                 }
             }
             CurveChart {

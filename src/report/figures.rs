@@ -50,6 +50,33 @@ pub fn strategy_color(label: &Label) -> Option<RGBColor> {
     }
 }
 
+/// The colours of one figure's curves: a library strategy's own
+/// ([`strategy_color`]), and for any other label (a student's version) the
+/// next of [`EXTRA`], the same again wherever that label comes back. So in
+/// a comparison, student-threads of report A and of report B share a
+/// colour, as thread-pool's two curves do.
+#[derive(Default)]
+pub struct Colors {
+    others: Vec<String>,
+}
+
+impl Colors {
+    pub fn of(&mut self, label: &Label) -> RGBColor {
+        if let Some(color) = strategy_color(label) {
+            return color;
+        }
+        let name = label.to_string();
+        let index = match self.others.iter().position(|other| *other == name) {
+            Some(index) => index,
+            None => {
+                self.others.push(name);
+                self.others.len() - 1
+            }
+        };
+        EXTRA[index % EXTRA.len()]
+    }
+}
+
 /// The file name of a workload's figure, without extension. Only for
 /// workloads [`figure_files`] accepts.
 pub fn figure_stem(workload: &str, quantity: Quantity) -> String {
@@ -87,8 +114,13 @@ fn file_names(stem: &str) -> [String; 2] {
     [format!("{stem}.svg"), format!("{stem}.png")]
 }
 
-/// The measured curve of one label of a workload.
-pub fn measured_series(view: &WorkloadView, label: &Label, quantity: Quantity) -> Series {
+/// The measured curve of one label of a workload, in `color`.
+pub fn measured_series(
+    view: &WorkloadView,
+    label: &Label,
+    quantity: Quantity,
+    color: RGBColor,
+) -> Series {
     let points = view
         .curve(label)
         .filter_map(|point| point.derived)
@@ -106,7 +138,7 @@ pub fn measured_series(view: &WorkloadView, label: &Label, quantity: Quantity) -
         .collect();
     Series {
         label: Some(label.to_string()),
-        color: strategy_color(label).unwrap_or(EXTRA[0]),
+        color,
         points,
         dashed: false,
         markers: true,
@@ -119,18 +151,13 @@ pub fn chart(view: &WorkloadView, quantity: Quantity) -> CurveChart {
     let mut series = Vec::new();
     let mut fits = Vec::new();
     let mut laws: Vec<Law> = Vec::new();
-    let mut extra = EXTRA.iter().cycle();
+    let mut colors = Colors::default();
     for label in view.labels() {
         if label.is_baseline() {
             continue;
         }
-        let mut measured = measured_series(view, label, quantity);
-        // Curves that are not the library's (a student's) each get a colour of their own.
-        if strategy_color(label).is_none() {
-            measured.color = *extra.next().expect("a cycle never ends");
-        }
-        let color = measured.color;
-        series.push(measured);
+        let color = colors.of(label);
+        series.push(measured_series(view, label, quantity, color));
         // The law that describes the curve better, dashed in its colour.
         if let Some((law, predict)) = view.better_prediction(label) {
             let points = super::amdahl::curve_workers(x_max)
@@ -214,7 +241,7 @@ pub fn chart(view: &WorkloadView, quantity: Quantity) -> CurveChart {
 /// band and the ideal, p, as a level line.
 pub fn size_chart(study: &SizeStudy, workers: usize) -> CurveChart {
     let mut series = Vec::new();
-    let mut extra = EXTRA.iter().cycle();
+    let mut colors = Colors::default();
     for label in study.labels() {
         let points: Vec<CurvePoint> = study
             .speedups(label, workers)
@@ -230,7 +257,7 @@ pub fn size_chart(study: &SizeStudy, workers: usize) -> CurveChart {
         }
         series.push(Series {
             label: Some(label.to_string()),
-            color: strategy_color(label).unwrap_or_else(|| *extra.next().expect("endless")),
+            color: colors.of(label),
             points,
             dashed: false,
             markers: true,
@@ -308,13 +335,13 @@ pub fn factors_chart(view: &WorkloadView) -> Option<CurveChart> {
         return None;
     }
     let mut series = Vec::new();
-    let mut extra = EXTRA.iter().cycle();
+    let mut colors = Colors::default();
     for label in view.labels() {
         let mine: Vec<_> = splits.iter().filter(|(p, _)| p.label == *label).collect();
         if mine.is_empty() {
             continue;
         }
-        let color = strategy_color(label).unwrap_or_else(|| *extra.next().expect("endless"));
+        let color = colors.of(label);
         let line = |factor: fn(&super::efficiency::Split) -> crate::interval::MedianInterval| {
             mine.iter()
                 .map(|(_, s)| {
@@ -460,5 +487,20 @@ mod tests {
         assert_eq!(strategy_color(&Label::of("student-threads")), None);
         assert!(TABLE.iter().all(|e| strategy_color(&Label::of(e.label))
             == Some(RGBColor(e.color.0, e.color.1, e.color.2))));
+    }
+
+    #[test]
+    fn a_students_label_keeps_its_colour_wherever_it_comes_back() {
+        let mut colors = Colors::default();
+        let threads = colors.of(&Label::of("student-threads"));
+        let channel = colors.of(&Label::of("student-channel"));
+        assert_eq!((threads, channel), (EXTRA[0], EXTRA[1]));
+        assert_eq!(
+            colors.of(&Label::of("thread-pool")),
+            strategy_color(&Label::of("thread-pool")).unwrap(),
+            "the library's own colour, taking no extra"
+        );
+        assert_eq!(colors.of(&Label::of("student-threads")), threads);
+        assert_eq!(colors.of(&Label::of("student-serial")), EXTRA[2]);
     }
 }
