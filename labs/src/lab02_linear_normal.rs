@@ -443,15 +443,16 @@ fn break_even_study(all: &[Measurement]) -> String {
     }
     out.push_str(&format!(
         "verdict: {}\n",
-        verdict(break_even(&points), last_ceiling)
+        verdict(break_even(&points), last_ceiling, rounds(all))
     ));
     out
 }
 
 /// The break-even verdict in words. A machine whose ceiling at 2 is about
 /// 1 (its interval reaches down to 1) gives two jobs one core's worth: no
-/// size can show a win there, whatever the rounds said.
-fn verdict(even: BreakEven, ceiling: Option<(usize, MedianInterval)>) -> String {
+/// size can show a win there, whatever the rounds said. `rounds` were
+/// run; the advice asks for more.
+fn verdict(even: BreakEven, ceiling: Option<(usize, MedianInterval)>, rounds: usize) -> String {
     if let Some((n, ceiling)) = ceiling.filter(|(_, c)| c.low <= 1.0) {
         return format!(
             "cannot tell on this machine: 2 copies of your serial version at n = {n} got {}, \
@@ -462,10 +463,17 @@ fn verdict(even: BreakEven, ceiling: Option<(usize, MedianInterval)>) -> String 
     match even {
         BreakEven::From(n) => format!("2 workers beat serial from n = {n} on"),
         BreakEven::Never => "2 workers lose to serial even at the largest n".into(),
-        BreakEven::CannotTell => "cannot tell on this machine: the interval at the largest n \
-             holds 1; run again with more rounds (--rounds 15)"
-            .into(),
+        BreakEven::CannotTell => format!(
+            "cannot tell on this machine: the interval at the largest n holds 1; run again \
+             with more rounds: {}",
+            speedup::report::Context::Lab(2).more_rounds(rounds)
+        ),
     }
+}
+
+/// The rounds `all` were measured in: the most runs of any row.
+fn rounds(all: &[Measurement]) -> usize {
+    all.iter().map(|m| m.samples).max().unwrap_or(0)
 }
 
 /// Repetitions behind the median cost of crossing the boundary.
@@ -546,16 +554,18 @@ mod tests {
     #[test]
     fn a_ceiling_of_about_one_leaves_the_break_even_undecided() {
         let flat = Some((1_000_000, interval(1.01, 0.98, 1.31)));
-        let text = verdict(BreakEven::From(100_000), flat);
+        let text = verdict(BreakEven::From(100_000), flat, 7);
         assert!(text.starts_with("cannot tell on this machine"), "{text}");
         assert!(text.contains("1.01 (0.98–1.31)"), "{text}");
         let roomy = Some((1_000_000, interval(1.9, 1.8, 2.0)));
         assert_eq!(
-            verdict(BreakEven::From(100_000), roomy),
+            verdict(BreakEven::From(100_000), roomy, 7),
             "2 workers beat serial from n = 100000 on"
         );
-        assert!(verdict(BreakEven::CannotTell, roomy).starts_with("cannot tell"));
-        assert!(verdict(BreakEven::Never, None).contains("lose"));
+        let undecided = verdict(BreakEven::CannotTell, roomy, 15);
+        assert!(undecided.starts_with("cannot tell"), "{undecided}");
+        assert!(undecided.contains("time 2 --rounds 30"), "{undecided}");
+        assert!(verdict(BreakEven::Never, None, 7).contains("lose"));
     }
 
     #[test]

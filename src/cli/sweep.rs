@@ -16,7 +16,7 @@ use crate::folder_lock::LockedFolder;
 use crate::launcher::Launcher;
 use crate::machine::Machine;
 use crate::measure::{Conditions, Event, Plan, RoundsBar, run_rounds, short_of};
-use crate::report::{self, Report};
+use crate::report::{self, Context, Report};
 use crate::scaling::Scaling;
 use crate::seeds::DEFAULT_SEED;
 use crate::strategy::{DEFAULT_TIMEOUT, RunOptions};
@@ -325,8 +325,9 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
         true => Vec::new(),
         false => sweep::startup_costs(&grid)?,
     };
-    let mut report =
-        Report::new(machine, measurements, startup)?.with_conditions(conditions.finish(rounds));
+    let mut report = Report::new(machine, measurements, startup)?
+        .with_conditions(conditions.finish(rounds))
+        .with_context(Context::of_this_sweep());
     report.commands = commands.iter().map(MeasuredCommand::study).collect();
     report.settings = study.described();
     report.process_floor_s = process_floor;

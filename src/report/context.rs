@@ -18,6 +18,10 @@ pub enum Context {
     /// (and every report written before contexts existed).
     #[default]
     Sweep,
+    /// `speedup sweep` run through `cargo run` in a checkout that never
+    /// installed it (the student edition, a fresh clone): the reader has
+    /// `speedup` only through cargo.
+    Cargo,
     /// `lab time N` in the workbook: the reader runs the lab's timing
     /// command and `speedup` itself through cargo, as the student README does.
     Lab(u32),
@@ -33,13 +37,27 @@ impl Context {
         *self == Context::Sweep
     }
 
-    /// The command that measures again with more rounds, in backticks.
-    pub fn more_rounds(&self) -> String {
+    /// The context of a `speedup sweep` running now: `cargo run` tells the
+    /// program it runs where cargo is (`CARGO`), an installed `speedup`
+    /// started from a shell is not told.
+    pub fn of_this_sweep() -> Context {
+        match std::env::var_os("CARGO") {
+            Some(_) => Context::Cargo,
+            None => Context::Sweep,
+        }
+    }
+
+    /// The command that measures again with more rounds than the `used`
+    /// ones, in backticks. A lab asks for [`LAB_ROUNDS`] first, then twice
+    /// what was used: advice to run the rounds just run would change
+    /// nothing.
+    pub fn more_rounds(&self, used: usize) -> String {
         match self {
-            Context::Sweep => "`speedup sweep --until 5%`".into(),
             Context::Lab(lab) => {
-                format!("`cargo run -p speedup-labs --release -- time {lab} --rounds {LAB_ROUNDS}`")
+                let rounds = (LAB_ROUNDS as usize).max(2 * used);
+                format!("`cargo run -p speedup-labs --release -- time {lab} --rounds {rounds}`")
             }
+            sweep => sweep.speedup("sweep --until 5%"),
         }
     }
 
@@ -48,7 +66,7 @@ impl Context {
     pub fn speedup(&self, args: &str) -> String {
         match self {
             Context::Sweep => format!("`speedup {args}`"),
-            Context::Lab(_) => format!("`cargo run --release -- {args}`"),
+            Context::Cargo | Context::Lab(_) => format!("`cargo run --release -- {args}`"),
         }
     }
 }
@@ -60,9 +78,19 @@ mod tests {
     #[test]
     fn a_lab_reader_is_pointed_at_the_lab_command_and_at_speedup_through_cargo() {
         assert_eq!(
-            Context::Lab(3).more_rounds(),
+            Context::Lab(3).more_rounds(7),
             "`cargo run -p speedup-labs --release -- time 3 --rounds 15`"
         );
+        assert_eq!(
+            Context::Lab(3).more_rounds(15),
+            "`cargo run -p speedup-labs --release -- time 3 --rounds 30`",
+            "never the rounds just run"
+        );
+        assert_eq!(
+            Context::Cargo.more_rounds(7),
+            "`cargo run --release -- sweep --until 5%`"
+        );
+        assert_eq!(Context::Sweep.more_rounds(7), "`speedup sweep --until 5%`");
         assert_eq!(
             Context::Lab(3).speedup("sweep --workloads amdahl"),
             "`cargo run --release -- sweep --workloads amdahl`"
@@ -78,6 +106,10 @@ mod tests {
         assert_eq!(Context::default(), Context::Sweep);
         let stored = serde_json::to_string(&Context::Lab(1)).unwrap();
         assert_eq!(stored, r#"{"lab":1}"#);
+        assert_eq!(
+            serde_json::to_string(&Context::Cargo).unwrap(),
+            r#""cargo""#
+        );
         assert_eq!(
             serde_json::from_str::<Context>(&stored).unwrap(),
             Context::Lab(1)

@@ -164,9 +164,15 @@ pub fn ceiling(view: &WorkloadView) -> Option<String> {
         .filter(|(label, ..)| !label.is_baseline())
         .collect();
     at_p.sort_by(|a, b| b.2.total_cmp(&a.2));
+    // "gives 2.00×, not 2×" would contradict itself: say "not p×" only
+    // where the printed ceiling falls short of p.
+    let short_of_p = match (top.speedup * 100.0).round() < (p * 100) as f64 {
+        true => format!(", not {p}×"),
+        false => String::new(),
+    };
     let machine = format!(
         "The machine itself gives {:.2}× at {p} ({p} independent serial copies at once; \
-         95% interval {:.2}–{:.2}×), not {p}×",
+         95% interval {:.2}–{:.2}×){short_of_p}",
         top.speedup, top.ci_low, top.ci_high
     );
     let Some((label, best, share)) = at_p.first() else {
@@ -205,7 +211,7 @@ pub fn ceiling(view: &WorkloadView) -> Option<String> {
         let more = match view.context {
             // The sweep's own words, as its reports have always said them.
             Context::Sweep => "`--until 5%`".to_string(),
-            lab => lab.more_rounds(),
+            other => other.more_rounds(view.rounds()),
         };
         format!(" The intervals here are wide, so read these shares loosely (more rounds: {more}).")
     } else {
@@ -304,7 +310,7 @@ fn noisy_points(view: &WorkloadView, terms: &mut Explained) -> Option<String> {
             NOISY_WIDTH * 100.0,
             terms.plus_minus(),
             noisy.join(", "),
-            view.context.more_rounds()
+            view.context.more_rounds(view.rounds())
         )
     })
 }
@@ -546,10 +552,18 @@ fn gustafson_fit(view: &WorkloadView, label: &Label, workers: &[usize]) -> Optio
 /// What the reader can run to see the laws on any machine: the `amdahl`
 /// workload, whose chunks wait and so scale past the cores.
 pub fn laws_on_any_machine(context: Context) -> String {
+    // A student's results live under labs/results, not in the
+    // sweep's default reports/<machine>.
+    let out = match context {
+        Context::Lab(_) => " --out labs/results/amdahl",
+        _ => "",
+    };
     format!(
         "{} shows the laws on any machine: its serial fraction is set, and its chunks wait, \
          so they need no core.",
-        context.speedup("sweep --workloads amdahl --workers 1,2,4,8,16")
+        context.speedup(&format!(
+            "sweep --workloads amdahl --workers 1,2,4,8,16{out}"
+        ))
     )
 }
 
@@ -758,8 +772,19 @@ mod tests {
         ]);
         let text = ceiling(&r.views()[0]).unwrap();
         assert!(
-            text.contains("The machine itself gives 1.60× at 2"),
+            text.contains("The machine itself gives 1.60× at 2") && text.contains("), not 2×"),
             "{text}"
+        );
+        // A ceiling of the full 2× is not also "not 2×".
+        let full = report(vec![
+            paired("serial", 1, &steady(1.0)),
+            paired("thread-pool", 2, &steady(1.9)),
+            paired(crate::measure::CEILING, 2, &steady(1.0)),
+        ]);
+        let text_full = ceiling(&full.views()[0]).unwrap();
+        assert!(
+            text_full.contains("gives 2.00× at 2") && !text_full.contains("not 2×"),
+            "{text_full}"
         );
         assert!(
             text.contains(

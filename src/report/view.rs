@@ -188,6 +188,17 @@ pub struct Rows<'a> {
 }
 
 impl<'a> WorkloadView<'a> {
+    /// The rounds its points were measured in: the most runs of any (a
+    /// sweep measuring until its intervals narrow adds rounds only to the
+    /// wide points).
+    pub fn rounds(&self) -> usize {
+        self.points
+            .iter()
+            .map(|p| p.measurement.samples)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// One view per workload, in the order the workloads were measured,
     /// from the flat rows of a report.
     pub fn all(machine: &'a Machine, context: Context, rows: Rows<'a>) -> Vec<WorkloadView<'a>> {
