@@ -381,7 +381,7 @@ pub fn size_study_line(
     sizes: &[String],
 ) -> String {
     format!(
-        "size study: start-up {:.2} ms, {:.1} ns a draw, so break-even predicted at n = {predicted:.0}; measuring n = {}",
+        "size study: start-up {:.2} ms, {:.1} ns a draw, so processes predicted faster than serial from n = {predicted:.0} (task 6); measuring n = {}",
         startup_s * 1e3,
         per_draw_s * 1e9,
         sizes.join(", ")

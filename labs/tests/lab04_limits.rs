@@ -240,7 +240,9 @@ fn the_size_study_line_has_no_stray_spaces() {
     let sizes = ["276347".to_string(), "1105386".to_string()];
     let line = size_study_line(6.41e-3, 11.6e-9, 1_105_386.0, &sizes);
     assert!(
-        line.contains("predicted at n = 1105386; measuring n = 276347, 1105386"),
+        line.contains(
+            "faster than serial from n = 1105386 (task 6); measuring n = 276347, 1105386"
+        ),
         "{line}"
     );
     assert!(!line.contains("  "), "{line:?}");

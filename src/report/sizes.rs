@@ -44,8 +44,10 @@ pub enum BreakEven {
     /// The smallest size where it reaches [`BREAK_EVEN`] of the ceiling
     /// and beats serial, and its share there.
     At { size: f64, share: f64 },
-    /// It never does: its highest share, and the size of it.
-    Never { best: f64, size: f64 },
+    /// It never does: its highest share, the size of it, and its speedup
+    /// there (a share of 90% or more with a speedup of 1 or less is a
+    /// strategy that keeps up with a busy machine, not one that pays).
+    Never { best: f64, size: f64, speedup: f64 },
 }
 
 impl<'v, 'a> SizeStudy<'v, 'a> {
@@ -139,8 +141,23 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
         if let Some(&(size, share, _)) = pays {
             return Some(BreakEven::At { size, share });
         }
-        let &(size, best, _) = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
-        Some(BreakEven::Never { best, size })
+        let &(size, best, speedup) = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(BreakEven::Never {
+            best,
+            size,
+            speedup,
+        })
+    }
+
+    /// The smallest size measured where `label` at `workers` is faster than
+    /// serial: where its savings first pay for its fixed costs, the point a
+    /// start-up-only estimate (lab 4's task 6) predicts, well before it
+    /// reaches 90% of the ceiling.
+    pub fn faster_than_serial(&self, label: &Label, workers: usize) -> Option<f64> {
+        self.speedups(label, workers)
+            .into_iter()
+            .find(|(_, d)| d.speedup > 1.0)
+            .map(|(size, _)| size)
     }
 
     /// One sentence per worker count: where each strategy breaks even.
@@ -153,17 +170,39 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
                     .labels()
                     .into_iter()
                     .filter_map(|label| {
+                        let faster = self.faster_than_serial(label, p);
+                        let faster_text =
+                            |f: f64| format!("faster than serial from --{flag} {}", size_text(f));
                         let text = match self.break_even(label, p)? {
-                            BreakEven::At { size, share } => format!(
-                                "{label} from --{flag} {} ({:.0}%)",
-                                size_text(size),
-                                share * 100.0
-                            ),
-                            BreakEven::Never { best, size } => format!(
-                                "{label} never (at most {:.0}%, at --{flag} {})",
-                                best * 100.0,
-                                size_text(size)
-                            ),
+                            BreakEven::At { size, share } => match faster {
+                                Some(f) if f < size => format!(
+                                    "{label} from --{flag} {} ({:.0}%, {})",
+                                    size_text(size),
+                                    share * 100.0,
+                                    faster_text(f)
+                                ),
+                                _ => format!(
+                                    "{label} from --{flag} {} ({:.0}%)",
+                                    size_text(size),
+                                    share * 100.0
+                                ),
+                            },
+                            BreakEven::Never {
+                                best,
+                                size,
+                                speedup,
+                            } => {
+                                let slower = match best >= BREAK_EVEN {
+                                    true => format!(", where it ran {speedup:.2}×"),
+                                    false => String::new(),
+                                };
+                                format!(
+                                    "{label} never (at most {:.0}%, at --{flag} {}{slower}), {}",
+                                    best * 100.0,
+                                    size_text(size),
+                                    faster.map_or("never faster than serial".into(), faster_text)
+                                )
+                            }
                         };
                         Some(text)
                     })
@@ -268,12 +307,20 @@ mod tests {
         let never = study.break_even(&Label::of("scoped-static"), 2);
         assert!(matches!(never, Some(BreakEven::Never { .. })), "{never:?}");
         let text = study.findings().join(" ");
+        assert!(text.contains("thread-pool from --n 1e5 (95%)"), "{text}");
         assert!(
-            text.contains("process-dynamic from --n 1e7 (92%)"),
+            text.contains(
+                "scoped-static never (at most 26%, at --n 1e7), never faster than serial"
+            ),
             "{text}"
         );
-        assert!(text.contains("thread-pool from --n 1e5 (95%)"), "{text}");
-        assert!(text.contains("scoped-static never (at most 26%"), "{text}");
+        // process-dynamic is faster than serial at 1e6 (1.2×), before its
+        // break-even: the size a start-up-only estimate predicts.
+        assert_eq!(study.faster_than_serial(&process, 2), Some(1e6));
+        assert!(
+            text.contains("process-dynamic from --n 1e7 (92%, faster than serial from --n 1e6)"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -296,6 +343,23 @@ mod tests {
             "{thread_pool:?}"
         );
         assert!(study.findings()[0].contains("and beats serial"));
+        // Keeping up with a busy machine's ceiling is not paying: said so.
+        let mut rows = Vec::new();
+        for n in [1e5, 1e6] {
+            rows.push(sized(n, "serial", 1, 1.0));
+            rows.push(sized(n, "process-pool", 2, 0.96));
+            rows.push(sized(n, CEILING, 2, 1.0 / 2.5));
+        }
+        let report = Report::new(machine(), rows, Vec::new()).unwrap();
+        let views = report.views();
+        let text = SizeStudy::all(&views)[0].findings().join(" ");
+        assert!(
+            text.contains(
+                "process-pool never (at most 120%, at --n 1e6, where it ran 0.96×), never \
+                 faster than serial"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
