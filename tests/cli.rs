@@ -296,3 +296,74 @@ fn until_adds_rounds_up_to_the_maximum() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_sweep_prints_its_headline_and_its_advice_fits_how_it_was_run() {
+    let run = |name: &str, through_cargo: bool| {
+        let dir =
+            std::env::temp_dir().join(format!("speedup-headline-{name}-{}", std::process::id()));
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_speedup"));
+        command.args([
+            "sweep",
+            "--workloads",
+            "linear-normal",
+            "--set",
+            "linear-normal:n=20000",
+        ]);
+        command.args([
+            "--strategies",
+            "thread-pool",
+            "--workers",
+            "1,2",
+            "--rounds",
+            "2",
+        ]);
+        command.arg("--out").arg(&dir);
+        // `cargo run` tells the program where cargo is; a shell does not.
+        match through_cargo {
+            true => command.env("CARGO", "cargo"),
+            false => command.env_remove("CARGO"),
+        };
+        let out = command.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json = std::fs::read_to_string(dir.join("speedup.json")).unwrap();
+        let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let markdown = std::fs::read_to_string(dir.join("report.md")).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        (out, report, markdown)
+    };
+    let (out, report, markdown) = run("shell", false);
+    // stdout is the report's path alone, for scripts; the headline is on stderr.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("linear-normal: Fastest: thread-pool"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("linear-normal: The machine itself gives"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("linear-normal: No Amdahl fit"), "{stderr}");
+    assert!(
+        report.get("context").is_none(),
+        "a plain sweep's context is left out"
+    );
+    assert!(
+        markdown.contains("`speedup sweep --workloads amdahl"),
+        "{markdown}"
+    );
+
+    let (_, report, markdown) = run("cargo", true);
+    assert_eq!(report["context"], "cargo");
+    assert!(
+        markdown.contains("`cargo run --release -- sweep --workloads amdahl")
+            && !markdown.contains("`speedup sweep"),
+        "{markdown}"
+    );
+}

@@ -335,6 +335,11 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
         report.mpi_launch = sweep::launch_costs(&grid, launcher)?;
     }
     let path = report::write_to(&folder, &report)?;
+    // The headline on stderr: stdout stays the report's path alone, for
+    // scripts that read it.
+    for line in report::findings::headline(&report) {
+        eprintln!("{line}");
+    }
     stdout::print(path.display());
     Ok(())
 }

@@ -64,6 +64,24 @@ pub fn for_workload_in(view: &WorkloadView, terms: &mut Explained) -> Vec<String
     lines
 }
 
+/// What a sweep says in the terminal when it ends, each line naming its
+/// workload: the fastest point, the machine ceiling and the fitted laws of
+/// each. The report holds the rest; these are what a reader checks first.
+pub fn headline(report: &Report) -> Vec<String> {
+    let views = report.views();
+    views
+        .iter()
+        .flat_map(|view| {
+            best(view)
+                .into_iter()
+                .chain(ceiling(view))
+                .chain(serial_fraction(view))
+                .map(|line| format!("{}: {line}", view.name))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Which strategy and worker count ran fastest, by paired speedup. A serial
 /// program is not a contender: its "speedup" measures the noise (a lab's
 /// student-serial read 1.24× on a loaded machine, and was called fastest).
