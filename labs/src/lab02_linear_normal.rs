@@ -13,6 +13,7 @@
 use speedup::Measurement;
 use speedup::interval::MedianInterval;
 use speedup::measure::CEILING;
+use speedup::report::findings::seconds;
 use speedup::seeds::{ChunkRng, chunk_rng};
 use speedup::wire::Wire;
 
@@ -427,7 +428,7 @@ fn break_even_study(all: &[Measurement]) -> String {
         "n", "speedup (95% interval)", "ceiling at 2 (95% interval)"
     );
     let mut points = Vec::new();
-    let mut last_ceiling = None;
+    let mut ceilings = Vec::new();
     for n in BREAK_EVEN_SIZES {
         let Some(speedup) = row(n, "student-parallel").and_then(Measurement::paired_speedup) else {
             continue;
@@ -439,21 +440,32 @@ fn break_even_study(all: &[Measurement]) -> String {
             ceiling.as_ref().map_or("-".into(), with_interval)
         ));
         points.push((n, speedup.low, speedup.high));
-        last_ceiling = ceiling.map(|c| (n, c));
+        ceilings.extend(ceiling.map(|c| (n, c)));
     }
     out.push_str(&format!(
         "verdict: {}\n",
-        verdict(break_even(&points), last_ceiling, rounds(all))
+        verdict(break_even(&points), &ceilings, rounds(all))
     ));
     out
 }
 
 /// The break-even verdict in words. A machine whose ceiling at 2 is about
 /// 1 (its interval reaches down to 1) gives two jobs one core's worth: no
-/// size can show a win there, whatever the rounds said. `rounds` were
-/// run; the advice asks for more.
-fn verdict(even: BreakEven, ceiling: Option<(usize, MedianInterval)>, rounds: usize) -> String {
-    if let Some((n, ceiling)) = ceiling.filter(|(_, c)| c.low <= 1.0) {
+/// size can show a win there, whatever the rounds said. So every size the
+/// verdict rests on needs a ceiling above 1: the largest (where a loss or
+/// "cannot tell" is read) and each from the size it names as the first
+/// win. `ceilings` are by size, smallest first; `rounds` were run, and the
+/// advice asks for more.
+fn verdict(even: BreakEven, ceilings: &[(usize, MedianInterval)], rounds: usize) -> String {
+    let from = match even {
+        BreakEven::From(n) => n,
+        _ => ceilings.last().map_or(0, |&(n, _)| n),
+    };
+    let flat = ceilings
+        .iter()
+        .filter(|(n, _)| *n >= from)
+        .find(|(_, c)| c.low <= 1.0);
+    if let Some((n, ceiling)) = flat {
         return format!(
             "cannot tell on this machine: 2 copies of your serial version at n = {n} got {}, \
              about one core's worth, so 2 workers have nothing to win here",
@@ -483,7 +495,7 @@ const CROSSINGS: usize = 21;
 /// the boundary: encoded, then decoded, as [`crate::boundary::gather`]
 /// does, without the work that made them.
 fn crossing_s<R: Wire>(replies: &[R]) -> f64 {
-    let times: Vec<f64> = (0..CROSSINGS)
+    (0..CROSSINGS)
         .map(|_| {
             crate::timing::time_once(|| {
                 replies
@@ -492,8 +504,8 @@ fn crossing_s<R: Wire>(replies: &[R]) -> f64 {
                     .count()
             })
         })
-        .collect();
-    MedianInterval::of(&times).map_or(f64::NAN, |t| t.median)
+        .collect::<crate::timing::Tries>()
+        .median()
 }
 
 /// Task 7's two replies: the bytes each sends per run, what crossing alone
@@ -507,17 +519,22 @@ fn replies_study(all: &[Measurement], seed: u64) -> String {
     let mut out = format!(
         "\nreplies (task 7), one run of n = {N}: all of y sends {all_y} bytes, moments {small} bytes\n\
          crossing alone (encode + decode, median of {CROSSINGS}): all of y {:.1} µs, moments {:.1} µs\n\
-         {:>8} {:>22} {:>22}\n",
+         {:>8} {:>30} {:>30}\n",
         1e6 * crossing_s(&parts),
         1e6 * crossing_s(&moments),
         "workers",
-        "all-y replies (s)",
-        "moment replies (s)"
+        "all-y: median, speedup",
+        "moments: median, speedup"
     );
+    // Each version's median and its paired speedup with the interval that
+    // says whether the two differ (question 6).
     let median = |strategy: &str, workers: usize| {
         all.iter()
             .find(|m| m.workload == REPLIES && m.strategy == strategy && m.workers == workers)
-            .map_or("-".into(), |m| format!("{:.5}", m.median_s))
+            .map_or("-".into(), |m| {
+                let speedup = m.paired_speedup().map_or("-".into(), |s| with_interval(&s));
+                format!("{}, {speedup}", seconds(m.median_s))
+            })
     };
     let mut workers: Vec<usize> = all
         .iter()
@@ -532,7 +549,7 @@ fn replies_study(all: &[Measurement], seed: u64) -> String {
             median("student-moment-replies", p),
         );
         if a != "-" || b != "-" {
-            out.push_str(&format!("{p:>8} {a:>22} {b:>22}\n"));
+            out.push_str(&format!("{p:>8} {a:>30} {b:>30}\n"));
         }
     }
     out
@@ -553,19 +570,34 @@ mod tests {
 
     #[test]
     fn a_ceiling_of_about_one_leaves_the_break_even_undecided() {
-        let flat = Some((1_000_000, interval(1.01, 0.98, 1.31)));
-        let text = verdict(BreakEven::From(100_000), flat, 7);
+        let flat = [(1_000_000, interval(1.01, 0.98, 1.31))];
+        let text = verdict(BreakEven::From(100_000), &flat, 7);
         assert!(text.starts_with("cannot tell on this machine"), "{text}");
         assert!(text.contains("1.01 (0.98–1.31)"), "{text}");
-        let roomy = Some((1_000_000, interval(1.9, 1.8, 2.0)));
+        let roomy = [(1_000_000, interval(1.9, 1.8, 2.0))];
         assert_eq!(
-            verdict(BreakEven::From(100_000), roomy, 7),
+            verdict(BreakEven::From(100_000), &roomy, 7),
             "2 workers beat serial from n = 100000 on"
         );
-        let undecided = verdict(BreakEven::CannotTell, roomy, 15);
+        let undecided = verdict(BreakEven::CannotTell, &roomy, 15);
         assert!(undecided.starts_with("cannot tell"), "{undecided}");
         assert!(undecided.contains("time 2 --rounds 30"), "{undecided}");
-        assert!(verdict(BreakEven::Never, None, 7).contains("lose"));
+        assert!(verdict(BreakEven::Never, &[], 7).contains("lose"));
+        // A trial's busy machine: a win named at 300,000 where the ceiling
+        // reached below 1, though it was roomy at the largest n.
+        let busy_at_the_win = [
+            (100_000, interval(0.9, 0.7, 1.0)),
+            (300_000, interval(1.09, 0.97, 1.2)),
+            (1_000_000, interval(1.6, 1.3, 1.8)),
+        ];
+        let text = verdict(BreakEven::From(300_000), &busy_at_the_win, 30);
+        assert!(
+            text.starts_with("cannot tell on this machine") && text.contains("n = 300000"),
+            "{text}"
+        );
+        // Below the named size, the ceiling does not matter.
+        let text = verdict(BreakEven::From(1_000_000), &busy_at_the_win, 30);
+        assert_eq!(text, "2 workers beat serial from n = 1000000 on");
     }
 
     #[test]

@@ -328,7 +328,7 @@ pub fn table(all: &[Measurement]) -> String {
         "workload",
         "strategy",
         "workers",
-        "median (s)",
+        "median",
         "speedup",
         "95% interval",
         if balances { "  load balance" } else { "" }
@@ -354,8 +354,14 @@ pub fn table(all: &[Measurement]) -> String {
             (true, None) => format!("  {:>12}", "-"),
         };
         out.push_str(&format!(
-            "{:<24} {:<24} {:>7} {:>12.5} {:>8} {:>15}{balance}\n",
-            row.workload, label, row.workers, row.median_s, speedup, interval
+            "{:<24} {:<24} {:>7} {:>12} {:>8} {:>15}{balance}\n",
+            row.workload,
+            label,
+            row.workers,
+            // In the unit that keeps its digits: 26 µs, not 0.00003 s.
+            speedup::report::findings::seconds(row.median_s),
+            speedup,
+            interval
         ));
     }
     out
@@ -437,6 +443,11 @@ mod tests {
             text.contains("student-nap") && text.contains("95% interval"),
             "{text}"
         );
+        // Medians in the unit that keeps their digits: a 2 ms nap reads in
+        // ms, a 26 µs run in µs, never as 0.00003 s.
+        assert!(text.contains(" ms "), "{text}");
+        let tiny = Measurement::from_samples("w", "student-tiny", 1, &[26.3e-6; 3]);
+        assert!(table(&[tiny]).contains("26 µs"));
     }
 
     /// One scale, one name: every speedup and interval the terminal prints
