@@ -469,7 +469,7 @@ fn verdict(even: BreakEven, ceilings: &[(usize, MedianInterval)], rounds: usize)
         return format!(
             "cannot tell on this machine: 2 copies of your serial version at n = {n} got {}, \
              about one core's worth, so 2 workers have nothing to win here",
-            with_interval(&ceiling)
+            with_interval(ceiling)
         );
     }
     match even {
