@@ -43,10 +43,10 @@ pub fn measurements(lab: u32, options: &timing::Options) -> Result<Vec<Measureme
     }
 }
 
-/// What lab `lab` has to say about its measurements beyond the table (lab 1
-/// has nothing to add: its table is the result).
+/// What lab `lab` has to say about its measurements beyond the table.
 pub fn analysis(lab: u32, all: &[Measurement]) -> String {
     match lab {
+        1 => lab01_integration::analysis(all),
         2 => lab02_linear_normal::analysis(all),
         3 => lab03_ma2::analysis(all),
         4 => lab04_limits::analysis(all),

@@ -144,20 +144,8 @@ fn time_busy<T>(workers: usize, run: impl FnOnce() -> T) -> RunRecord {
 /// a lab can be timed before its later tasks are done; any other panic is
 /// passed on, to be reported as the bug it is.
 pub fn written<T>(label: &str, try_small: impl FnOnce() -> T) -> bool {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(try_small));
-    std::panic::set_hook(hook);
-    let Err(payload) = outcome else {
+    let Some(todo) = still_todo(try_small) else {
         return true;
-    };
-    let message = payload
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| payload.downcast_ref::<&str>().copied())
-        .unwrap_or_default();
-    let Some(todo) = message.strip_prefix("not yet implemented") else {
-        std::panic::resume_unwind(payload)
     };
     eprintln!(
         "note: {STUDENT}{label} is not timed: it is not written yet{}",
@@ -166,6 +154,26 @@ pub fn written<T>(label: &str, try_small: impl FnOnce() -> T) -> bool {
             .unwrap_or_default()
     );
     false
+}
+
+/// Runs `try_small` once: `None` when it returns, the rest of its `todo!`'s
+/// message (empty, or `": "` and the goal) when it stops there; any other
+/// panic is passed on.
+pub fn still_todo<T>(try_small: impl FnOnce() -> T) -> Option<String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(try_small));
+    std::panic::set_hook(hook);
+    let payload = outcome.err()?;
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    match message.strip_prefix("not yet implemented") {
+        Some(todo) => Some(todo.to_string()),
+        None => std::panic::resume_unwind(payload),
+    }
 }
 
 /// Times `run` `rounds` times after one untimed warm-up: for costs that

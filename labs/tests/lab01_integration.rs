@@ -23,10 +23,17 @@ fn library(samples: usize, seed: u64) -> Vec<f64> {
 }
 
 #[test]
-fn task1_integral_is_zero_below_two_points() {
+fn task1_integral_is_zero_below_two_points_and_draws_nothing() {
     let mut rng = chunk_rng(SEED, 0);
     assert_eq!(integral(0, &mut rng), 0.0);
     assert_eq!(integral(1, &mut rng), 0.0);
+    // The next estimate of the chunk must see the stream untouched: a
+    // point drawn for nothing shifts every later estimate.
+    assert_eq!(
+        integral(5, &mut rng),
+        integral(5, &mut chunk_rng(SEED, 0)),
+        "integral(0) and integral(1) drew from the stream"
+    );
 }
 
 #[test]
@@ -120,6 +127,26 @@ fn task7_static_blocks_are_imbalanced_as_n_log_n_predicts() {
     let four = static_imbalance(10_000, 4);
     assert!((1.50..1.58).contains(&two), "two workers: {two}");
     assert!((1.78..1.86).contains(&four), "four workers: {four}");
+}
+
+#[test]
+fn task7_time_1_prints_the_imbalance_and_which_side_of_pi_over_4_the_estimates_fall() {
+    let text = analysis(&[]);
+    let imbalance = format!(
+        "static_imbalance(10000, 2) = {:.4}, static_imbalance(10000, 4) = {:.4}",
+        static_imbalance(10_000, 2),
+        static_imbalance(10_000, 4)
+    );
+    assert!(text.contains(&imbalance), "{text}");
+    let exact = std::f64::consts::FRAC_PI_4;
+    let below = library(10_000, speedup::seeds::DEFAULT_SEED)[2..]
+        .iter()
+        .filter(|&&a| a < exact)
+        .count();
+    assert!(
+        text.contains(&format!("{below} of 9998 below it")),
+        "{text}"
+    );
 }
 
 #[test]
