@@ -493,9 +493,18 @@ impl Figure for Panels {
         // Text is sized by one row's height, as in a figure of one row.
         let row_height = area.dim_in_pixel().1 / rows as u32;
         let height = f64::from(row_height);
-        let title_font = (FAMILY, (height * 0.05).max(12.0) as u32)
-            .into_font()
-            .style(FontStyle::Bold);
+        let font = |size: f64| TextStyle::from((FAMILY, size).into_font().style(FontStyle::Bold));
+        // A title wider than the figure (two long folder names compared)
+        // is drawn smaller rather than cut off at both edges. The estimate
+        // runs some 7% narrower than the drawn PNG text: leave room for it.
+        let mut size = (height * 0.05).max(12.0);
+        let room = f64::from(area.dim_in_pixel().0) * 0.85;
+        if let Ok((wide, _)) = area.estimate_text_size(&self.title, &font(size)) {
+            if f64::from(wide) > room {
+                size = (size * room / f64::from(wide)).max(12.0);
+            }
+        }
+        let title_font = font(size);
         let body = area.titled(&self.title, title_font).map_err(drawing)?;
         // One key for all panels: their charts share their strategies.
         let entries = legend::union(self.charts.iter().map(CurveChart::legend_entries));

@@ -69,7 +69,11 @@ pub(super) fn width<DB: DrawingBackend>(
         .iter()
         .flat_map(|entry| {
             entry.label.split('\n').enumerate().map(|(line, text)| {
-                let font = if line == 0 { main(scale) } else { note(scale) };
+                let font = if line == 0 {
+                    main(scale, 1.0)
+                } else {
+                    note(scale, 1.0)
+                };
                 area.estimate_text_size(text, &font)
                     .map_or(0, |size| size.0)
             })
@@ -85,26 +89,40 @@ pub(super) fn draw<DB: DrawingBackend>(
     entries: &[Entry],
     scale: &Scale,
 ) -> Result<()> {
-    let row = scale.px(34.0) as i32;
-    let note_row = scale.px(24.0) as i32;
+    let squeeze = squeeze(entries, area.dim_in_pixel().1, scale);
+    let row = (scale.px(34.0) as f64 * squeeze) as i32;
+    let note_row = (scale.px(24.0) as f64 * squeeze) as i32;
     let x = scale.px(MARGIN) as i32;
     let text_x = x + scale.px(SAMPLE_WIDTH + GAP) as i32;
     let mut y = scale.px(TOP) as i32;
+    let (main, note) = (main(scale, squeeze), note(scale, squeeze));
     for entry in entries {
         draw_sample(area, entry.sample, (x, y), scale)?;
         let mut lines = entry.label.split('\n');
         let first = lines.next().unwrap_or_default();
         let left_middle = Pos::new(HPos::Left, VPos::Center);
-        area.draw(&Text::new(first, (text_x, y), main(scale).pos(left_middle)))
+        area.draw(&Text::new(first, (text_x, y), main.pos(left_middle)))
             .map_err(drawing)?;
         for text in lines {
             y += note_row;
-            area.draw(&Text::new(text, (text_x, y), note(scale).pos(left_middle)))
+            area.draw(&Text::new(text, (text_x, y), note.pos(left_middle)))
                 .map_err(drawing)?;
         }
         y += row;
     }
     Ok(())
+}
+
+/// How much to shrink the rows and their text so that `entries` fit a
+/// column `height` pixels high: 1 when they fit as they are. A comparison
+/// of two lab reports keys some twenty curves, more than a column holds at
+/// full size, and entries drawn past its end overlap.
+fn squeeze(entries: &[Entry], height: u32, scale: &Scale) -> f64 {
+    let notes: usize = entries.iter().map(|e| e.label.matches('\n').count()).sum();
+    let needed =
+        entries.len() as f64 * scale.px(34.0) as f64 + notes as f64 * scale.px(24.0) as f64;
+    let room = height as f64 - scale.px(TOP + MARGIN) as f64;
+    (room / needed).clamp(0.0, 1.0)
 }
 
 /// An entry's sample, its left end at `(x, y)`.
@@ -159,12 +177,16 @@ fn draw_sample<DB: DrawingBackend>(
     Ok(())
 }
 
-fn main(scale: &Scale) -> TextStyle<'static> {
-    (FAMILY, scale.px(21.0)).into_font().color(&BLACK)
+/// An entry's text, `squeeze` times its full size.
+fn main(scale: &Scale, squeeze: f64) -> TextStyle<'static> {
+    (FAMILY, scale.px(21.0) as f64 * squeeze)
+        .into_font()
+        .color(&BLACK)
 }
 
-fn note(scale: &Scale) -> TextStyle<'static> {
-    (FAMILY, scale.px(18.0))
+/// The smaller second line of an entry, `squeeze` times its full size.
+fn note(scale: &Scale, squeeze: f64) -> TextStyle<'static> {
+    (FAMILY, scale.px(18.0) as f64 * squeeze)
         .into_font()
         .color(&RGBColor(90, 90, 90))
 }
@@ -192,5 +214,28 @@ mod tests {
         ]);
         let labels: Vec<&str> = all.iter().map(|e| e.label.as_str()).collect();
         assert_eq!(labels, ["ideal", "thread-pool", "process-static"]);
+    }
+
+    #[test]
+    fn a_long_key_shrinks_to_fit_its_column_and_a_short_one_keeps_its_size() {
+        let scale = Scale::of_height(800);
+        let key = |n: usize| {
+            (0..n)
+                .map(|i| entry(&format!("curve {i}")))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(squeeze(&key(10), 800, &scale), 1.0);
+        let long = key(32);
+        let factor = squeeze(&long, 800, &scale);
+        assert!(factor < 1.0, "{factor}");
+        let bottom = TOP + 32.0 * 34.0 * factor;
+        assert!(
+            bottom <= 800.0 - MARGIN + 1e-9,
+            "the last entry at {bottom}"
+        );
+        // A second line counts too.
+        let mut noted = key(20);
+        noted[0].label.push_str("\na note");
+        assert!(squeeze(&noted, 800, &scale) < squeeze(&key(20), 800, &scale));
     }
 }

@@ -139,11 +139,13 @@ pub const PALETTE: [RGBColor; 6] = [
 
 /// Darker tones for curves that are not the library's strategies (a
 /// student's versions in the labs), used in turn.
-pub const EXTRA: [RGBColor; 4] = [
+pub const EXTRA: [RGBColor; 6] = [
     RGBColor(130, 80, 30),
     RGBColor(140, 20, 60),
     RGBColor(70, 50, 150),
     RGBColor(20, 90, 50),
+    RGBColor(110, 110, 0),
+    RGBColor(0, 85, 110),
 ];
 
 /// A neutral grey: the "Amdahl fit" (or "USL fit") legend entry explains dashed lines of
