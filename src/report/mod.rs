@@ -246,12 +246,39 @@ fn sort(measurements: &mut [Measurement]) {
             .unwrap_or(usize::MAX);
         (
             registry.unwrap_or(usize::MAX),
-            workload.clone(),
+            natural(workload),
             families.iter().position(|f| *f == m.workload),
             strategy,
             m.workers,
         )
     });
+}
+
+/// A name as it sorts for a reader: its runs of digits by their value, so
+/// that a lab's `linear-normal n=3000` comes before `n=10000`, not after
+/// `n=1000000` as the text would put it.
+fn natural(name: &str) -> Vec<(String, u128, String)> {
+    let mut key = Vec::new();
+    let mut rest = name;
+    while !rest.is_empty() {
+        let text_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (text, tail) = rest.split_at(text_len);
+        let digits_len = tail
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(tail.len());
+        let (digits, tail) = tail.split_at(digits_len);
+        // Digits beyond u128 sort as the largest number, then as text.
+        let value = match digits {
+            "" => 0,
+            d => d.parse().unwrap_or(u128::MAX),
+        };
+        // The digits as written break ties ("007" and "7" stay apart).
+        key.push((text.to_string(), value, digits.to_string()));
+        rest = tail;
+    }
+    key
 }
 
 /// Refuses measurements no report can be drawn from, naming the first bad one.
@@ -447,6 +474,31 @@ pub fn default_dir(machine: &Machine) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn workloads_outside_the_registry_sort_by_the_numbers_in_their_names() {
+        let sizes = ["n=1000", "n=1000000", "n=3000", "n=10000", "n=300"];
+        let mut all: Vec<Measurement> = sizes
+            .iter()
+            .map(|n| {
+                Measurement::from_pairs(&format!("linear-normal {n}"), "serial", 1, &[(1.0, 1.0)])
+            })
+            .collect();
+        sort(&mut all);
+        let order: Vec<&str> = all.iter().map(|m| m.workload.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "linear-normal n=300",
+                "linear-normal n=1000",
+                "linear-normal n=3000",
+                "linear-normal n=10000",
+                "linear-normal n=1000000"
+            ]
+        );
+        assert_ne!(natural("a7"), natural("a007"), "equal numbers: as written");
+        assert!(natural("b") > natural("a99"));
+    }
 
     #[test]
     fn a_run_of_zero_or_infinite_time_is_refused_by_name() {
