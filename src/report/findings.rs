@@ -479,7 +479,10 @@ fn serial_fraction(view: &WorkloadView) -> Vec<String> {
     if let Some(why) = amdahl::too_few_points(&workers, range) {
         // Point only to what the reader can run (the `amdahl` workload
         // itself cannot be told to run itself).
-        let instead = if view.name == crate::workloads::amdahl::Amdahl::NAME {
+        // Nor in each section of a size study: one family of many, read for
+        // its size, would repeat the advice once a size.
+        let in_size_study = view.points.iter().any(|p| p.measurement.size.is_some());
+        let instead = if view.name == crate::workloads::amdahl::Amdahl::NAME || in_size_study {
             String::new()
         } else {
             format!(" {}", laws_on_any_machine(view.context))

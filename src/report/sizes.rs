@@ -10,7 +10,8 @@
 //! The measure of "pays" here is the machine ceiling, not the ideal: a
 //! strategy **breaks even** at the smallest measured size where its speedup
 //! reaches [`BREAK_EVEN`] of what p independent serial copies get on this
-//! machine at that size, and is faster than serial. Below it, the
+//! machine at that size, and is faster than serial beyond the noise (the
+//! whole 95% interval of its speedup above 1, [`beats_serial`]). Below it, the
 //! strategy's own overhead costs more than a tenth of what the machine
 //! allows; above it, the machine is the limit. (The ideal, p, would blame
 //! the strategy for the machine's limits, memory bandwidth among them,
@@ -130,18 +131,19 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
     /// Where `label` breaks even at `workers`; `None` where no size has
     /// both its speedup and the ceiling.
     pub fn break_even(&self, label: &Label, workers: usize) -> Option<BreakEven> {
-        let shares: Vec<(f64, f64, f64)> = self
+        let shares: Vec<(f64, f64, &Derived)> = self
             .speedups(label, workers)
             .into_iter()
-            .filter_map(|(size, d)| Some((size, d.of_ceiling?, d.speedup)))
+            .filter_map(|(size, d)| Some((size, d.of_ceiling?, d)))
             .collect();
         let pays = shares
             .iter()
-            .find(|(_, share, speedup)| *share >= BREAK_EVEN && *speedup > 1.0);
+            .find(|(_, share, d)| *share >= BREAK_EVEN && beats_serial(d));
         if let Some(&(size, share, _)) = pays {
             return Some(BreakEven::At { size, share });
         }
-        let &(size, best, speedup) = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let &(size, best, d) = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let speedup = d.speedup;
         Some(BreakEven::Never {
             best,
             size,
@@ -156,7 +158,7 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
     pub fn faster_than_serial(&self, label: &Label, workers: usize) -> Option<f64> {
         self.speedups(label, workers)
             .into_iter()
-            .find(|(_, d)| d.speedup > 1.0)
+            .find(|(_, d)| beats_serial(d))
             .map(|(size, _)| size)
     }
 
@@ -210,7 +212,8 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
                 (!parts.is_empty()).then(|| {
                     format!(
                         "Break-even at {p} workers, the smallest size measured where a strategy \
-                         reaches {:.0}% of the machine ceiling and beats serial: {}.",
+                         reaches {:.0}% of the machine ceiling and beats serial (its whole \
+                         95% interval above 1): {}.",
                         BREAK_EVEN * 100.0,
                         parts.join("; ")
                     )
@@ -218,6 +221,14 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
             })
             .collect()
     }
+}
+
+/// Faster than serial beyond the noise: the whole 95% interval of the
+/// speedup lies above 1, the rule lab 2 teaches. A median above 1 is not
+/// enough on a busy machine: a trial's process-pool "broke even" at 1.06×,
+/// its interval 0.25–1.86, beside a ceiling of 0.8.
+pub fn beats_serial(d: &Derived) -> bool {
+    d.speedup_ci_low > 1.0
 }
 
 /// A size as the report writes it: round large numbers as `1e6`, others
@@ -359,6 +370,41 @@ mod tests {
                  faster than serial"
             ),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_median_above_one_whose_interval_holds_one_does_not_beat_serial() {
+        // The trial's busy machine: process-pool at 1.06× by its median,
+        // its runs from 0.25× to 1.86×, beside a ceiling of 0.8.
+        let noisy = |n: f64| {
+            let ratios = [0.25, 0.6, 1.0, 1.06, 1.3, 1.6, 1.86];
+            let pairs: Vec<(f64, f64)> = ratios.iter().map(|r| (1.0 / r, 1.0)).collect();
+            Measurement {
+                size: sized(n, "serial", 1, 1.0).size,
+                ..Measurement::from_pairs(
+                    &format!("linear-normal@n={}", size_text(n)),
+                    "process-pool",
+                    2,
+                    &pairs,
+                )
+            }
+        };
+        let mut rows = Vec::new();
+        for n in [1e5, 1e6] {
+            rows.push(sized(n, "serial", 1, 1.0));
+            rows.push(noisy(n));
+            rows.push(sized(n, CEILING, 2, 0.4));
+        }
+        let report = Report::new(machine(), rows, Vec::new()).unwrap();
+        let views = report.views();
+        let study = &SizeStudy::all(&views)[0];
+        let pool = Label::of("process-pool");
+        assert_eq!(study.faster_than_serial(&pool, 2), None);
+        assert!(
+            matches!(study.break_even(&pool, 2), Some(BreakEven::Never { .. })),
+            "{:?}",
+            study.break_even(&pool, 2)
         );
     }
 
