@@ -40,7 +40,16 @@ pub struct ReportArgs {
 
 pub fn execute(args: ReportArgs) -> Result<()> {
     let written = match (&args.compare, &args.dir) {
-        (Some(pair), _) => compare::compare(&pair[0], &pair[1], &args.out)?,
+        (Some(pair), _) => {
+            let (png, left_out) = compare::compare(&pair[0], &pair[1], &args.out)?;
+            if !left_out.is_empty() {
+                eprintln!(
+                    "note: left out, measured by only one of the two reports: {}",
+                    left_out.join(", ")
+                );
+            }
+            png
+        }
         (None, Some(dir)) => regenerate(dir)?,
         (None, None) => unreachable!("clap requires DIR or --compare"),
     };

@@ -110,8 +110,9 @@ pub fn figure(a: &Report, b: &Report, labels: &[String; 2]) -> Result<Panels> {
 }
 
 /// Compares the reports in directories `a` and `b`, writing `compare.svg`
-/// and `compare.png` to `out`; returns the PNG's path.
-pub fn compare(a: &Path, b: &Path, out: &Path) -> Result<PathBuf> {
+/// and `compare.png` to `out`; returns the PNG's path and the workloads
+/// left out because only one of the two measured them.
+pub fn compare(a: &Path, b: &Path, out: &Path) -> Result<(PathBuf, Vec<String>)> {
     let (ra, rb) = (Report::load(a)?, Report::load(b)?);
     let labels = labels((&ra, a), (&rb, b));
     let panels = figure(&ra, &rb, &labels)?;
@@ -119,5 +120,50 @@ pub fn compare(a: &Path, b: &Path, out: &Path) -> Result<PathBuf> {
     // Beside whatever `out` holds (it may be a report folder): adds, removes nothing.
     let folder = LockedFolder::take(out)?;
     write_folder(folder.path(), &files, &[])?;
-    Ok(out.join(format!("{STEM}.png")))
+    Ok((out.join(format!("{STEM}.png")), unshared(&ra, &rb)))
+}
+
+/// The workloads only one of `a` and `b` measured, in report order: a
+/// size study whose sizes were chosen afresh each run (lab 4's) shares
+/// none of them, and a reader should hear why its panels are missing.
+pub fn unshared(a: &Report, b: &Report) -> Vec<String> {
+    let (views_a, views_b) = (a.views(), b.views());
+    let names_a: Vec<&str> = views_a.iter().map(|v| v.name).collect();
+    let names_b: Vec<&str> = views_b.iter().map(|v| v.name).collect();
+    let only_a = names_a.iter().filter(|n| !names_b.contains(n));
+    let only_b = names_b.iter().filter(|n| !names_a.contains(n));
+    only_a.chain(only_b).map(|n| n.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::Machine;
+    use crate::measurement::Measurement;
+
+    fn report(workloads: &[&str]) -> Report {
+        let all = workloads
+            .iter()
+            .flat_map(|w| {
+                [
+                    Measurement::from_pairs(w, "serial", 1, &[(1.0, 1.0); 3]),
+                    Measurement::from_pairs(w, "thread-pool", 2, &[(0.6, 1.0); 3]),
+                ]
+            })
+            .collect();
+        Report::new(Machine::imagined(2, 2), all, Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn workloads_only_one_report_measured_are_named_and_shared_ones_drawn() {
+        let a = report(&["ma2", "linear-normal n=363858"]);
+        let b = report(&["ma2", "linear-normal n=741000"]);
+        assert_eq!(
+            unshared(&a, &b),
+            ["linear-normal n=363858", "linear-normal n=741000"]
+        );
+        let panels = figure(&a, &b, &["A".into(), "B".into()]).unwrap();
+        assert_eq!(panels.charts.len(), 1, "ma2 only");
+        assert!(unshared(&a, &a).is_empty());
+    }
 }
