@@ -109,24 +109,24 @@ impl WorkerProcess {
             .map_err(|e| Error::new(format!("cannot find the current executable: {e}")))?;
         let mut replies = SharedRegion::create();
         let mut command = Command::new(&exe);
-        if let Some(replies) = &replies {
-            replies.pass_to(&mut command);
-        }
-        let mut child = command
+        command
             .args(worker::child_args())
             .env(WORKER_ENV, worker::child_env(id))
             .envs(child_env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                ErrorKind::NotFound | ErrorKind::PermissionDenied => Error::new(format!(
-                    "cannot start worker process {}: {e}",
-                    exe.display()
-                )),
-                _ => spawn::process_failed(id, count, &e),
-            })?;
+            .stderr(Stdio::inherit());
+        let spawned = match &replies {
+            Some(replies) => replies.spawn_child(&mut command),
+            None => command.spawn(),
+        };
+        let mut child = spawned.map_err(|e| match e.kind() {
+            ErrorKind::NotFound | ErrorKind::PermissionDenied => Error::new(format!(
+                "cannot start worker process {}: {e}",
+                exe.display()
+            )),
+            _ => spawn::process_failed(id, count, &e),
+        })?;
         if let Some(replies) = &mut replies {
             replies.started();
         }

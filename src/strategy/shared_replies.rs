@@ -23,7 +23,7 @@
 //! All the `unsafe` code of the process strategies lives in this file: raw
 //! system calls, and a slice over memory the kernel maps.
 
-use std::process::Command;
+use std::process::{Child, Command};
 
 /// The variable that tells a child where its region is: `"FD BYTES"`.
 pub const REPLIES_ENV: &str = "SPEEDUP_WORKER_REPLIES";
@@ -53,11 +53,12 @@ impl SharedRegion {
         platform::create(CAPACITY)
     }
 
-    /// Arranges for the child started by `command` to inherit the region,
-    /// and tells it where to find it.
-    pub fn pass_to(&self, command: &mut Command) {
-        if let Some(file) = &self.file {
-            platform::inherit(command, file, self.len);
+    /// Starts `command` as the child that inherits the region, telling it
+    /// where to find it.
+    pub fn spawn_child(&self, command: &mut Command) -> std::io::Result<Child> {
+        match &self.file {
+            Some(file) => platform::spawn_inheriting(command, file, self.len),
+            None => command.spawn(),
         }
     }
 
@@ -145,8 +146,8 @@ impl PartWriter {
 mod platform {
     use super::SharedRegion;
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-    use std::os::unix::process::CommandExt;
-    use std::process::Command;
+    use std::process::{Child, Command};
+    use std::sync::Mutex;
 
     pub fn create(len: usize) -> Option<SharedRegion> {
         // SAFETY: plain system calls on a name we own and the fd they return.
@@ -168,21 +169,39 @@ mod platform {
         }
     }
 
-    pub fn inherit(command: &mut Command, file: &OwnedFd, len: usize) {
+    /// One child at a time is started with a region open for inheriting.
+    static SPAWNING: Mutex<()> = Mutex::new(());
+
+    /// The file is close-on-exec, so that no other child inherits it. For
+    /// the moment of this child's start it is not, under a lock that keeps
+    /// our other workers from starting in that moment.
+    ///
+    /// (Clearing the flag in a `pre_exec` hook would be simpler, but a hook
+    /// makes the standard library start the child with `fork`, which copies
+    /// the parent's page tables: a lab 4 run, its parent grown to hundreds
+    /// of megabytes, spent 5–10 ms in every `fork`, ten times a bare start.
+    /// Without a hook it uses `posix_spawn`, which shares them.)
+    pub fn spawn_inheriting(
+        command: &mut Command,
+        file: &OwnedFd,
+        len: usize,
+    ) -> std::io::Result<Child> {
         let fd = file.as_raw_fd();
         command.env(super::REPLIES_ENV, format!("{fd} {len}"));
-        // The file is close-on-exec, so that no other child started at the
-        // same time inherits it; only this child's copy keeps it open.
-        // SAFETY: between fork and exec only async-signal-safe calls are
-        // allowed, and fcntl is one.
-        unsafe {
-            command.pre_exec(move || {
-                if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
+        let _one_at_a_time = SPAWNING.lock().unwrap_or_else(|e| e.into_inner());
+        set_close_on_exec(fd, false)?;
+        let spawned = command.spawn();
+        set_close_on_exec(fd, true)?;
+        spawned
+    }
+
+    fn set_close_on_exec(fd: RawFd, on: bool) -> std::io::Result<()> {
+        let flags = if on { libc::FD_CLOEXEC } else { 0 };
+        // SAFETY: fcntl on a file we hold open.
+        if unsafe { libc::fcntl(fd, libc::F_SETFD, flags) } == -1 {
+            return Err(std::io::Error::last_os_error());
         }
+        Ok(())
     }
 
     pub fn open_inherited(fd: RawFd, len: usize) -> Option<SharedRegion> {
@@ -231,12 +250,18 @@ mod platform {
 mod platform {
     use super::SharedRegion;
     use std::os::fd::{OwnedFd, RawFd};
-    use std::process::Command;
+    use std::process::{Child, Command};
 
     pub fn create(_len: usize) -> Option<SharedRegion> {
         None
     }
-    pub fn inherit(_command: &mut Command, _file: &OwnedFd, _len: usize) {}
+    pub fn spawn_inheriting(
+        command: &mut Command,
+        _file: &OwnedFd,
+        _len: usize,
+    ) -> std::io::Result<Child> {
+        command.spawn()
+    }
     pub fn open_inherited(_fd: RawFd, _len: usize) -> Option<SharedRegion> {
         None
     }
