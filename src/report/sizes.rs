@@ -46,9 +46,14 @@ pub enum BreakEven {
     /// and beats serial, and its share there.
     At { size: f64, share: f64 },
     /// It never does: its highest share, the size of it, and its speedup
-    /// there (a share of 90% or more with a speedup of 1 or less is a
-    /// strategy that keeps up with a busy machine, not one that pays).
-    Never { best: f64, size: f64, speedup: f64 },
+    /// there with its 95% interval (a share of 90% or more whose interval
+    /// reaches down to 1 is a strategy that keeps up with a busy machine,
+    /// or one the rounds could not yet tell from serial, not one that pays).
+    Never {
+        best: f64,
+        size: f64,
+        speedup: [f64; 3],
+    },
 }
 
 impl<'v, 'a> SizeStudy<'v, 'a> {
@@ -143,7 +148,7 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
             return Some(BreakEven::At { size, share });
         }
         let &(size, best, d) = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
-        let speedup = d.speedup;
+        let speedup = [d.speedup, d.speedup_ci_low, d.speedup_ci_high];
         Some(BreakEven::Never {
             best,
             size,
@@ -195,7 +200,11 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
                                 speedup,
                             } => {
                                 let slower = match best >= BREAK_EVEN {
-                                    true => format!(", where it ran {speedup:.2}×"),
+                                    true => format!(
+                                        ", where it ran {:.2}× ({:.2}–{:.2}), not above 1 \
+                                         beyond the noise",
+                                        speedup[0], speedup[1], speedup[2]
+                                    ),
                                     false => String::new(),
                                 };
                                 format!(
@@ -366,7 +375,8 @@ mod tests {
         let text = SizeStudy::all(&views)[0].findings().join(" ");
         assert!(
             text.contains(
-                "process-pool never (at most 120%, at --n 1e6, where it ran 0.96×), never \
+                "process-pool never (at most 120%, at --n 1e6, where it ran 0.96× (0.96–0.96), \
+                 not above 1 beyond the noise), never \
                  faster than serial"
             ),
             "{text}"
