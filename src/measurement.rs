@@ -262,6 +262,17 @@ impl Measurement {
 
 /// The median of the ratios `serial / point` of `(point, serial)` pairs,
 /// with its interval; `None` without pairs.
+/// The rounds `measurements` were measured in: the most runs of any, for a
+/// sweep that measures until its intervals narrow adds rounds only to the
+/// wide points.
+pub fn rounds<'a>(measurements: impl IntoIterator<Item = &'a Measurement>) -> usize {
+    measurements
+        .into_iter()
+        .map(|m| m.samples)
+        .max()
+        .unwrap_or(0)
+}
+
 pub fn speedup_of_pairs(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<MedianInterval> {
     MedianInterval::of(&pair_ratios(pairs))
 }

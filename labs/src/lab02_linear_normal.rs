@@ -444,7 +444,11 @@ fn break_even_study(all: &[Measurement]) -> String {
     }
     out.push_str(&format!(
         "verdict: {}\n",
-        verdict(break_even(&points), &ceilings, rounds(all))
+        verdict(
+            break_even(&points),
+            &ceilings,
+            speedup::measurement::rounds(all)
+        )
     ));
     out
 }
@@ -481,11 +485,6 @@ fn verdict(even: BreakEven, ceilings: &[(usize, MedianInterval)], rounds: usize)
             speedup::report::Context::Lab(2).more_rounds(rounds)
         ),
     }
-}
-
-/// The rounds `all` were measured in: the most runs of any row.
-fn rounds(all: &[Measurement]) -> usize {
-    all.iter().map(|m| m.samples).max().unwrap_or(0)
 }
 
 /// Repetitions behind the median cost of crossing the boundary.

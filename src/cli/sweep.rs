@@ -319,8 +319,7 @@ pub fn execute<S: WorkloadSet>(args: SweepArgs<S>) -> Result<()> {
             eprintln!("  {line}");
         }
     }
-    // Added rounds run only the wide points: the most runs of any is the rounds run.
-    let rounds = measurements.iter().map(|m| m.samples).max().unwrap_or(0);
+    let rounds = crate::measurement::rounds(&measurements);
     let startup = match grid.workloads.is_empty() {
         true => Vec::new(),
         false => sweep::startup_costs(&grid)?,

@@ -181,19 +181,17 @@ impl<'v, 'a> SizeStudy<'v, 'a> {
                         let faster_text =
                             |f: f64| format!("faster than serial from --{flag} {}", size_text(f));
                         let text = match self.break_even(label, p)? {
-                            BreakEven::At { size, share } => match faster {
-                                Some(f) if f < size => format!(
-                                    "{label} from --{flag} {} ({:.0}%, {})",
-                                    size_text(size),
-                                    share * 100.0,
-                                    faster_text(f)
-                                ),
-                                _ => format!(
-                                    "{label} from --{flag} {} ({:.0}%)",
+                            BreakEven::At { size, share } => {
+                                // Said only where it came sooner than the break-even.
+                                let sooner = faster
+                                    .filter(|&f| f < size)
+                                    .map_or(String::new(), |f| format!(", {}", faster_text(f)));
+                                format!(
+                                    "{label} from --{flag} {} ({:.0}%{sooner})",
                                     size_text(size),
                                     share * 100.0
-                                ),
-                            },
+                                )
+                            }
                             BreakEven::Never {
                                 best,
                                 size,

@@ -188,15 +188,9 @@ pub struct Rows<'a> {
 }
 
 impl<'a> WorkloadView<'a> {
-    /// The rounds its points were measured in: the most runs of any (a
-    /// sweep measuring until its intervals narrow adds rounds only to the
-    /// wide points).
+    /// The rounds its points were measured in.
     pub fn rounds(&self) -> usize {
-        self.points
-            .iter()
-            .map(|p| p.measurement.samples)
-            .max()
-            .unwrap_or(0)
+        crate::measurement::rounds(self.points.iter().map(|p| p.measurement))
     }
 
     /// One view per workload, in the order the workloads were measured,
